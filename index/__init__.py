@@ -1,0 +1,1 @@
+"""Meeting-document indexing and search: file → clean document → chunks → tokens → index → passages."""

@@ -1,0 +1,143 @@
+"""Split a document's paragraphs into chunks, the unit that is searched and shown.
+
+One chunk per paragraph; a paragraph longer than ``MAX_CHUNK_CHARS`` (whole
+speeches often come as one line) is split at sentence ends, preferring to start
+a chunk where the speaker starts a numbered point (一要…/二是…). Each chunk
+carries its heading path (第二点意见 › 一是…) and its speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .speakers import attribute, find_speaker_names, split_sentences
+
+MAX_CHUNK_CHARS = 400
+MIN_CHUNK_CHARS = 100
+HEADING_SEPARATOR = " › "
+
+_RANKS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"^第[一二三四五六七八九十百]+(?:点意见|部分|章)"), 1),
+    (re.compile(r"^[一二三四五六七八九十]+[、.．]"), 1),
+    (re.compile(r"^第[一二三四五六七八九十]+[，,、：:]"), 2),
+    (re.compile(r"^[（(][一二三四五六七八九十]+[)）]"), 2),
+    (re.compile(r"^[一二三四五六七八九十]+[是要]"), 3),
+    (re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）])"), 4),
+]
+_LABEL_END = re.compile(r"[，,：:。；;！？!?]")
+_LABEL_CHARS = 24
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document: its text and where it sits."""
+
+    position: int
+    """Order of the chunk in its document, from 0."""
+    paragraph: int
+    """Paragraph number in the cleaned document, from 1 (split paragraphs share it)."""
+    text: str
+    heading: str
+    """Heading path, outermost first, joined with ``HEADING_SEPARATOR``; empty when none."""
+    speakers: tuple[str, ...]
+    """People speaking in the chunk, main speaker first; empty for reports' own voice."""
+
+
+def heading_rank(sentence: str) -> int | None:
+    """Outline level of a sentence that starts a numbered point, or None."""
+    text = sentence.lstrip("“\"【[ ")
+    for pattern, rank in _RANKS:
+        if pattern.match(text):
+            return rank
+    return None
+
+
+def heading_label(sentence: str) -> str:
+    """Short label of a numbered point: its first clause (two when the first is just 第一)."""
+    clauses = _LABEL_END.split(sentence.strip(), maxsplit=2)
+    label = clauses[0]
+    if len(label) <= 3 and len(clauses) > 1:
+        label = f"{label}，{clauses[1]}"
+    return label[:_LABEL_CHARS] + ("…" if len(label) > _LABEL_CHARS else "")
+
+
+def _units(sentences: list[str]) -> list[str]:
+    """Sentences, with any sentence longer than a chunk split at its semicolons."""
+    units: list[str] = []
+    for sentence in sentences:
+        if len(sentence) <= MAX_CHUNK_CHARS:
+            units.append(sentence)
+        else:
+            units.extend(part for part in re.findall(r"[^；;]*[；;]|[^；;]+$", sentence) if part)
+    return units
+
+
+def _group(units: list[str]) -> list[list[int]]:
+    """Group unit indexes into chunks of at most MAX_CHUNK_CHARS, never splitting a unit."""
+    groups: list[list[int]] = []
+    length = 0
+    for index, unit in enumerate(units):
+        starts_point = heading_rank(unit) is not None
+        if groups and (length + len(unit) > MAX_CHUNK_CHARS or (starts_point and length >= MIN_CHUNK_CHARS)):
+            groups.append([])
+            length = 0
+        if not groups:
+            groups.append([])
+        groups[-1].append(index)
+        length += len(unit)
+    return groups
+
+
+class _Outline:
+    """The heading stack while walking a document."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str]] = []
+
+    def enter(self, sentence: str) -> None:
+        rank = heading_rank(sentence)
+        if rank is not None:
+            self.stack = [entry for entry in self.stack if entry[0] < rank] + [(rank, heading_label(sentence))]
+
+    def path(self) -> str:
+        return HEADING_SEPARATOR.join(label for _rank, label in self.stack)
+
+
+def chunk_paragraphs(paragraphs: list[str]) -> list[Chunk]:
+    """Chunks of a document body, in order."""
+    sentences = [split_sentences(paragraph) for paragraph in paragraphs]
+    attributed = attribute(sentences, find_speaker_names(paragraphs))
+    outline = _Outline()
+    chunks: list[Chunk] = []
+    for number, (paragraph, paragraph_sentences, sentence_speakers) in enumerate(
+        zip(paragraphs, sentences, attributed), start=1
+    ):
+        outline.enter(paragraph)
+        paragraph_level = list(outline.stack)
+        if len(paragraph) <= MAX_CHUNK_CHARS:
+            chunks.append(Chunk(len(chunks), number, paragraph, outline.path(), _distinct(sentence_speakers)))
+            continue
+        units = _units(paragraph_sentences)
+        unit_speakers = _spread(paragraph_sentences, sentence_speakers, units)
+        for group in _group(units):
+            if group[0] > 0:
+                outline.enter(units[group[0]])
+            text = "".join(units[i] for i in group)
+            speakers = _distinct([unit_speakers[i] for i in group])
+            chunks.append(Chunk(len(chunks), number, text, outline.path(), speakers))
+        outline.stack = paragraph_level  # points numbered inside a paragraph end with it
+    return chunks
+
+
+def _distinct(speakers: list[str | None]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(speaker for speaker in speakers if speaker))
+
+
+def _spread(sentences: list[str], speakers: list[str | None], units: list[str]) -> list[str | None]:
+    """Speaker of each unit, given the speaker of each sentence the units were cut from."""
+    result: list[str | None] = []
+    for sentence, speaker in zip(sentences, speakers):
+        parts = len(_units([sentence]))
+        result.extend([speaker] * parts)
+    return result[: len(units)]

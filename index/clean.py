@@ -1,0 +1,206 @@
+"""Clean a decoded text into paragraphs: strip web and WeChat chrome, legal
+boilerplate, promotions and pinyin glosses, and rejoin lines broken mid-sentence.
+
+The rules look at a line's shape (length, punctuation, position) and at the
+vocabulary sites use for chrome, never at particular documents' lines. Lines are
+classified on their normalized form, so Traditional chrome (版權與免責聲明) goes too.
+Labelled lines that are removed (信息来源, 原文链接, 记者 …) are kept as fields for
+the metadata step.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from .normalize import compact
+
+SENTENCE_END = "。！？!?；;…"
+CLOSING_QUOTES = "”’」』\"'）)】》"
+_CONTINUES = "，,、“‘「『（(《—-"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+URL = re.compile(r"https?://[^\s<>\"'，。）)】]+")
+
+_TONE_MARKS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
+_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[（(]([a-zA-Züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]{1,7}[1-5]?)[)）]")
+
+ENUMERATOR = re.compile(
+    r"^(?:第[一二三四五六七八九十百]+(?:点意见|部分|章|节|条)?[，,、：:]?"
+    r"|[一二三四五六七八九十]+[、.．]"
+    r"|[（(][一二三四五六七八九十\d]+[)）]"
+    r"|\d{1,2}[、.．](?!\d)"
+    r"|[一二三四五六七八九十]+[是要])"
+)
+
+_CHROME_WORDS = re.compile(
+    r"微信扫一扫|扫一扫|二维码|关注(?:该|本|我们的)?公众号|长按(?:识别|关注)|点击(?:上方|下方|蓝字|关注|阅读)"
+    r"|阅读原文|查看全文|展开全文|朋友在看|看一看|分享到|分享至|打印本页|关闭窗口|返回顶部|上一篇|下一篇"
+    r"|字号[:：]?[大中小]|发送中|已发送|点赞|在看|在手机打开|收藏本页|全屏阅读"
+)
+_ACCOUNT_LABEL = re.compile(r"^(?:微信号|功能介绍|公众号|账号主体)[:：]?$")
+_FIELD_LABEL = re.compile(
+    r"^[\[【]?(信息来源|来源|稿源|原文链接|原文地址|链接|出处|作者|记者|通讯员|责任编辑|编辑|责编|采编|校对|审核|审校|编审|"
+    r"监制|摄影|摄像|图片|图/文|文/图|图文|出品|制作|统筹|策划|终审|初审|复审)[\]】]?\s*[:：|｜丨]\s*(.*)$"
+)
+_CREDIT_LINE = re.compile(r"(?:出品|制作|监制|编辑部)$")
+_TAIL_CREDIT = re.compile(
+    r"(?:采编|责任编辑|编辑|责编|监制|审核|校对|记者|通讯员|摄影|图/文|文/图|来源|作者)\s*[:：|｜丨]"
+)
+_LEGAL_HEAD = re.compile(r"免责声明|版权声明|版权所有|免责条款|法律声明|版权与免责")
+_LEGAL_WORDS = re.compile(r"版权|转载|授权|著作权|免责|本网|本站|本公众号|侵权|联系删除|原作者|不代表本")
+_PROMO_START = re.compile(r"^[►▶▷➤☞👉👇⬇↓→■◆]")
+_PROMO_WORDS = re.compile(
+    r"这里找|分享会|免费领取|点击领取|领取|扫码|加微信|进群|加群|课程|训练营|广告|推荐阅读|往期回顾|往期推荐|相关阅读|延伸阅读|猜你喜欢|热门推荐"
+)
+_RELATED_TAIL = re.compile(r"^(?:推荐阅读|往期回顾|往期推荐|相关阅读|延伸阅读|猜你喜欢|热门推荐|相关新闻|相关链接|相关文章)[:：]?$")
+_SHORT = 40
+
+
+@dataclass
+class CleanText:
+    """A document's body as paragraphs, plus the labelled lines removed from it."""
+
+    paragraphs: list[str]
+    fields: dict[str, str] = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)
+
+
+def strip_glosses(text: str) -> str:
+    """Remove pinyin glosses such as ``鄉(xiāng)``.
+
+    A parenthesized latin word after a Chinese character is a gloss when it carries
+    a tone mark; untoned ones (``麼(me)``) only in a text that has several toned ones.
+    """
+    toned = sum(1 for syllable in _GLOSS.findall(text) if _TONE_MARKS & set(syllable))
+    if not toned:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        syllable = match.group(1)
+        is_gloss = bool(_TONE_MARKS & set(syllable)) or (toned >= 3 and syllable.islower())
+        return "" if is_gloss else match.group(0)
+
+    return _GLOSS.sub(replace, text)
+
+
+def strip_markup(text: str) -> str:
+    """Turn HTML or Markdown into plain lines (documents are sometimes saved as either)."""
+    if len(re.findall(r"</?(?:p|br|div|span|section|h\d|li|strong|b|em|a)\b[^>]*>", text, re.I)) >= 2:
+        text = re.sub(r"(?i)<br\s*/?>|</(?:p|div|section|h\d|li)>", "\n", text)
+        text = re.sub(r"(?s)<(script|style)\b.*?</\1>", "", text, flags=re.I)
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))", "", text)
+    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
+    return re.sub(r"\[([^\]]+)\]\((https?://[^)]+)\)", r"\1 \2", text)
+
+
+def is_heading(line: str) -> bool:
+    """A numbered outline line (一、… / 第二点意见 / （三）…) that stands as its own paragraph."""
+    text = line.strip()
+    return bool(ENUMERATOR.match(text)) and len(text) <= 80 and not text.endswith(tuple(_CONTINUES))
+
+
+def ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(CLOSING_QUOTES)
+    return line.endswith(tuple(SENTENCE_END + "：:")) or (stripped != line and stripped.endswith(tuple(SENTENCE_END)))
+
+
+def _should_join(previous: str, line: str) -> bool:
+    """True when ``line`` continues the sentence ``previous`` broke off."""
+    if ends_sentence(previous) or is_heading(previous) or ENUMERATOR.match(line):
+        return False
+    if previous.endswith(tuple(_CONTINUES)):
+        return True
+    has_punctuation = re.search(r"[，,、；;：:。！？“”]", previous)
+    # A short line without punctuation is a title or caption, not a broken sentence.
+    return bool(has_punctuation) or len(previous) > _SHORT
+
+
+_SENTENCE_BOUNDARY = re.compile(f"[{SENTENCE_END}][{re.escape(CLOSING_QUOTES)}]*")
+
+
+def _cut_tail_credit(paragraph: str) -> str:
+    """Drop credits glued after a paragraph's last sentence (…发言。采编：张三 编辑：李四)."""
+    boundaries = list(_SENTENCE_BOUNDARY.finditer(paragraph))
+    if not boundaries:
+        return paragraph
+    body_end = boundaries[-1].end()
+    tail = compact(paragraph[body_end:])
+    return paragraph[:body_end] if tail and _TAIL_CREDIT.match(tail) else paragraph
+
+
+def _classify(key: str) -> str | None:
+    """Why a line (given as its compact normalized key) is chrome, or None for body text."""
+    if not _CJK.search(key):
+        return "no-text"
+    if _LEGAL_HEAD.search(key[:16]) or len(set(_LEGAL_WORDS.findall(key))) >= 3:
+        return "legal"
+    if _ACCOUNT_LABEL.match(key):
+        return "account"
+    short = len(key) <= _SHORT and not ends_sentence(key)
+    if _PROMO_START.match(key) and len(key) <= _SHORT:
+        return "promo"
+    if len(key) <= _SHORT and _CHROME_WORDS.search(key):
+        return "chrome"
+    if short and (_PROMO_WORDS.search(key) or _CREDIT_LINE.search(key)):
+        return "promo"
+    return None
+
+
+def clean(text: str) -> CleanText:
+    """Clean a decoded document text into body paragraphs."""
+    text = strip_glosses(strip_markup(text.replace("\r\n", "\n").replace("\r", "\n")))
+    lines = [re.sub(r"[ \t\u3000\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    result = CleanText(paragraphs=[])
+    kept: list[str | None] = []  # None marks a paragraph break
+    skip_next = False
+    in_legal = False
+    for number, line in enumerate(lines):
+        if not line:
+            kept.append(None)
+            continue
+        key = compact(line)
+        result.urls.extend(URL.findall(line))
+        labelled = _FIELD_LABEL.match(key)
+        if labelled and (len(key) <= 60 or URL.search(line)):
+            label, value = labelled.groups()
+            original_value = re.split(r"[:：|｜丨]", line, maxsplit=1)[-1].strip()
+            result.fields.setdefault(label, original_value or value)
+            kept.append(None)
+            continue
+        reason = _classify(key)
+        if in_legal and (reason or _LEGAL_WORDS.search(key) or re.match(r"^[①-⑳\d]", key)):
+            continue
+        in_legal = reason == "legal"
+        if skip_next and len(key) <= _SHORT:
+            skip_next = False
+            continue
+        skip_next = reason == "account"
+        if reason:
+            kept.append(None)
+            continue
+        if _RELATED_TAIL.match(key) and number > len(lines) * 0.6:
+            break
+        kept.append(line)
+    result.paragraphs = _join_lines(kept)
+    return result
+
+
+def _join_lines(lines: list[str | None]) -> list[str]:
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        if line is None:
+            if current:
+                paragraphs.append(current)
+            current = ""
+        elif current and _should_join(current, line):
+            current += line
+        else:
+            if current:
+                paragraphs.append(current)
+            current = line
+    if current:
+        paragraphs.append(current)
+    return [cut for cut in (_cut_tail_credit(p) for p in paragraphs) if cut.strip()]

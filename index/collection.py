@@ -1,0 +1,290 @@
+"""The collection: the one API the CLI and the Telegram bot use.
+
+It ties the steps together — read → build document → store (SQLite) and index
+(tantivy) → search — and owns the rules that keep them consistent: writes are
+transactional, a full rebuild goes into a new index generation that is swapped in
+atomically, and an index found missing or out of step with the catalogue at
+start-up is rebuilt from the stored tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .conversation import Topic, resolve
+from .document import Document, build_document
+from .read import ReadError, SourceText, read_bytes, read_original, read_path
+from .search import Passage, Query, rank
+from .search_index import Generations, IndexedChunk, SearchIndex
+from .store import ChunkRecord, DocumentRecord, Staging, Store
+from .tokenize import tokenize
+
+log = logging.getLogger(__name__)
+
+BATCH_DOCUMENTS = 200
+MAX_HISTORY_TURNS = 6
+_GENERATION_KEY = "generation"
+_SEEDED_KEY = "initialized"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did, for the admin to read."""
+
+    added: list[DocumentRecord] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[ReadError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The passages answering the last turn of a conversation."""
+
+    question: str
+    query: Query
+    passages: list[Passage]
+
+
+def seed_sources() -> Iterator[SourceText | ReadError]:
+    """The seed documents shipped with the package."""
+    folder = resources.files("seeds")
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".txt"):
+            yield from read_bytes(entry.name, entry.read_bytes())
+
+
+def _indexed_chunks(document: DocumentRecord, chunks: Iterable[tuple[int, str, tuple[str, ...], list[str]]]) -> Iterator[IndexedChunk]:
+    title_tokens = tokenize(document.title)
+    place_tokens = tokenize(document.place or "")
+    for position, heading, speakers, tokens in chunks:
+        yield IndexedChunk(
+            doc_id=document.id,
+            position=position,
+            fields={
+                "body": tokens,
+                "title": title_tokens,
+                "heading": tokenize(heading),
+                "speaker": [speaker for speaker in speakers],
+                "place": place_tokens,
+            },
+        )
+
+
+def _document_chunks(document: Document, record: DocumentRecord) -> Iterator[IndexedChunk]:
+    return _indexed_chunks(
+        record,
+        ((chunk.position, chunk.heading, chunk.speakers, tokens) for chunk, tokens in zip(document.chunks, document.chunk_tokens)),
+    )
+
+
+def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> Iterator[IndexedChunk]:
+    return _indexed_chunks(document, ((chunk.position, chunk.heading, chunk.speakers, chunk.tokens) for chunk in chunks))
+
+
+def _record_of(document: Document) -> DocumentRecord:
+    meta = document.meta
+    return DocumentRecord(
+        id=document.id, name=document.name, title=meta.title, date=meta.date, place=meta.place,
+        source_url=meta.source_url, speakers=document.speakers, chunk_count=len(document.chunks),
+        char_count=sum(len(chunk.text) for chunk in document.chunks), added_at="",
+    )
+
+
+class Collection:
+    """A catalogue file and its search index generations."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.store = Store(db_path)
+        self.generations = Generations(db_path.with_name(db_path.name + ".tantivy"))
+        self._index: SearchIndex | None = None
+        self._write_lock = threading.Lock()
+        self._ensure_index()
+
+    # -- index lifecycle -------------------------------------------------
+
+    def _ensure_index(self) -> None:
+        """Open the live generation; rebuild it from stored tokens if missing or out of step."""
+        generation = self.store.get_meta(_GENERATION_KEY)
+        if generation and self.generations.exists(generation):
+            index = self.generations.open(generation)
+            try:
+                in_step = index.num_docs() == self.store.chunk_count()
+            except Exception:  # a corrupt index cannot even be counted
+                in_step = False
+            if in_step:
+                self._index = index
+                return
+            log.warning("search index %s does not match the catalogue; rebuilding it from stored tokens", generation)
+        elif generation:
+            log.warning("search index %s is missing; rebuilding it from stored tokens", generation)
+        with self._write_lock:
+            fresh = self.generations.create()
+            fresh.write(self._all_stored_chunks())
+            self.store.set_meta(_GENERATION_KEY, fresh.generation)
+            self._index = fresh
+            self.generations.remove_all_but(fresh.generation)
+
+    def _all_stored_chunks(self) -> Iterator[IndexedChunk]:
+        for document in self.store.documents():
+            yield from _stored_chunks(document, self.store.chunks_of(document.id))
+
+    @property
+    def index(self) -> SearchIndex:
+        """The live generation, following a swap made by another thread or process."""
+        generation = self.store.get_meta(_GENERATION_KEY)
+        if self._index is None or (generation and generation != self._index.generation):
+            self._index = self.generations.open(generation) if generation else self._index
+        assert self._index is not None
+        return self._index
+
+    # -- adding and removing ---------------------------------------------
+
+    def add_sources(self, sources: Iterable[SourceText | ReadError]) -> IngestReport:
+        """Add or update documents; unchanged ones are recognised by content and skipped."""
+        report = IngestReport()
+        batch: list[Document] = []
+        for source in sources:
+            if isinstance(source, ReadError):
+                report.skipped.append(source)
+                continue
+            document = self._prepare(source, report)
+            if document is not None:
+                batch.append(document)
+            if len(batch) >= BATCH_DOCUMENTS:
+                self._commit(batch, report)
+                batch = []
+        self._commit(batch, report)
+        self.store.set_meta(_SEEDED_KEY, "1")
+        return report
+
+    def _prepare(self, source: SourceText, report: IngestReport) -> Document | None:
+        try:
+            document = build_document(source)
+        except Exception as error:  # a document that breaks a rule must not stop the others
+            log.exception("failed to process %s", source.name)
+            report.skipped.append(ReadError(source.name, f"could not be processed: {error}"))
+            return None
+        if document is None:
+            report.skipped.append(ReadError(source.name, "no text left after removing page chrome"))
+            return None
+        if self.store.content_hash(document.id) == document.content_hash:
+            report.unchanged.append(source.name)
+            return None
+        return document
+
+    def _commit(self, batch: list[Document], report: IngestReport) -> None:
+        if not batch:
+            return
+        unique = list({document.id: document for document in batch}.values())
+        records = [_record_of(document) for document in unique]
+        with self._write_lock, self.store.transaction():
+            self.store.put_documents(unique)
+            chunks = (chunk for document, record in zip(unique, records) for chunk in _document_chunks(document, record))
+            self.index.write(chunks, delete_doc_ids=[document.id for document in unique])
+        report.added.extend(records)
+
+    def add_paths(self, paths: Iterable[Path], wrap: Callable[[Iterable], Iterable] = lambda items: items) -> IngestReport:
+        """Add files and folders (walked recursively); ``wrap`` can add a progress bar."""
+        return self.add_sources(wrap(source for path in paths for source in read_path(path)))
+
+    def add_file(self, name: str, data: bytes) -> IngestReport:
+        """Add one uploaded file (a .jsonl file may hold many documents)."""
+        return self.add_sources(read_bytes(name, data))
+
+    def ensure_seeded(self) -> None:
+        """Load the seed documents into a catalogue that has never been filled."""
+        if self.store.get_meta(_SEEDED_KEY) is None and not self.store.documents():
+            self.add_sources(seed_sources())
+
+    def remove(self, doc_id: str) -> bool:
+        """Delete a document from the catalogue and the index; False if it was not there."""
+        with self._write_lock, self.store.transaction():
+            found = self.store.delete_document(doc_id)
+            if found:
+                self.index.write((), delete_doc_ids=[doc_id])
+        return found
+
+    def rebuild(self) -> IngestReport:
+        """Re-process every stored original into a new index generation, then swap it in.
+
+        Until the final transaction the old catalogue rows and index keep serving;
+        if anything fails before it, they stay live and the new generation is dropped.
+        """
+        with self._write_lock:
+            fresh = self.generations.create()
+            report = IngestReport()
+            staging = self.store.staging()
+            try:
+                batch: list[Document] = []
+                for original in self.store.originals():
+                    source = read_original(original.name, original.format, original.content)
+                    if isinstance(source, ReadError):
+                        report.skipped.append(source)
+                        continue
+                    document = build_document(source)
+                    if document is None:
+                        report.skipped.append(ReadError(source.name, "no text left after removing page chrome"))
+                        continue
+                    batch.append(document)
+                    if len(batch) >= BATCH_DOCUMENTS:
+                        self._stage(batch, staging, fresh, report)
+                        batch = []
+                self._stage(batch, staging, fresh, report)
+                with self.store.transaction():
+                    staging.publish()
+                    self.store.set_meta(_GENERATION_KEY, fresh.generation)
+            except BaseException:
+                staging.drop()
+                self.generations.remove_all_but(self.index.generation)
+                raise
+            self._index = fresh
+            self.generations.remove_all_but(fresh.generation)
+            return report
+
+    def _stage(self, batch: list[Document], staging: Staging, fresh: SearchIndex, report: IngestReport) -> None:
+        if not batch:
+            return
+        unique = list({document.id: document for document in batch}.values())
+        records = [_record_of(document) for document in unique]
+        with self.store.transaction():
+            staging.put_documents(unique)
+        fresh.write(chunk for document, record in zip(unique, records) for chunk in _document_chunks(document, record))
+        report.added.extend(records)
+
+    # -- reading ---------------------------------------------------------
+
+    def documents(self) -> list[DocumentRecord]:
+        return self.store.documents()
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        return self.store.document(doc_id)
+
+    def neighbours(self, doc_id: str, position: int, radius: int = 1) -> list[ChunkRecord]:
+        """A passage with the chunks around it, for reading it in context."""
+        return self.store.chunks_of(doc_id, max(0, position - radius), position + radius)
+
+    def search(self, query: Query, limit: int = 5) -> list[Passage]:
+        return rank(self.index, self.store, query, limit)
+
+    def ask(self, turns: list[str], limit: int = 5) -> Answer:
+        """Answer the last turn, reading the earlier turns as the conversation so far."""
+        history = [turn for turn in turns if turn.strip()][-MAX_HISTORY_TURNS:]
+        if not history:
+            raise ValueError("no question given")
+        topic: Topic | None = None
+        passages: list[Passage] = []
+        query = Query(text="", terms={})
+        for turn in history:
+            query = resolve(turn, topic)
+            passages = self.search(query, limit)
+            topic = Topic(query)
+        return Answer(question=history[-1], query=query, passages=passages)
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,57 @@
+"""From a decoded text to a searchable document: clean → metadata → chunks → tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .chunk import Chunk, chunk_paragraphs
+from .clean import clean
+from .metadata import DocumentMeta, describe
+from .read import SourceText, content_id
+from .tokenize import tokenize
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned, chunked document with its metadata and the original it came from."""
+
+    id: str
+    name: str
+    meta: DocumentMeta
+    chunks: list[Chunk]
+    chunk_tokens: list[list[str]]
+    """Search tokens of each chunk's text, in chunk order."""
+    format: str
+    original: bytes
+    content_hash: str
+
+    @property
+    def speakers(self) -> dict[str, list[int]]:
+        """Each speaker and the paragraphs (from 1) in which they speak."""
+        found: dict[str, list[int]] = {}
+        for chunk in self.chunks:
+            for speaker in chunk.speakers:
+                paragraphs = found.setdefault(speaker, [])
+                if chunk.paragraph not in paragraphs:
+                    paragraphs.append(chunk.paragraph)
+        return found
+
+
+def build_document(source: SourceText) -> Document | None:
+    """Run the cleaning, metadata and chunking steps; None when no body text is left."""
+    cleaned = clean(source.text)
+    meta, body = describe(source, cleaned)
+    chunks = chunk_paragraphs(body)
+    if not chunks:
+        return None
+    digest = content_id(source.text)
+    return Document(
+        id=source.doc_id or digest,
+        name=source.name,
+        meta=meta,
+        chunks=chunks,
+        chunk_tokens=[tokenize(chunk.text) for chunk in chunks],
+        format=source.format,
+        original=source.original,
+        content_hash=digest,
+    )

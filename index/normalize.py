@@ -1,0 +1,62 @@
+"""Text normalization shared by documents and questions.
+
+Both sides go through the same function so that a Traditional question finds a
+Simplified passage (and the reverse), and full-width forms match half-width ones.
+The original text is kept for display; only the search keys are normalized.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+
+_T2S = OpenCC("t2s")
+
+# Curly quotes survive NFKC; folding them lets a question typed with ASCII quotes
+# match a passage that uses typographic ones.
+_QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"'})
+
+# Zero-width and other format characters (Unicode category Cf) and C0/C1 controls
+# other than newline and tab carry no meaning and break tokenization.
+_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffc]")
+
+
+def strip_invisible(text: str) -> str:
+    """Remove control and zero-width characters, keeping newlines and tabs."""
+    return _INVISIBLE.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """Search key of ``text``: NFKC, Traditional→Simplified, lower case, folded quotes."""
+    text = unicodedata.normalize("NFKC", strip_invisible(text))
+    return _T2S.convert(text).lower().translate(_QUOTE_FOLD)
+
+
+@lru_cache(maxsize=65536)
+def _normalize_char(char: str) -> str:
+    return normalize(char)
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalize character by character, returning the key and, for each key
+    character, the index of the original character it came from.
+
+    Used to map matches found in the normalized key back onto the original text
+    (for highlighting). Per-character conversion can differ from phrase-level
+    ``normalize`` on rare phrases; a missed highlight is the only consequence.
+    """
+    key: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        folded = _normalize_char(char)
+        key.append(folded)
+        offsets.extend([index] * len(folded))
+    return "".join(key), offsets
+
+
+def compact(text: str) -> str:
+    """Normalized text without any whitespace, for containment checks."""
+    return re.sub(r"\s+", "", normalize(text))

@@ -1,0 +1,158 @@
+"""Rank passages for a query and decide whether any of them is really about it.
+
+tantivy supplies BM25 candidates; each candidate is then checked for how much of
+the query's content it covers, weighting each query term by its IDF, so a
+passage that only shares a common word (计划, 工作) with an off-topic question is
+not returned. The decision uses the collection's own statistics, so it holds as
+the collection grows or shrinks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from .normalize import normalize_with_offsets
+from .search_index import SearchIndex
+from .store import ChunkRecord, DocumentRecord, Store
+from .tokenize import fine_parts, tokenize
+
+FIELD_WEIGHTS = {"body": 1.0, "title": 0.4, "heading": 0.3, "speaker": 1.0, "place": 0.5}
+CANDIDATES = 50
+MIN_COVERAGE = 0.5
+"""Share of the query's IDF mass a passage must contain to count as being about it."""
+RELATIVE_COVERAGE = 0.6
+RELATIVE_SCORE = 0.25
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to search for: weighted tokens, and optionally the documents to search in."""
+
+    text: str
+    terms: dict[str, float]
+    doc_ids: tuple[str, ...] | None = None
+    follow_up: bool = False
+    """A turn read in the context of the previous one: its own words may name an aspect
+    (时间节点, 具体措施) the documents never use, which is then no evidence against a passage."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A ranked chunk with everything needed to show it and cite its source."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    place: str | None
+    source_url: str | None
+    paragraph: int
+    position: int
+    text: str
+    heading: str
+    speakers: tuple[str, ...]
+    score: float
+    coverage: float
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    """Character spans of ``text`` that matched the query, sorted and disjoint."""
+
+
+@lru_cache(maxsize=4096)
+def _field_tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def _idf(index: SearchIndex, total: int, term: str) -> float:
+    frequency = index.doc_freq("body", term)
+    return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+
+
+def highlight_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Spans of ``text`` whose normalized form is one of ``terms`` (longest terms first)."""
+    if not terms:
+        return []
+    key, offsets = normalize_with_offsets(text)
+    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)))
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(key):
+        start, end = offsets[match.start()], offsets[match.end() - 1] + 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _chunk_terms(chunk: ChunkRecord, document: DocumentRecord) -> frozenset[str]:
+    """Every token a chunk can be found by: body, heading, title, speakers and place."""
+    extra = _field_tokens(" ".join((document.title, chunk.heading, " ".join(chunk.speakers), document.place or "")))
+    return frozenset(chunk.tokens) | extra
+
+
+def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> dict[str, float]:
+    """Replace a compound the index has never seen (干部作风) by its known parts (干部, 作风).
+
+    jieba may segment a question's compound differently from the passages' text;
+    the parts recover the match, sharing the compound's weight.
+    """
+    result: dict[str, float] = {}
+    for term, weight in terms.items():
+        parts = [part for part in fine_parts(term) if index.doc_freq("body", part) > 0] if len(term) >= 3 else []
+        if parts and index.doc_freq("body", term) == 0:
+            for part in parts:
+                result[part] = max(result.get(part, 0.0), weight / math.sqrt(len(parts)))
+        else:
+            result[term] = max(result.get(term, 0.0), weight)
+    return result
+
+
+def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Passage]:
+    """The passages about ``query``, best first (at most ``limit``); empty when none is."""
+    if not query.terms:
+        return []
+    query = replace(query, terms=split_unknown_terms(index, query.terms))
+    hits = index.search(query.terms, FIELD_WEIGHTS, max(CANDIDATES, limit * 2), query.doc_ids)
+    if not hits:
+        return []
+    chunks = store.chunks((hit.doc_id, hit.position) for hit in hits)
+    documents: dict[str, DocumentRecord | None] = {}
+    total = max(index.num_docs(), 1)
+    weights = {
+        term: weight * _idf(index, total, term)
+        for term, weight in query.terms.items()
+        if not (query.follow_up and index.doc_freq("body", term) == 0)
+    }
+    mass = sum(weights.values()) or 1.0
+    scored: list[tuple[float, float, set[str], ChunkRecord, DocumentRecord]] = []
+    for hit in hits:
+        chunk = chunks.get((hit.doc_id, hit.position))
+        if hit.doc_id not in documents:
+            documents[hit.doc_id] = store.document(hit.doc_id)
+        document = documents[hit.doc_id]
+        if chunk is None or document is None:  # changed by a concurrent re-index
+            continue
+        present = _chunk_terms(chunk, document)
+        matched = {term for term in weights if term in present}
+        coverage = sum(weights[term] for term in matched) / mass
+        scored.append((hit.score, coverage, matched, chunk, document))
+    if not scored:
+        return []
+    best_score = max(item[0] for item in scored)
+    best_coverage = max(item[1] for item in scored)
+    if best_coverage < MIN_COVERAGE:
+        return []
+    passages = []
+    for score, coverage, matched, chunk, document in scored:
+        if coverage < max(MIN_COVERAGE, best_coverage * RELATIVE_COVERAGE) or score < best_score * RELATIVE_SCORE:
+            continue
+        passages.append(
+            Passage(
+                doc_id=document.id, title=document.title, date=document.date, place=document.place,
+                source_url=document.source_url, paragraph=chunk.paragraph, position=chunk.position,
+                text=chunk.text, heading=chunk.heading, speakers=chunk.speakers, score=round(score, 4),
+                coverage=round(coverage, 3), highlights=highlight_spans(chunk.text, matched),
+            )
+        )
+    return passages[:limit]

@@ -1,0 +1,146 @@
+"""The BM25 index served by tantivy, fed the pipeline's own tokens.
+
+Fields are whitespace-tokenized, so tantivy indexes exactly the tokens that
+``tokenize`` produced and a query term matches exactly; BM25 (k1=1.2, b=0.75) is
+scored per field, which lets the title, heading, speaker and place fields be
+boosted separately from the body.
+
+Each full build goes into a new *generation* directory beside the old ones; the
+catalogue records which generation is live, so a rebuild swaps atomically and a
+failed one leaves the old generation serving.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+SEARCH_FIELDS = ("body", "title", "heading", "speaker", "place")
+WRITER_HEAP_BYTES = 128 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class IndexedChunk:
+    """What the index needs of one chunk: its key and the tokens of each field."""
+
+    doc_id: str
+    position: int
+    fields: Mapping[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: str
+    position: int
+    score: float
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("doc_id", stored=True, tokenizer_name="raw")
+    builder.add_integer_field("position", stored=True, indexed=False)
+    for name in SEARCH_FIELDS:
+        builder.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq")
+    return builder.build()
+
+
+SCHEMA = _schema()
+
+
+class SearchIndex:
+    """One generation of the tantivy index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self._index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+
+    @property
+    def generation(self) -> str:
+        return self.path.name
+
+    def num_docs(self) -> int:
+        self._index.reload()
+        return self._index.searcher().num_docs
+
+    def write(self, chunks: Iterable[IndexedChunk], delete_doc_ids: Iterable[str] = ()) -> int:
+        """Delete whole documents, add chunks and commit once; returns the number added."""
+        writer = self._index.writer(WRITER_HEAP_BYTES)
+        try:
+            for doc_id in delete_doc_ids:
+                writer.delete_documents_by_term("doc_id", doc_id)
+            added = 0
+            for chunk in chunks:
+                document = tantivy.Document(doc_id=chunk.doc_id, position=chunk.position)
+                for name in SEARCH_FIELDS:
+                    document.add_text(name, " ".join(chunk.fields.get(name, ())))
+                writer.add_document(document)
+                added += 1
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self._index.reload()
+        return added
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return self._index.searcher().doc_freq(field, term)
+
+    def search(
+        self,
+        terms: Mapping[str, float],
+        field_weights: Mapping[str, float],
+        limit: int,
+        doc_ids: Iterable[str] | None = None,
+    ) -> list[Hit]:
+        """BM25 over the weighted terms; each field's score is multiplied by its weight."""
+        clauses = [
+            (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, field, term), weight * boost))
+            for term, weight in terms.items()
+            for field, boost in field_weights.items()
+            if weight * boost > 0
+        ]
+        if not clauses:
+            return []
+        query = tantivy.Query.boolean_query(clauses)
+        if doc_ids is not None:
+            scope = [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "doc_id", doc_id)) for doc_id in doc_ids]
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, tantivy.Query.boolean_query(scope))])
+        searcher = self._index.searcher()
+        result = searcher.search(query, limit, count=False)
+        hits = []
+        for score, address in result.hits:
+            stored = searcher.doc(address)
+            hits.append(Hit(stored["doc_id"][0], stored["position"][0], score))
+        return hits
+
+
+class Generations:
+    """The generation directories of one catalogue, e.g. ``meetings.db.tantivy/g1732500000000``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def open(self, name: str) -> SearchIndex:
+        return SearchIndex(self.root / name)
+
+    def create(self) -> SearchIndex:
+        return SearchIndex(self.root / f"g{time.time_ns()}")
+
+    def exists(self, name: str | None) -> bool:
+        return bool(name) and (self.root / name / "meta.json").exists()
+
+    def remove_all_but(self, keep: str) -> None:
+        """Delete superseded or abandoned generations (a process still reading one keeps its open files)."""
+        if not self.root.exists():
+            return
+        for path in self.root.iterdir():
+            if path.is_dir() and path.name != keep:
+                shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,61 @@
+"""Who speaks where: find the people a report quotes and attribute sentences to them.
+
+Reports name a speaker with an official title (市委书记李猛, 局长王世平) and then
+quote them with a speech verb (李猛强调, 他要求). A sentence belongs to the last
+speaker named with a speech verb, within the paragraph; a paragraph that opens
+with 他/她 continues the previous paragraph's speaker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import normalize
+
+_TITLES = (
+    "总书记|书记|副书记|局长|副局长|市长|副市长|县长|副县长|区长|副区长|镇长|乡长|旗长|盟长|主任|副主任|"
+    "厅长|省长|副省长|部长|组长|主席|总理|处长|科长|委员|常委|秘书长|院长|行长|董事长|总经理"
+)
+_NAME = r"[\u4e00-\u9fff]{2,3}?"
+_AFTER_NAME = r"(?=主持|讲话|出席|强调|指出|要求|表示|作了|作|在|就|代表|对|参加|组织|带队|同志|[，。、：:,])"
+_TITLED_NAME = re.compile(rf"(?:{_TITLES})[、，,]?({_NAME}){_AFTER_NAME}")
+_NOT_NAME = re.compile(r"[的在和对要是了为与及等各全本该这那我他她们关于会议工作同志领导干部]")
+_SPEECH = r"[^，。；,;]{0,30}?(?:强调|指出|要求|表示|讲话|说|提出|部署|主持|讲了|作了|做了|总结|宣布)"
+_PRONOUN_START = re.compile(r"^[“\"]?(?:他|她)(?:还|并|也|又)?(?:强调|指出|要求|表示|说|提出)")
+_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』\"']*|[^。！？!?]+$")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph, each keeping its end punctuation and closing quotes."""
+    return [sentence for sentence in _SENTENCE.findall(paragraph) if sentence.strip()]
+
+
+def find_speaker_names(paragraphs: list[str]) -> list[str]:
+    """Names introduced with an official title, in order of first appearance (Simplified)."""
+    names: list[str] = []
+    for paragraph in paragraphs:
+        for name in _TITLED_NAME.findall(normalize(paragraph)):
+            if not _NOT_NAME.search(name) and name not in names:
+                names.append(name)
+    return names
+
+
+def attribute(paragraphs: list[list[str]], names: list[str]) -> list[list[str | None]]:
+    """For each sentence of each paragraph, the speaker it belongs to (or None)."""
+    if not names:
+        return [[None] * len(sentences) for sentences in paragraphs]
+    marker = re.compile("(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _SPEECH)
+    result: list[list[str | None]] = []
+    previous: str | None = None
+    for sentences in paragraphs:
+        keys = [normalize(sentence) for sentence in sentences]
+        current = previous if keys and _PRONOUN_START.match(keys[0]) else None
+        speakers: list[str | None] = []
+        for key in keys:
+            found = marker.search(key)
+            if found:
+                current = found.group(1)
+            speakers.append(current)
+        result.append(speakers)
+        previous = current
+    return result

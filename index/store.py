@@ -1,0 +1,264 @@
+"""The SQLite catalogue (via sqlite-utils): originals, documents, chunks and their tokens.
+
+SQLite is the source of truth. The tantivy index is derived from it and can be
+rebuilt from the stored tokens (or, for new cleaning rules, from the stored
+originals) at any time. Every change happens in one transaction, so the
+catalogue is never half-written; WAL mode lets readers go on during a write.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .document import Document
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document's catalogue entry, as listed and shown with passages."""
+
+    id: str
+    name: str
+    title: str
+    date: str | None
+    place: str | None
+    source_url: str | None
+    speakers: dict[str, list[int]]
+    chunk_count: int
+    char_count: int
+    added_at: str
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    doc_id: str
+    position: int
+    paragraph: int
+    text: str
+    heading: str
+    speakers: tuple[str, ...]
+    tokens: list[str]
+
+
+@dataclass(frozen=True)
+class StoredOriginal:
+    id: str
+    name: str
+    format: str
+    content: bytes
+
+
+class Store:
+    """Catalogue in one SQLite file; one connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._create_schema()
+
+    @property
+    def db(self) -> Database:
+        database = getattr(self._local, "db", None)
+        if database is None:
+            connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            connection.execute("PRAGMA busy_timeout = 30000")
+            database = Database(connection)
+            self._local.db = database
+        return database
+
+    def close(self) -> None:
+        database = getattr(self._local, "db", None)
+        if database is not None:
+            database.close()
+            self._local.db = None
+
+    def _create_schema(self) -> None:
+        db = self.db
+        db.enable_wal()
+        db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+        db["originals"].create(
+            {"id": str, "name": str, "format": str, "content": bytes, "added_at": str}, pk="id", if_not_exists=True
+        )
+        self._create_content_tables("documents", "chunks")
+        if self.get_meta("schema_version") is None:
+            self.set_meta("schema_version", SCHEMA_VERSION)
+
+    def _create_content_tables(self, documents_table: str, chunks_table: str) -> None:
+        db = self.db
+        db[documents_table].create(
+            {
+                "id": str, "name": str, "title": str, "date": str, "place": str, "source_url": str,
+                "speakers": str, "chunk_count": int, "char_count": int, "content_hash": str, "added_at": str,
+            },
+            pk="id",
+            if_not_exists=True,
+        )
+        db[chunks_table].create(
+            {
+                "doc_id": str, "position": int, "paragraph": int, "text": str, "heading": str,
+                "speakers": str, "tokens": str,
+            },
+            pk=("doc_id", "position"),
+            if_not_exists=True,
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """All writes inside commit together or not at all."""
+        with self.db.atomic() as db:
+            yield db
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    def content_hash(self, doc_id: str) -> str | None:
+        row = self.db.execute("select content_hash from documents where id = ?", [doc_id]).fetchone()
+        return row[0] if row else None
+
+    def put_documents(self, documents: Iterable[Document]) -> None:
+        """Insert or replace documents, their chunks and originals (call inside ``transaction``)."""
+        self._write(documents, "documents", "chunks", with_originals=True)
+
+    def _write(self, documents: Iterable[Document], documents_table: str, chunks_table: str, with_originals: bool) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        db = self.db
+        for document in documents:
+            db.execute(f"delete from {chunks_table} where doc_id = ?", [document.id])
+            if with_originals:
+                db["originals"].upsert(
+                    {"id": document.id, "name": document.name, "format": document.format,
+                     "content": document.original, "added_at": now},
+                    pk="id",
+                )
+            db[documents_table].upsert(_document_row(document, now), pk="id")
+            db[chunks_table].insert_all(
+                (
+                    {
+                        "doc_id": document.id, "position": chunk.position, "paragraph": chunk.paragraph,
+                        "text": chunk.text, "heading": chunk.heading,
+                        "speakers": json.dumps(chunk.speakers, ensure_ascii=False), "tokens": " ".join(tokens),
+                    }
+                    for chunk, tokens in zip(document.chunks, document.chunk_tokens)
+                ),
+                pk=("doc_id", "position"),
+            )
+
+    def staging(self) -> Staging:
+        """Empty side tables for a rebuild, published in one transaction when it is complete."""
+        return Staging(self)
+
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove a document, its chunks and its original (call inside ``transaction``)."""
+        db = self.db
+        found = db.execute("select 1 from documents where id = ?", [doc_id]).fetchone() is not None
+        for table, column in (("chunks", "doc_id"), ("documents", "id"), ("originals", "id")):
+            db.execute(f"delete from {table} where {column} = ?", [doc_id])
+        return found
+
+    def clear(self) -> None:
+        """Remove every document (call inside ``transaction``)."""
+        for table in ("chunks", "documents", "originals"):
+            self.db.execute(f"delete from {table}")
+
+    def documents(self) -> list[DocumentRecord]:
+        rows = self.db.query("select * from documents order by coalesce(date, '') desc, title")
+        return [_record(row) for row in rows]
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        rows = list(self.db.query("select * from documents where id = ?", [doc_id]))
+        return _record(rows[0]) if rows else None
+
+    def chunk_count(self) -> int:
+        return self.db.execute("select count(*) from chunks").fetchone()[0]
+
+    def chunks(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], ChunkRecord]:
+        """Chunks by (document id, position); missing keys are left out."""
+        found: dict[tuple[str, int], ChunkRecord] = {}
+        for doc_id, position in keys:
+            for row in self.db.query("select * from chunks where doc_id = ? and position = ?", [doc_id, position]):
+                found[(doc_id, position)] = _chunk(row)
+        return found
+
+    def chunks_of(self, doc_id: str, first: int = 0, last: int | None = None) -> list[ChunkRecord]:
+        """A document's chunks with positions in [first, last], in order."""
+        rows = self.db.query(
+            "select * from chunks where doc_id = ? and position >= ? and position <= ? order by position",
+            [doc_id, first, last if last is not None else 2**62],
+        )
+        return [_chunk(row) for row in rows]
+
+    def iter_chunks(self) -> Iterator[tuple[DocumentRecord, ChunkRecord]]:
+        """Every chunk with its document, for rebuilding the search index from stored tokens."""
+        for document in self.documents():
+            for chunk in self.chunks_of(document.id):
+                yield document, chunk
+
+    def originals(self) -> Iterator[StoredOriginal]:
+        for row in self.db.query("select id, name, format, content from originals order by added_at, id"):
+            yield StoredOriginal(row["id"], row["name"], row["format"], row["content"])
+
+
+def _document_row(document: Document, added_at: str) -> dict[str, object]:
+    meta = document.meta
+    return {
+        "id": document.id, "name": document.name, "title": meta.title, "date": meta.date, "place": meta.place,
+        "source_url": meta.source_url, "speakers": json.dumps(document.speakers, ensure_ascii=False),
+        "chunk_count": len(document.chunks), "char_count": sum(len(c.text) for c in document.chunks),
+        "content_hash": document.content_hash, "added_at": added_at,
+    }
+
+
+def _record(row: dict) -> DocumentRecord:
+    return DocumentRecord(
+        id=row["id"], name=row["name"], title=row["title"], date=row["date"], place=row["place"],
+        source_url=row["source_url"], speakers=json.loads(row["speakers"] or "{}"),
+        chunk_count=row["chunk_count"], char_count=row["char_count"], added_at=row["added_at"],
+    )
+
+
+def _chunk(row: dict) -> ChunkRecord:
+    return ChunkRecord(
+        doc_id=row["doc_id"], position=row["position"], paragraph=row["paragraph"], text=row["text"],
+        heading=row["heading"], speakers=tuple(json.loads(row["speakers"] or "[]")), tokens=row["tokens"].split(),
+    )
+
+
+class Staging:
+    """Side tables that receive a rebuilt catalogue while the live one keeps serving."""
+
+    _TABLES = (("documents_next", "documents"), ("chunks_next", "chunks"))
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.drop()
+        store._create_content_tables("documents_next", "chunks_next")
+
+    def put_documents(self, documents: Iterable[Document]) -> None:
+        self.store._write(documents, "documents_next", "chunks_next", with_originals=False)
+
+    def publish(self) -> None:
+        """Replace the live rows with the staged ones (call inside ``transaction``)."""
+        for staged, live in self._TABLES:
+            self.store.db.execute(f"delete from {live}")
+            self.store.db.execute(f"insert into {live} select * from {staged}")
+        self.drop()
+
+    def drop(self) -> None:
+        for staged, _live in self._TABLES:
+            self.store.db.execute(f"drop table if exists {staged}")

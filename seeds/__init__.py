@@ -1,0 +1,1 @@
+"""The seed collection: five meeting documents loaded when a catalogue is first used."""

@@ -1,0 +1,85 @@
+"""The collection end to end: ingest, idempotent re-index, search, rebuild, remove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.collection import Collection
+
+
+def test_indexes_folder_and_answers_with_source(collection: Collection, meeting_files: Path) -> None:
+    report = collection.add_paths([meeting_files])
+    assert len(report.added) == 2 and not report.skipped
+    answer = collection.ask(["秋粮收购有什么要求"])
+    assert answer.passages, "a question about the grain meeting must find it"
+    top = answer.passages[0]
+    assert "秋粮" in top.title
+    assert top.date == "2023-09-12"
+    assert top.source_url == "http://nyj.example.gov.cn/xw/202309/t20230913_1.html"
+    assert any("秋粮" in top.text[a:b] for a, b in top.highlights)
+
+
+def test_reindexing_same_files_changes_nothing(collection: Collection, meeting_files: Path) -> None:
+    collection.add_paths([meeting_files])
+    chunks_before = collection.store.chunk_count()
+    again = collection.add_paths([meeting_files])
+    assert not again.added and len(again.unchanged) == 2
+    assert collection.store.chunk_count() == chunks_before
+    assert collection.index.num_docs() == chunks_before
+
+
+def test_same_text_in_another_encoding_is_the_same_document(collection: Collection, tmp_path: Path, meeting_files: Path) -> None:
+    collection.add_paths([meeting_files / "grain.txt"])
+    gbk = tmp_path / "grain-gbk.txt"
+    gbk.write_bytes((meeting_files / "grain.txt").read_text(encoding="utf-8").encode("gbk"))
+    assert collection.add_paths([gbk]).unchanged == [str(gbk)]
+
+
+def test_rebuild_swaps_generation_and_keeps_answers(collection: Collection, meeting_files: Path) -> None:
+    collection.add_paths([meeting_files])
+    old_generation = collection.index.generation
+    report = collection.rebuild()
+    assert len(report.added) == 2
+    assert collection.index.generation != old_generation
+    assert collection.ask(["河道清淤"]).passages
+
+
+def test_remove_document(collection: Collection, meeting_files: Path) -> None:
+    report = collection.add_paths([meeting_files])
+    river = next(record for record in report.added if "河湖" in record.title)
+    assert collection.remove(river.id)
+    assert not collection.ask(["河道清淤"]).passages
+    assert collection.store.chunk_count() == collection.index.num_docs()
+    assert not collection.remove(river.id)
+
+
+def test_missing_index_is_rebuilt_from_catalogue(tmp_path: Path, meeting_files: Path) -> None:
+    first = Collection(tmp_path / "c.db")
+    first.add_paths([meeting_files])
+    generation_dir = first.index.path
+    first.close()
+    import shutil
+
+    shutil.rmtree(generation_dir)
+    reopened = Collection(tmp_path / "c.db")
+    assert reopened.ask(["河道清淤"]).passages
+
+
+def test_unrelated_question_gets_nothing(collection: Collection, meeting_files: Path) -> None:
+    collection.add_paths([meeting_files])
+    assert collection.ask(["载人航天发射计划"]).passages == []
+
+
+def test_follow_up_inherits_topic(collection: Collection, meeting_files: Path) -> None:
+    collection.add_paths([meeting_files])
+    follow_up = collection.ask(["秋粮收购工作", "具体时间节点呢"])
+    assert follow_up.query.terms.get("秋粮", 0) > 0, "the follow-up must carry the previous topic"
+    assert follow_up.passages and "秋粮" in follow_up.passages[0].title
+
+
+def test_seeded_collection_answers_farmland_question(tmp_path: Path) -> None:
+    seeded = Collection(tmp_path / "seeded.db")
+    seeded.ensure_seeded()
+    assert len(seeded.documents()) == 5
+    answer = seeded.ask(["会议对高标准农田提出了什么要求"])
+    assert answer.passages and "高标准农田" in answer.passages[0].text
