@@ -22,7 +22,8 @@ from .read import ReadError, SourceText, read_bytes, read_original, read_path
 from .search import Passage, Query, rank
 from .search_index import Generations, IndexedChunk, SearchIndex
 from .store import ChunkRecord, DocumentRecord, Staging, Store
-from .tokenize import tokenize
+from .normalize import normalize
+from .tokenize import char_bigrams, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +59,18 @@ def seed_sources() -> Iterator[SourceText | ReadError]:
             yield from read_bytes(entry.name, entry.read_bytes())
 
 
-def _indexed_chunks(document: DocumentRecord, chunks: Iterable[tuple[int, str, tuple[str, ...], list[str]]]) -> Iterator[IndexedChunk]:
+def _indexed_chunks(
+    document: DocumentRecord, chunks: Iterable[tuple[int, str, tuple[str, ...], list[str], list[str]]]
+) -> Iterator[IndexedChunk]:
     title_tokens = tokenize(document.title)
     place_tokens = tokenize(document.place or "")
-    for position, heading, speakers, tokens in chunks:
+    for position, heading, speakers, tokens, bigrams in chunks:
         yield IndexedChunk(
             doc_id=document.id,
             position=position,
             fields={
                 "body": tokens,
+                "bigram": bigrams,
                 "title": title_tokens,
                 "heading": tokenize(heading),
                 "speaker": [speaker for speaker in speakers],
@@ -78,12 +82,19 @@ def _indexed_chunks(document: DocumentRecord, chunks: Iterable[tuple[int, str, t
 def _document_chunks(document: Document, record: DocumentRecord) -> Iterator[IndexedChunk]:
     return _indexed_chunks(
         record,
-        ((chunk.position, chunk.heading, chunk.speakers, tokens) for chunk, tokens in zip(document.chunks, document.chunk_tokens)),
+        (
+            (chunk.position, chunk.heading, chunk.speakers, tokens, bigrams)
+            for chunk, tokens, bigrams in zip(document.chunks, document.chunk_tokens, document.chunk_bigrams)
+        ),
     )
 
 
 def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> Iterator[IndexedChunk]:
-    return _indexed_chunks(document, ((chunk.position, chunk.heading, chunk.speakers, chunk.tokens) for chunk in chunks))
+    """Index entries rebuilt from the catalogue: stored tokens, bigrams recomputed from the text."""
+    return _indexed_chunks(
+        document,
+        ((c.position, c.heading, c.speakers, c.tokens, char_bigrams(normalize(c.text))) for c in chunks),
+    )
 
 
 def _record_of(document: Document) -> DocumentRecord:

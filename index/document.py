@@ -8,7 +8,8 @@ from .chunk import Chunk, chunk_paragraphs
 from .clean import clean
 from .metadata import DocumentMeta, describe
 from .read import SourceText, content_id
-from .tokenize import tokenize
+from .normalize import normalize
+from .tokenize import char_bigrams, tokenize_normalized
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Document:
     chunks: list[Chunk]
     chunk_tokens: list[list[str]]
     """Search tokens of each chunk's text, in chunk order."""
+    chunk_bigrams: list[list[str]]
+    """Character bigrams of each chunk's normalized text, in chunk order."""
     format: str
     original: bytes
     content_hash: str
@@ -45,12 +48,14 @@ def build_document(source: SourceText) -> Document | None:
     if not chunks:
         return None
     digest = content_id(source.text)
+    keys = [normalize(chunk.text) for chunk in chunks]
     return Document(
         id=source.doc_id or digest,
         name=source.name,
         meta=meta,
         chunks=chunks,
-        chunk_tokens=[tokenize(chunk.text) for chunk in chunks],
+        chunk_tokens=[tokenize_normalized(key) for key in keys],
+        chunk_bigrams=[char_bigrams(key) for key in keys],
         format=source.format,
         original=source.original,
         content_hash=digest,

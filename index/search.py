@@ -17,11 +17,17 @@ from functools import lru_cache
 from .normalize import normalize_with_offsets
 from .search_index import SearchIndex
 from .store import ChunkRecord, DocumentRecord, Store
-from .tokenize import fine_parts, tokenize
+from .tokenize import char_bigrams, fine_parts, tokenize
 
 FIELD_WEIGHTS = {"body": 1.0, "title": 0.4, "heading": 0.3, "speaker": 1.0, "place": 0.5}
+"""Weight of a word's match in each field, relative to the body."""
+BIGRAM_WEIGHT = 0.4
+"""Weight of a character-bigram match, relative to a word match in the body."""
 CANDIDATES = 50
-MIN_COVERAGE = 0.5
+MIN_COLLECTION_COVERAGE = 0.5
+"""Share of the query's IDF mass that must occur somewhere in the collection: below it,
+the question's main subject (太空, 足球 …) is something the collection never mentions."""
+MIN_COVERAGE = 0.2
 """Share of the query's IDF mass a passage must contain to count as being about it."""
 RELATIVE_COVERAGE = 0.6
 RELATIVE_SCORE = 0.25
@@ -64,8 +70,8 @@ def _field_tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
-def _idf(index: SearchIndex, total: int, term: str) -> float:
-    frequency = index.doc_freq("body", term)
+def _idf(total: int, frequency: int) -> float:
+    """BM25's IDF as tantivy computes it, so coverage weighs terms as the ranking does."""
     return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
 
 
@@ -108,23 +114,37 @@ def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> dict[str
     return result
 
 
+def _clauses(terms: dict[str, float]) -> list[tuple[str, str, float]]:
+    """(field, term, weight) clauses: each word in every field, and its character bigrams."""
+    clauses = [(field, term, weight * boost) for term, weight in terms.items() for field, boost in FIELD_WEIGHTS.items()]
+    bigrams: dict[str, float] = {}
+    for term, weight in terms.items():
+        for pair in char_bigrams(term):
+            bigrams[pair] = max(bigrams.get(pair, 0.0), weight)
+    clauses.extend(("bigram", pair, weight * BIGRAM_WEIGHT) for pair, weight in bigrams.items())
+    return clauses
+
+
 def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Passage]:
     """The passages about ``query``, best first (at most ``limit``); empty when none is."""
     if not query.terms:
         return []
     query = replace(query, terms=split_unknown_terms(index, query.terms))
-    hits = index.search(query.terms, FIELD_WEIGHTS, max(CANDIDATES, limit * 2), query.doc_ids)
+    hits = index.search(_clauses(query.terms), max(CANDIDATES, limit * 2), query.doc_ids)
     if not hits:
         return []
     chunks = store.chunks((hit.doc_id, hit.position) for hit in hits)
     documents: dict[str, DocumentRecord | None] = {}
     total = max(index.num_docs(), 1)
+    frequencies = {term: index.doc_freq("body", term) for term in query.terms}
     weights = {
-        term: weight * _idf(index, total, term)
+        term: weight * _idf(total, frequencies[term])
         for term, weight in query.terms.items()
-        if not (query.follow_up and index.doc_freq("body", term) == 0)
+        if not (query.follow_up and frequencies[term] == 0)
     }
     mass = sum(weights.values()) or 1.0
+    if sum(weight for term, weight in weights.items() if frequencies[term] > 0) / mass < MIN_COLLECTION_COVERAGE:
+        return []
     scored: list[tuple[float, float, set[str], ChunkRecord, DocumentRecord]] = []
     for hit in hits:
         chunk = chunks.get((hit.doc_id, hit.position))

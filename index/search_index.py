@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tantivy
 
-SEARCH_FIELDS = ("body", "title", "heading", "speaker", "place")
+SEARCH_FIELDS = ("body", "bigram", "title", "heading", "speaker", "place")
 WRITER_HEAP_BYTES = 128 * 1024 * 1024
 
 
@@ -95,17 +95,15 @@ class SearchIndex:
 
     def search(
         self,
-        terms: Mapping[str, float],
-        field_weights: Mapping[str, float],
+        weighted_terms: Iterable[tuple[str, str, float]],
         limit: int,
         doc_ids: Iterable[str] | None = None,
     ) -> list[Hit]:
-        """BM25 over the weighted terms; each field's score is multiplied by its weight."""
+        """BM25 summed over ``(field, term, weight)`` clauses, each clause's score times its weight."""
         clauses = [
-            (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, field, term), weight * boost))
-            for term, weight in terms.items()
-            for field, boost in field_weights.items()
-            if weight * boost > 0
+            (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, field, term), weight))
+            for field, term, weight in weighted_terms
+            if weight > 0
         ]
         if not clauses:
             return []
