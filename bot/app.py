@@ -1,0 +1,457 @@
+"""The Telegram bot: officials ask in chat, follow up, page through sources; admins add documents.
+
+One ``Application`` with typed async handlers (the python-telegram-bot examples'
+pattern). Searches run in a worker thread so one slow query never stalls other
+chats; the collection answers through the same ``Collection.ask`` as the CLI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import time
+from collections import defaultdict, deque
+from pathlib import Path
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.history import ChatHistory
+from bot.telegram_format import answer_messages, context_html, document_html, nothing_found_html, split_messages
+from index.collection import Answer, Collection
+from index.read import SUPPORTED_SUFFIXES
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 3
+MAX_PAGES = 5
+MAX_QUESTION_CHARS = 300
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+"""Telegram's Bot API download limit."""
+QUESTIONS_PER_MINUTE = 12
+DOCS_PAGE = 10
+CALLBACK = re.compile(r"^(?:(more):([0-9a-f]{8}):(\d{1,2})|(ctx):([\w.-]{1,40}):(\d{1,7})|(src):([\w.-]{1,48})|(docs):(\d{1,4}))$")
+
+COMMANDS = [
+    BotCommand("start", "开始使用"),
+    BotCommand("help", "使用说明和示例问题"),
+    BotCommand("ask", "提问（群聊中使用）"),
+    BotCommand("new", "开始新话题"),
+    BotCommand("docs", "已收录的会议文件"),
+    BotCommand("stats", "收录统计"),
+    BotCommand("reindex", "重建索引（管理员）"),
+    BotCommand("remove", "删除文件（管理员）"),
+]
+
+
+class BotState:
+    """What the handlers share: settings, the collection, chat histories, rate limits."""
+
+    def __init__(self, settings: Settings, collection: Collection, history: ChatHistory) -> None:
+        self.settings = settings
+        self.collection = collection
+        self.history = history
+        self.recent_questions: dict[int, deque[float]] = defaultdict(deque)
+        self.reindexing = False
+
+    def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
+        users, chats = self.settings.allowed_user_ids, self.settings.allowed_chat_ids
+        if not users and not chats:
+            return True
+        return (user_id in users) or (chat_id in chats) or (user_id in self.settings.admin_ids)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+    def over_rate(self, user_id: int) -> bool:
+        now = time.monotonic()
+        recent = self.recent_questions[user_id]
+        while recent and now - recent[0] > 60:
+            recent.popleft()
+        if len(recent) >= QUESTIONS_PER_MINUTE:
+            return True
+        recent.append(now)
+        return False
+
+
+def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+    return context.application.bot_data["state"]
+
+
+def _version(turns: list[str]) -> str:
+    """Short fingerprint of a conversation, so old 更多 buttons can be recognised as stale."""
+    return hashlib.sha1("\x1f".join(turns).encode()).hexdigest()[:8]
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton | None:
+    return InlineKeyboardButton(text, callback_data=data) if len(data.encode()) <= 64 and CALLBACK.match(data) else None
+
+
+def _keyboard(answer: Answer, turns: list[str], page: int) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    for number, passage in enumerate(answer.passages, start=page * PAGE_SIZE + 1):
+        row = [
+            _button(f"原文 {number}", f"ctx:{passage.doc_id}:{passage.position}"),
+            _button(f"来源 {number}", f"src:{passage.doc_id}"),
+        ]
+        rows.append([button for button in row if button])
+    if len(answer.passages) == PAGE_SIZE and page + 1 < MAX_PAGES:
+        more = _button("更多", f"more:{_version(turns)}:{page + 1}")
+        rows.append([more] if more else [])
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def _answer(context: ContextTypes.DEFAULT_TYPE, turns: list[str], page: int) -> Answer:
+    """Run the search off the event loop and keep one page of passages."""
+    collection = _state(context).collection
+    answer = await asyncio.to_thread(collection.ask, turns, PAGE_SIZE * (page + 1))
+    return Answer(answer.question, answer.query, answer.passages[page * PAGE_SIZE :])
+
+
+async def _send_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, turns: list[str], page: int) -> None:
+    state = _state(context)
+    answer = await _answer(context, turns, page)
+    if not answer.passages:
+        if page:
+            await message.reply_text("没有更多相关段落了。")
+            return
+        titles = [record.title for record in await asyncio.to_thread(state.collection.documents)]
+        await message.reply_text(nothing_found_html(turns[-1], titles), parse_mode=ParseMode.HTML)
+        return
+    texts = answer_messages(answer, first_number=page * PAGE_SIZE + 1)
+    for index, text in enumerate(texts):
+        markup = _keyboard(answer, turns, page) if index == len(texts) - 1 else None
+        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True)
+
+
+# -- access -----------------------------------------------------------------
+
+
+async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every handler: outsiders get a polite refusal and nothing else."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if _state(context).allowed(user.id if user else None, chat.id if chat else None):
+        return
+    if update.callback_query:
+        await update.callback_query.answer("抱歉，你没有使用权限。", show_alert=True)
+    elif update.effective_message and (chat is None or chat.type == ChatType.PRIVATE):
+        await update.effective_message.reply_text("抱歉，这个机器人仅供授权人员使用。")
+    raise ApplicationHandlerStop
+
+
+def _require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return _state(context).is_admin(user.id if user else None)
+
+
+# -- questions -------------------------------------------------------------
+
+
+async def ask_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Answer a question in the context of the chat's recent turns."""
+    message = update.effective_message
+    state = _state(context)
+    question = question.strip()
+    if not question:
+        await message.reply_text("请直接输入问题，例如：会议对高标准农田提出了什么要求")
+        return
+    if len(question) > MAX_QUESTION_CHARS:
+        await message.reply_text(f"问题太长了（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。")
+        return
+    if state.over_rate(update.effective_user.id):
+        await message.reply_text("提问太频繁了，请稍等一分钟再问。")
+        return
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    chat_id = update.effective_chat.id
+    turns = await asyncio.to_thread(state.history.turns, chat_id) + [question]
+    await _send_answer(message, context, turns, page=0)
+    await asyncio.to_thread(state.history.add, chat_id, question)
+
+
+async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any text in a private chat is a question."""
+    await ask_question(update, context, update.effective_message.text)
+
+
+async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups, answer only when mentioned or replied to."""
+    message = update.effective_message
+    username = context.bot.username
+    mention = f"@{username}" if username else None
+    replied_to_bot = message.reply_to_message is not None and message.reply_to_message.from_user is not None and message.reply_to_message.from_user.id == context.bot.id
+    if mention and mention.lower() in message.text.lower():
+        await ask_question(update, context, re.sub(re.escape(mention), "", message.text, flags=re.I))
+    elif replied_to_bot:
+        await ask_question(update, context, message.text)
+
+
+async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask QUESTION — ask explicitly (the way to ask in groups)."""
+    await ask_question(update, context, " ".join(context.args or []))
+
+
+async def cmd_new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/new — forget the conversation so far."""
+    await asyncio.to_thread(_state(context).history.clear, update.effective_chat.id)
+    await update.effective_message.reply_text("好的，已开始新话题。")
+
+
+# -- information -------------------------------------------------------------
+
+
+async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start — greet and explain."""
+    await cmd_help(update, context)
+
+
+async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help — how to ask, with example questions drawn from the collection."""
+    documents = await asyncio.to_thread(_state(context).collection.documents)
+    examples = [f"• {record.title[:30]}提出了哪些要求" for record in documents[:3]]
+    lines = [
+        "直接发送问题，我会找出会议文件中最相关的段落，并注明来源。",
+        "可以接着追问，例如“具体措施呢”“是哪天开的”；/new 开始新话题。",
+        "",
+        "示例问题：",
+        *examples,
+        "",
+        "/docs 已收录的会议文件 · /stats 收录统计",
+    ]
+    if _require_admin(update, context):
+        lines.append("管理员：发送 .txt/.md/.docx/.pdf/.jsonl 文件即可添加；/reindex 重建索引；/remove 文件编号 删除")
+    from html import escape
+
+    await update.effective_message.reply_text(escape("\n".join(lines)), parse_mode=ParseMode.HTML)
+
+
+def _docs_page(documents: list, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    from html import escape
+
+    from bot.render import display_date
+
+    start = page * DOCS_PAGE
+    shown = documents[start : start + DOCS_PAGE]
+    lines = [f"共 {len(documents)} 份会议文件（第 {page + 1} 页）："]
+    lines += [
+        f"{start + i}. {escape(record.title[:40])}\n   {escape(display_date(record.date))} · {escape(record.place or '—')} · <code>{escape(record.id)}</code>"
+        for i, record in enumerate(shown, start=1)
+    ]
+    buttons = []
+    if page > 0:
+        buttons.append(InlineKeyboardButton("上一页", callback_data=f"docs:{page - 1}"))
+    if start + DOCS_PAGE < len(documents):
+        buttons.append(InlineKeyboardButton("下一页", callback_data=f"docs:{page + 1}"))
+    return "\n".join(lines), InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+async def cmd_docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/docs — list the documents, paged."""
+    documents = await asyncio.to_thread(_state(context).collection.documents)
+    text, markup = _docs_page(documents, 0)
+    await update.effective_message.reply_text(split_messages([text])[0], parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats — how much is indexed."""
+    documents = await asyncio.to_thread(_state(context).collection.documents)
+    chunks = sum(record.chunk_count for record in documents)
+    characters = sum(record.char_count for record in documents)
+    await update.effective_message.reply_text(f"已收录 {len(documents)} 份文件，{chunks} 个段落，共 {characters} 字。")
+
+
+# -- buttons -----------------------------------------------------------------
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """更多 / 原文 / 来源 / document pages. Data is validated; stale buttons answer gracefully."""
+    query = update.callback_query
+    match = CALLBACK.match(query.data or "")
+    if not match:
+        await query.answer("无效的按钮。")
+        return
+    state = _state(context)
+    collection = state.collection
+    if match[1]:
+        turns = await asyncio.to_thread(state.history.turns, update.effective_chat.id)
+        if not turns or _version(turns) != match[2]:
+            await query.answer("这个按钮已过期，请重新提问。", show_alert=True)
+            return
+        await query.answer()
+        await _send_answer(query.message, context, turns, page=int(match[3]))
+    elif match[4]:
+        document = await asyncio.to_thread(collection.document, match[5])
+        chunks = await asyncio.to_thread(collection.neighbours, match[5], int(match[6])) if document else []
+        if not document or not chunks:
+            await query.answer("该文件已更新或删除，请重新提问。", show_alert=True)
+            return
+        await query.answer()
+        await query.message.reply_text(context_html(document, chunks, int(match[6])), parse_mode=ParseMode.HTML)
+    elif match[7]:
+        document = await asyncio.to_thread(collection.document, match[8])
+        if not document:
+            await query.answer("该文件已删除。", show_alert=True)
+            return
+        await query.answer()
+        await query.message.reply_text(document_html(document), parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+    else:
+        documents = await asyncio.to_thread(collection.documents)
+        text, markup = _docs_page(documents, int(match[10]))
+        await query.answer()
+        await query.edit_message_text(split_messages([text])[0], parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+# -- admin -------------------------------------------------------------------
+
+
+async def cmd_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reindex — rebuild the index in the background; questions keep being answered meanwhile."""
+    if not _require_admin(update, context):
+        await update.effective_message.reply_text("只有管理员可以重建索引。")
+        return
+    state = _state(context)
+    if state.reindexing:
+        await update.effective_message.reply_text("正在重建索引，请稍候。")
+        return
+    state.reindexing = True
+    message = update.effective_message
+    await message.reply_text("开始重建索引；期间仍可正常提问。")
+
+    async def rebuild() -> None:
+        try:
+            report = await asyncio.to_thread(state.collection.rebuild)
+            await message.reply_text(f"索引重建完成：{len(report.added)} 份文件，跳过 {len(report.skipped)} 份。")
+        except Exception:
+            log.exception("re-index failed; the previous index stays live")
+            await message.reply_text("重建失败，原索引仍在使用。详情见日志。")
+        finally:
+            state.reindexing = False
+
+    context.application.create_task(rebuild(), update=update)
+
+
+async def cmd_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/remove DOC_ID — delete a document."""
+    if not _require_admin(update, context):
+        await update.effective_message.reply_text("只有管理员可以删除文件。")
+        return
+    if not context.args:
+        await update.effective_message.reply_text("用法：/remove 文件编号（见 /docs）")
+        return
+    removed = await asyncio.to_thread(_state(context).collection.remove, context.args[0])
+    await update.effective_message.reply_text("已删除。" if removed else "没有这个编号的文件。")
+
+
+def safe_name(name: str | None) -> str:
+    """A file name with no path parts or control characters, keeping its suffix."""
+    base = Path((name or "upload").replace("\\", "/")).name
+    base = re.sub(r"[\x00-\x1f\x7f/]", "", base).strip(". ") or "upload"
+    return base[-120:]
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An admin sends a file: add it to the collection and say what happened."""
+    message = update.effective_message
+    if not _require_admin(update, context):
+        await message.reply_text("只有管理员可以添加文件。")
+        return
+    document = message.document
+    name = safe_name(document.file_name)
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        await message.reply_text(f"不支持的文件类型 {suffix or '（无后缀）'}；支持 {' '.join(sorted(SUPPORTED_SUFFIXES))}")
+        return
+    if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
+        await message.reply_text("文件超过 20 MB，Telegram 无法下载；请拆分后再发送。")
+        return
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
+    telegram_file = await document.get_file()
+    data = bytes(await telegram_file.download_as_bytearray())
+    report = await asyncio.to_thread(_state(context).collection.add_file, name, data)
+    lines = [f"已添加 {len(report.added)} 份，未变 {len(report.unchanged)} 份，跳过 {len(report.skipped)} 份。"]
+    lines += [f"＋ {record.title[:40]}（{record.chunk_count} 段）" for record in report.added[:10]]
+    lines += [f"✕ {error.name.rsplit('/', 1)[-1]}：{error.reason}" for error in report.skipped[:10]]
+    await message.reply_text("\n".join(lines))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error and tell the user briefly."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message:
+        try:
+            await update.effective_message.reply_text("抱歉，处理时出错了，请稍后再试。")
+        except Exception:  # the failure may be Telegram itself
+            log.warning("could not tell the user about the error")
+
+
+async def _post_init(application: Application) -> None:
+    await application.bot.set_my_commands(COMMANDS)
+
+
+def build_application(settings: Settings, collection: Collection, history: ChatHistory) -> Application:
+    """The Application with every handler registered; the caller starts it."""
+    application = (
+        Application.builder()
+        .token(settings.require_token())
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .post_init(_post_init)
+        .build()
+    )
+    application.bot_data["state"] = BotState(settings, collection, history)
+    application.add_handler(TypeHandler(Update, check_access), group=-1)
+    for name, callback in (
+        ("start", cmd_start), ("help", cmd_help), ("ask", cmd_ask), ("new", cmd_new), ("docs", cmd_docs),
+        ("stats", cmd_stats), ("reindex", cmd_reindex), ("remove", cmd_remove),
+    ):
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(filters.Document.ALL, on_document))
+    text = filters.TEXT & ~filters.COMMAND
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, on_private_text))
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & text, on_group_text))
+    application.add_error_handler(on_error)
+    return application
+
+
+def configure_logging() -> None:
+    """INFO logs without request URLs (they contain the token) or message contents."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def run(settings: Settings) -> None:
+    """Start the bot: long polling, or a webhook when WEBHOOK_URL is set."""
+    settings.require_token()
+    configure_logging()
+    collection = Collection(settings.db_path)
+    collection.ensure_seeded()
+    history = ChatHistory(settings.data_dir / "chats.db")
+    application = build_application(settings, collection, history)
+    log.info("serving %d documents from %s", len(collection.documents()), settings.data_dir)
+    if settings.webhook_url:
+        secret = hashlib.sha256(settings.require_token().encode()).hexdigest()[:32]
+        application.run_webhook(
+            listen=settings.webhook_listen, port=settings.webhook_port, url_path=secret, secret_token=secret,
+            webhook_url=f"{settings.webhook_url.rstrip('/')}/{secret}",
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,58 @@
+"""Per-chat conversation history, persisted in SQLite so follow-ups survive a restart.
+
+Bounded twice: only the last ``MAX_TURNS`` turns are kept, and turns older than
+``MAX_AGE`` no longer count as context (a question asked the next day starts afresh).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+MAX_TURNS = 6
+MAX_AGE_SECONDS = 2 * 60 * 60
+
+
+class ChatHistory:
+    """Recent questions of each chat."""
+
+    def __init__(self, path: Path, max_turns: int = MAX_TURNS, max_age: float = MAX_AGE_SECONDS) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute(
+            "create table if not exists turns (chat_id integer, at real, text text)"
+        )
+        self._connection.execute("create index if not exists turns_chat on turns (chat_id, at)")
+        self._lock = threading.Lock()
+        self.max_turns = max_turns
+        self.max_age = max_age
+
+    def turns(self, chat_id: int) -> list[str]:
+        """The chat's recent turns, oldest first."""
+        with self._lock:
+            rows = self._connection.execute(
+                "select text from turns where chat_id = ? and at >= ? order by at desc limit ?",
+                (chat_id, time.time() - self.max_age, self.max_turns),
+            ).fetchall()
+        return [row[0] for row in reversed(rows)]
+
+    def add(self, chat_id: int, text: str) -> None:
+        """Record a turn and forget what falls outside the bounds."""
+        now = time.time()
+        with self._lock:
+            self._connection.execute("insert into turns values (?, ?, ?)", (chat_id, now, text))
+            self._connection.execute(
+                "delete from turns where chat_id = ? and (at < ? or rowid not in "
+                "(select rowid from turns where chat_id = ? order by at desc limit ?))",
+                (chat_id, now - self.max_age, chat_id, self.max_turns),
+            )
+
+    def clear(self, chat_id: int) -> None:
+        with self._lock:
+            self._connection.execute("delete from turns where chat_id = ?", (chat_id,))
+
+    def close(self) -> None:
+        self._connection.close()
