@@ -169,6 +169,8 @@ def clean(text: str) -> CleanText:
             result.fields.setdefault(label, original_value or value)
             kept.append(None)
             continue
+        if _RELATED_TAIL.match(key) and number > len(lines) * 0.6:
+            break
         reason = _classify(key)
         if in_legal and (reason or _LEGAL_WORDS.search(key) or re.match(r"^[①-⑳\d]", key)):
             continue
@@ -180,8 +182,6 @@ def clean(text: str) -> CleanText:
         if reason:
             kept.append(None)
             continue
-        if _RELATED_TAIL.match(key) and number > len(lines) * 0.6:
-            break
         kept.append(line)
     result.paragraphs = _join_lines(kept)
     return result

@@ -82,9 +82,10 @@ def find_date(text_head: str, urls: list[str], given: str | None) -> str | None:
         full = _FULL_DATE.search(given)
         return f"{full[1]}-{int(full[2]):02d}-{int(full[3]):02d}" if full else given
     full = _FULL_DATE.search(text_head)
-    if full and 1 <= int(full[2]) <= 12 and 1 <= int(full[3]) <= 31:
-        return f"{full[1]}-{int(full[2]):02d}-{int(full[3]):02d}"
     partial = _MONTH_DAY.search(text_head)
+    # The first date stated is the meeting's; a later full date is usually a deadline.
+    if full and (partial is None or full.start() <= partial.start()) and 1 <= int(full[2]) <= 12 and 1 <= int(full[3]) <= 31:
+        return f"{full[1]}-{int(full[2]):02d}-{int(full[3]):02d}"
     if not partial or not (1 <= int(partial[1]) <= 12 and 1 <= int(partial[2]) <= 31):
         return None
     month, day = int(partial[1]), int(partial[2])

@@ -20,6 +20,7 @@ _NAME = r"[\u4e00-\u9fff]{2,3}?"
 _AFTER_NAME = r"(?=主持|讲话|出席|强调|指出|要求|表示|作了|作|在|就|代表|对|参加|组织|带队|同志|[，。、：:,])"
 _TITLED_NAME = re.compile(rf"(?:{_TITLES})[、，,]?({_NAME}){_AFTER_NAME}")
 _NOT_NAME = re.compile(r"[的在和对要是了为与及等各全本该这那我他她们关于会议工作同志领导干部]")
+_NOT_A_NAME_WORD = re.compile(rf"{_TITLES}|主持|强调|讲话|指出|要求|出席|表示|参加|组织|带队|代表")
 _SPEECH = r"[^，。；,;]{0,30}?(?:强调|指出|要求|表示|讲话|说|提出|部署|主持|讲了|作了|做了|总结|宣布)"
 _PRONOUN_START = re.compile(r"^[“\"]?(?:他|她)(?:还|并|也|又)?(?:强调|指出|要求|表示|说|提出)")
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』\"']*|[^。！？!?]+$")
@@ -35,7 +36,7 @@ def find_speaker_names(paragraphs: list[str]) -> list[str]:
     names: list[str] = []
     for paragraph in paragraphs:
         for name in _TITLED_NAME.findall(normalize(paragraph)):
-            if not _NOT_NAME.search(name) and name not in names:
+            if not _NOT_NAME.search(name) and not _NOT_A_NAME_WORD.search(name) and name not in names:
                 names.append(name)
     return names
 

@@ -1,0 +1,361 @@
+"""Cleaning: each kind of page chrome goes, body text stays, broken lines are rejoined."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.clean import clean, is_heading, strip_glosses
+
+BODY_1 = "9月3日，县委召开乡村振兴工作推进会，研究部署秋冬季农业生产工作。"
+BODY_2 = "会议强调，要抓紧抓实高标准农田建设，确保年底前全面完工。"
+BODY_3 = "会议要求，各乡镇要压实属地责任，持续推进农村人居环境整治。"
+
+
+def paragraphs(text: str) -> list[str]:
+    return clean(text).paragraphs
+
+
+def joined(text: str) -> str:
+    return "\n".join(paragraphs(text))
+
+
+# -- legal notices -------------------------------------------------------------
+
+
+def test_disclaimer_block_at_end_is_removed() -> None:
+    text = f"""{BODY_1}
+{BODY_2}
+
+【免责声明】本文转自网络，版权归原作者所有，如有侵权请联系删除。
+本文仅供学习交流，转载请注明出处，不代表本平台观点。
+"""
+    assert paragraphs(text) == [BODY_1, BODY_2]
+
+
+def test_traditional_disclaimer_header_and_numbered_lines_are_removed() -> None:
+    text = """市政府召開防汛工作會議
+
+會議要求，各地要加強值班值守，確保安全度汛。
+
+某某新聞網版權與免責聲明：
+
+①凡本網註明「來源：某某新聞網」的作品，版權均屬於某某新聞網，未經授權不得轉載。
+
+②凡本網註明來源為其它媒體的作品，均轉載自其它媒體，並不代表本網贊同其觀點。
+
+③如有疑問，請於工作日致電編輯部。
+"""
+    assert paragraphs(text) == ["市政府召開防汛工作會議", "會議要求，各地要加強值班值守，確保安全度汛。"]
+
+
+def test_legal_block_ends_at_the_next_body_line() -> None:
+    text = f"""{BODY_1}
+免责声明：本站部分内容转载自网络，版权归原作者所有。
+{BODY_2}
+"""
+    assert paragraphs(text) == [BODY_1, BODY_2]
+
+
+# -- WeChat and web chrome -----------------------------------------------------
+
+
+def test_wechat_account_block_is_removed() -> None:
+    text = f"""
+微信号
+xianweiyan
+
+功能介绍
+发布政务信息，服务百姓生活。
+{BODY_1}
+{BODY_2}
+"""
+    result = paragraphs(text)
+    assert result == [BODY_1, BODY_2]
+    assert not any("xianweiyan" in p or "服务百姓生活" in p for p in result)
+
+
+def test_scan_and_follow_line_is_removed() -> None:
+    text = f"""{BODY_1}
+微信扫一扫
+关注该公众号
+已发送发送中微信扫一扫关注该公众号
+"""
+    assert paragraphs(text) == [BODY_1]
+
+
+def test_view_full_text_link_is_removed() -> None:
+    text = f"{BODY_2}\n查看全文\nfalse\n"
+    assert paragraphs(text) == [BODY_2]
+
+
+def test_discover_and_friends_watching_line_is_removed() -> None:
+    text = f"{BODY_3}\n\n前往“发现”-“看一看”浏览“朋友在看”\n\n"
+    assert paragraphs(text) == [BODY_3]
+
+
+def test_promotion_line_is_removed() -> None:
+    text = f"""►学习资料这里找+每周分享会
+同志们：
+今天我们召开全县农村工作会议，主要任务是总结去年工作，部署今年任务。
+"""
+    assert paragraphs(text) == ["同志们：", "今天我们召开全县农村工作会议，主要任务是总结去年工作，部署今年任务。"]
+
+
+LONG_BODY = [BODY_1, BODY_2, BODY_3, "会议指出，今年以来全县农业生产总体平稳。", "会议要求，各部门要密切配合。", "县领导出席会议。"]
+
+
+def test_related_news_tail_is_cut() -> None:
+    text = "\n".join(LONG_BODY) + "\n相关新闻\n县委召开另一次会议\n"
+    assert paragraphs(text) == LONG_BODY
+
+
+def test_related_news_label_early_in_text_does_not_cut_the_body() -> None:
+    text = f"{BODY_1}\n相关新闻\n" + "\n".join(LONG_BODY[1:])
+    assert paragraphs(text)[-1] == LONG_BODY[-1]
+
+
+@pytest.mark.parametrize("label", ["推荐阅读", "往期回顾"])
+def test_recommended_reading_tail_is_cut(label: str) -> None:
+    text = "\n".join(LONG_BODY) + f"\n{label}\n县委召开另一次会议\n"
+    assert paragraphs(text) == LONG_BODY
+
+
+def test_html_markup_is_stripped() -> None:
+    text = f"<section><p>{BODY_1}</p><p>{BODY_2}<br/></p></section>"
+    assert paragraphs(text) == [BODY_1, BODY_2]
+
+
+# -- credits and labelled lines --------------------------------------------------
+
+
+def test_credit_lines_on_their_own_lines_are_removed_and_kept_as_fields() -> None:
+    text = f"""{BODY_1}
+采编：张三
+编辑：李四
+监制：王五
+"""
+    cleaned = clean(text)
+    assert cleaned.paragraphs == [BODY_1]
+    assert cleaned.fields["采编"] == "张三"
+    assert cleaned.fields["编辑"] == "李四"
+    assert cleaned.fields["监制"] == "王五"
+
+
+def test_credits_glued_after_last_sentence_are_cut() -> None:
+    text = f"{BODY_1}县领导出席会议并讲话。采编：张三 图/文后台编辑：李四监制：王五\n\n{BODY_2}\n"
+    assert paragraphs(text) == [f"{BODY_1}县领导出席会议并讲话。", BODY_2]
+
+
+def test_glued_credit_is_not_cut_from_the_middle_of_a_paragraph() -> None:
+    body = "会议由县委副书记主持。编辑部主任作了发言，介绍了宣传工作情况。"
+    assert paragraphs(body) == [body]
+
+
+@pytest.mark.parametrize("line, name", [("记者|王贺", "王贺"), ("记者｜刘洋", "刘洋"), ("記者|王賀", "王賀")])
+def test_reporter_line_is_removed_and_kept_as_field(line: str, name: str) -> None:
+    cleaned = clean(f"{BODY_2}\n{line}\n编辑|李榕\n")
+    assert cleaned.paragraphs == [BODY_2]
+    assert cleaned.fields["记者"] == name
+    assert cleaned.fields["编辑"] == "李榕"
+
+
+def test_source_and_link_lines_are_captured_in_fields() -> None:
+    link = "http://slj.example.gov.cn/xw/202306/t20230606_1.html"
+    cleaned = clean(f"{BODY_3}\n信息来源：某某市水利局\n原文链接：{link}\n")
+    assert cleaned.paragraphs == [BODY_3]
+    assert cleaned.fields["信息来源"] == "某某市水利局"
+    assert cleaned.fields["原文链接"] == link
+    assert cleaned.urls == [link]
+
+
+# -- pinyin glosses ----------------------------------------------------------------
+
+
+def test_pinyin_glosses_are_stripped() -> None:
+    assert strip_glosses("德州召開鄉(xiāng)村振興會議，落實黨中央決策部(bù)署") == "德州召開鄉村振興會議，落實黨中央決策部署"
+    assert paragraphs("德州召開鄉(xiāng)村振興專題會議。") == ["德州召開鄉村振興專題會議。"]
+
+
+def test_non_gloss_parentheses_are_kept() -> None:
+    text = "重點抓好鄉(xiāng)村工作(上)的部署，經濟總量(GDP)增長5%。"
+    assert strip_glosses(text) == "重點抓好鄉村工作(上)的部署，經濟總量(GDP)增長5%。"
+
+
+def test_text_without_toned_gloss_is_untouched() -> None:
+    text = "会议研究了工作(上)的安排和经济总量(GDP)目标，以及麼(me)字用法。"
+    assert strip_glosses(text) == text
+
+
+# -- rejoining broken lines -----------------------------------------------------------
+
+
+def test_line_ending_with_comma_is_rejoined() -> None:
+    assert paragraphs("会议强调，各乡镇要切实做好秋粮收购，\n确保颗粒归仓。") == ["会议强调，各乡镇要切实做好秋粮收购，确保颗粒归仓。"]
+
+
+def test_line_ending_with_de_is_rejoined() -> None:
+    text = "会议强调，全县上下要深刻认识做好秋粮收购工作的\n重要意义，切实增强责任感和紧迫感。"
+    assert paragraphs(text) == ["会议强调，全县上下要深刻认识做好秋粮收购工作的重要意义，切实增强责任感和紧迫感。"]
+
+
+@pytest.mark.xfail(
+    reason="bug: a short line without punctuation that ends with 的 is taken for a title, so the sentence stays broken",
+    strict=True,
+)
+def test_short_line_ending_with_de_is_rejoined() -> None:
+    text = "全县上下要深刻认识做好秋粮收购工作的\n重要意义，切实增强责任感。"
+    assert paragraphs(text) == ["全县上下要深刻认识做好秋粮收购工作的重要意义，切实增强责任感。"]
+
+
+def test_line_ending_with_opening_quote_is_rejoined() -> None:
+    text = "会议传达学习了习近平总书记关于“\n三农”工作的重要论述。"
+    assert paragraphs(text) == ["会议传达学习了习近平总书记关于“三农”工作的重要论述。"]
+
+
+def test_headings_and_title_stay_separate_paragraphs() -> None:
+    text = """县委召开整改工作推进会
+一、提高政治站位
+深刻认识抓好整改工作的重要性，切实增强
+责任感和紧迫感。
+二、聚焦核心问题
+以钉钉子精神抓好整改。
+"""
+    assert paragraphs(text) == [
+        "县委召开整改工作推进会",
+        "一、提高政治站位",
+        "深刻认识抓好整改工作的重要性，切实增强责任感和紧迫感。",
+        "二、聚焦核心问题",
+        "以钉钉子精神抓好整改。",
+    ]
+
+
+def test_line_after_a_sentence_end_starts_a_new_paragraph() -> None:
+    assert paragraphs(f"{BODY_1}\n{BODY_2}\n\n{BODY_3}") == [BODY_1, BODY_2, BODY_3]
+
+
+def test_long_line_without_end_punctuation_is_continued() -> None:
+    first = "会议强调，要进一步压实各级党组织主体责任，切实把乡村振兴各项任务落到实处并确保取得实效"
+    assert len(first) > 40
+    assert paragraphs(f"{first}\n推动农业农村高质量发展。") == [first + "推动农业农村高质量发展。"]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [("一、提高政治站位", True), ("（三）强化组织领导", True), ("第二点意见", True), ("一是要压实责任", True),
+     ("一、提高政治站位，", False), ("会议要求加快建设", False)],
+)
+def test_is_heading(line: str, expected: bool) -> None:
+    assert is_heading(line) is expected
+
+
+# -- whole documents: nothing of the body is lost, cleaning is stable ------------------
+
+BODY_SENTENCES = [
+    "县委召开农业农村重点工作推进会",
+    "3月24日，县委书记主持召开农业农村重点工作推进会。",
+    "会议指出，今年以来全县农业生产总体平稳，粮食播种面积稳中有增。",
+    "会议强调，要抓紧抓实高标准农田建设，确保年底前全面完工；",
+    "要持续推进农村人居环境整治，",
+    "扎实开展村庄清洁行动。",
+    "一、压实工作责任",
+    "各乡镇党委书记是第一责任人，要亲自部署、亲自督办。",
+    "二、强化要素保障",
+    "财政部门要及时拨付项目资金，确保资金足额到位。",
+]
+
+MESSY_DOCUMENT = f"""►学习资料这里找+每周分享会
+
+微信号
+xianweiyan
+
+功能介绍
+发布政务信息，服务百姓生活。
+{BODY_SENTENCES[0]}
+
+{BODY_SENTENCES[1]}
+{BODY_SENTENCES[2]}
+{BODY_SENTENCES[3]}
+{BODY_SENTENCES[4]}
+{BODY_SENTENCES[5]}
+{BODY_SENTENCES[6]}
+{BODY_SENTENCES[7]}
+{BODY_SENTENCES[8]}
+{BODY_SENTENCES[9]}采编：张三 编辑：李四监制：王五
+记者|周九
+信息来源：某县融媒体中心
+原文链接：http://www.example.gov.cn/xw/202403/t20240325_1.html
+查看全文
+前往“发现”-“看一看”浏览“朋友在看”
+已发送发送中微信扫一扫关注该公众号
+
+【免责声明】本文转自网络，版权归原作者所有，如有侵权请联系删除。
+"""
+
+
+def test_every_body_sentence_survives_and_no_chrome_remains() -> None:
+    cleaned = clean(MESSY_DOCUMENT)
+    text = "\n".join(cleaned.paragraphs)
+    for sentence in BODY_SENTENCES:
+        assert sentence in text, f"lost body text: {sentence}"
+    for chrome in ["学习资料", "xianweiyan", "功能介绍", "服务百姓生活", "采编", "周九", "信息来源", "原文链接",
+                   "查看全文", "朋友在看", "扫一扫", "免责声明", "侵权", "http"]:
+        assert chrome not in text, f"chrome left: {chrome}"
+    assert cleaned.fields["信息来源"] == "某县融媒体中心"
+    assert cleaned.fields["记者"] == "周九"
+
+
+def test_broken_lines_of_messy_document_are_joined() -> None:
+    result = paragraphs(MESSY_DOCUMENT)
+    assert "要持续推进农村人居环境整治，扎实开展村庄清洁行动。" in "".join(result)
+    assert "一、压实工作责任" in result and "二、强化要素保障" in result
+    assert result[0] == BODY_SENTENCES[0]
+
+
+def test_cleaning_is_idempotent_on_its_output() -> None:
+    once = paragraphs(MESSY_DOCUMENT)
+    assert paragraphs("\n\n".join(once)) == once
+    assert paragraphs("\n".join(once)) == once
+
+
+def test_cleaning_is_idempotent_on_traditional_document() -> None:
+    text = "德州召開鄉(xiāng)村振興專題會議\n\n4月17日，我市召開鄉(xiāng)村振興專題會議，\n研究部署重點工作。\n記者|王賀\n"
+    once = paragraphs(text)
+    assert once == ["德州召開鄉村振興專題會議", "4月17日，我市召開鄉村振興專題會議，研究部署重點工作。"]
+    assert paragraphs("\n".join(once)) == once
+
+
+def test_crlf_and_lf_give_same_paragraphs() -> None:
+    assert paragraphs(MESSY_DOCUMENT.replace("\n", "\r\n")) == paragraphs(MESSY_DOCUMENT)
+
+
+# -- known bugs: body lines mistaken for chrome -----------------------------------------
+
+
+@pytest.mark.xfail(
+    reason="bug: chrome words are matched as substrings, so a short body sentence containing 在看/点赞 is dropped",
+    strict=True,
+)
+@pytest.mark.parametrize(
+    "sentence",
+    ["我们在看到成绩的同时，也要清醒认识到差距。", "群众纷纷为驻村工作队点赞。"],
+)
+def test_short_body_sentence_with_chrome_substring_is_kept(sentence: str) -> None:
+    assert sentence in joined(f"{sentence}\n{BODY_2}")
+
+
+@pytest.mark.xfail(
+    reason="bug: a short heading that mentions 广告/课程 is classified as a promotion and dropped",
+    strict=True,
+)
+@pytest.mark.parametrize("heading", ["三、规范户外广告设置管理", "（三）加强农民培训课程建设"])
+def test_heading_mentioning_promo_words_is_kept(heading: str) -> None:
+    assert heading in paragraphs(f"{heading}\n{BODY_3}")
+
+
+@pytest.mark.xfail(
+    reason="bug: a body sentence with three copyright words (知识产权/侵权/版权/授权) is taken for a legal notice",
+    strict=True,
+)
+def test_body_sentence_about_copyright_protection_is_kept() -> None:
+    sentence = "会议要求，加强知识产权保护，严厉打击侵权盗版行为，规范版权授权交易。"
+    assert sentence in paragraphs(f"{BODY_1}\n\n{sentence}\n\n{BODY_2}")

@@ -1,0 +1,170 @@
+"""Metadata: title, meeting date (never invented), place or issuer, link."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.clean import clean
+from index.metadata import DocumentMeta, describe, find_date, split_title
+from index.read import SourceText
+
+
+def describe_text(text: str, **given: str) -> tuple[DocumentMeta, list[str]]:
+    source = SourceText(name="report.txt", text=text, format="txt", original=text.encode("utf-8"), **given)
+    return describe(source, clean(text))
+
+
+def test_title_is_the_first_line() -> None:
+    meta, body = describe_text("县农业农村局召开秋粮收购工作推进会\n\n9月12日，县农业农村局召开秋粮收购工作推进会。\n")
+    assert meta.title == "县农业农村局召开秋粮收购工作推进会"
+    assert body == ["9月12日，县农业农村局召开秋粮收购工作推进会。"], "the title line is not part of the body"
+
+
+def test_sentence_is_not_taken_as_title() -> None:
+    title, body = split_title(["会议强调，要抓好秋粮收购。", "会议要求各乡镇抓好落实。"])
+    assert title is None and len(body) == 2
+
+
+def test_heading_is_not_taken_as_title() -> None:
+    title, _ = split_title(["一、提高政治站位", "深刻认识整改工作的重要性。"])
+    assert title is None
+
+
+def test_title_is_derived_from_first_sentence_without_dateline() -> None:
+    meta, body = describe_text("9月12日，县农业农村局召开秋粮收购工作推进会。局长张建国主持会议并讲话。\n会议要求做好准备。\n")
+    assert meta.title == "县农业农村局召开秋粮收购工作推进会"
+    assert body[0].startswith("9月12日"), "a derived title leaves the body whole"
+
+
+def test_title_is_meeting_name_when_first_sentence_is_long() -> None:
+    text = (
+        "同志们：\n今天我们召开全县秋粮收购工作会议，主要任务是总结经验、部署工作，"
+        "确保秋粮收购工作顺利开展、农民利益得到切实保护、粮食市场保持稳定运行。\n"
+    )
+    meta, _ = describe_text(text)
+    assert meta.title == "全县秋粮收购工作会议"
+
+
+def test_given_title_is_kept_and_repeated_first_line_dropped() -> None:
+    text = "秋粮收购推进会\n9月12日，县农业农村局召开秋粮收购工作推进会。\n"
+    meta, body = describe_text(text, title="秋粮收购推进会")
+    assert meta.title == "秋粮收购推进会"
+    assert body == ["9月12日，县农业农村局召开秋粮收购工作推进会。"]
+
+
+def test_partial_date_takes_year_from_source_link() -> None:
+    text = (
+        "市农牧局召开党组会议\n6月4日，市农牧局召开党组会议。\n"
+        "原文链接：http://nmt.example.gov.cn/xw/msdt/202306/t20230606_2326545.html\n"
+    )
+    meta, _ = describe_text(text)
+    assert meta.date == "2023-06-04"
+
+
+def test_partial_date_before_a_new_year_link_belongs_to_previous_year() -> None:
+    text = "市农牧局召开党组会议\n12月28日，市农牧局召开党组会议。\n原文链接：http://x.example.cn/a/202401/t20240103_1.html\n"
+    meta, _ = describe_text(text)
+    assert meta.date == "2023-12-28"
+
+
+def test_partial_date_without_any_year_stays_partial() -> None:
+    meta, _ = describe_text("市农牧局召开党组会议\n6月4日，市农牧局召开党组会议。\n")
+    assert meta.date == "--06-04"
+
+
+def test_link_without_date_does_not_invent_a_year() -> None:
+    text = "市农牧局召开党组会议\n6月4日，市农牧局召开党组会议。\n原文链接：http://x.example.cn/news/show.html?id=88\n"
+    meta, _ = describe_text(text)
+    assert meta.date == "--06-04"
+
+
+@pytest.mark.parametrize("dateline", ["2024年3月5日", "2024年03月05日", "2024-3-5"])
+def test_full_date(dateline: str) -> None:
+    meta, _ = describe_text(f"市农牧局召开党组会议\n{dateline}，市农牧局召开党组会议。\n")
+    assert meta.date == "2024-03-05"
+
+
+def test_full_date_wins_over_link_year() -> None:
+    text = "市农牧局召开党组会议\n2024年3月5日，市农牧局召开党组会议。\n原文链接：http://x.example.cn/a/202306/t1.html\n"
+    meta, _ = describe_text(text)
+    assert meta.date == "2024-03-05"
+
+
+def test_given_date_is_normalized() -> None:
+    meta, _ = describe_text("6月4日，市农牧局召开党组会议。\n", date="2023年6月4日")
+    assert meta.date == "2023-06-04"
+
+
+def test_date_mentioned_late_in_the_text_is_not_taken() -> None:
+    filler = "会议强调，要切实抓好各项工作落实，确保完成全年目标任务。" * 12
+    text = (
+        "市农牧局召开党组会议\n会议传达学习了上级文件精神，研究部署了近期重点工作。\n"
+        f"{filler}\n会议要求各地在10月30日前完成整改，2024年12月31日前全面验收。\n"
+    )
+    assert len(filler) > 300
+    meta, _ = describe_text(text)
+    assert meta.date is None
+
+
+def test_no_date_at_all() -> None:
+    meta, _ = describe_text("市农牧局召开党组会议\n会议研究部署了近期重点工作。\n")
+    assert meta.date is None
+
+
+def test_impossible_month_is_not_a_date() -> None:
+    assert find_date("13月4日，召开会议。", [], None) is None
+
+
+def test_deadline_does_not_replace_dateline() -> None:
+    text = (
+        "市农牧局召开党组会议\n6月4日，市农牧局召开党组会议，要求各旗县于2023年12月31日前完成整改任务。\n"
+        "原文链接：http://x.example.cn/a/202306/t20230606_1.html\n"
+    )
+    meta, _ = describe_text(text)
+    assert meta.date == "2023-06-04"
+
+
+def test_place_from_source_line() -> None:
+    text = "市农牧局召开党组会议\n6月4日，市农牧局召开党组会议。\n信息来源：乌兰察布市农牧局\n"
+    meta, _ = describe_text(text)
+    assert meta.place == "乌兰察布市农牧局"
+
+
+def test_place_from_subject_of_meeting_verb_in_title() -> None:
+    meta, _ = describe_text("德州召开乡村振兴五大专班专题会议\n4月17日，我市召开乡村振兴五大专班专题会议。\n")
+    assert meta.place == "德州"
+
+
+def test_place_from_traditional_title_keeps_original_characters() -> None:
+    meta, _ = describe_text("德州召開鄉(xiāng)村振興專題會議\n4月17日，我市召開鄉村振興專題會議。\n")
+    assert meta.title == "德州召開鄉村振興專題會議"
+    assert meta.place == "德州"
+
+
+def test_generic_subject_is_not_a_place() -> None:
+    meta, _ = describe_text("会议纪要\n4月17日，我市召开乡村振兴专题会议。\n")
+    assert meta.place is None
+
+
+def test_place_from_dateline() -> None:
+    meta, _ = describe_text("会议纪要\n集贤讯3月24日，县委召开常委会议，研究部署春耕生产。\n")
+    assert meta.place == "集贤"
+
+
+def test_link_from_original_link_line() -> None:
+    link = "http://nmt.example.gov.cn/xw/202306/t20230606_1.html"
+    text = f"市农牧局召开党组会议\n6月4日，市农牧局召开党组会议，详见http://other.example.cn/page.html。\n原文链接：{link}\n"
+    meta, _ = describe_text(text)
+    assert meta.source_url == link, "a labelled link wins over a URL mentioned in the body"
+
+
+def test_given_source_url_wins() -> None:
+    meta, _ = describe_text("6月4日，市农牧局召开党组会议。\n", source="http://given.example.cn/202306/a.html")
+    assert meta.source_url == "http://given.example.cn/202306/a.html"
+    assert meta.date == "2023-06-04"
+
+
+def test_given_non_url_source_is_the_place() -> None:
+    meta, _ = describe_text("6月4日，我局召开党组会议。\n", source="乌兰察布市农牧局")
+    assert meta.source_url is None
+    assert meta.place == "乌兰察布市农牧局"
