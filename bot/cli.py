@@ -68,6 +68,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             continue
         try:
             turns = json.loads(line)["turns"]
+            if not isinstance(turns, list):
+                raise TypeError('"turns" must be a list of strings')
             print(answer_json(collection.ask([str(turn) for turn in turns], args.k)), flush=True)
         except (ValueError, KeyError, TypeError) as error:
             print(json.dumps({"error": f"line {number}: {error}"}, ensure_ascii=False), flush=True)

@@ -141,10 +141,6 @@ def test_ask_batch_mode_reports_bad_lines_and_goes_on(
     assert answers[3]["query"] == "河道清淤" and answers[3]["results"]
 
 
-@pytest.mark.xfail(
-    reason='bug: a string "turns" value is iterated character by character, so only its last character is asked',
-    strict=True,
-)
 def test_ask_batch_mode_string_turns_is_not_split_into_characters(
     indexed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
