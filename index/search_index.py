@@ -65,7 +65,7 @@ class SearchIndex:
         return self.path.name
 
     def num_docs(self) -> int:
-        self._index.reload()
+        """Chunks in the index; the reader follows commits itself (``write`` also reloads)."""
         return self._index.searcher().num_docs
 
     def write(self, chunks: Iterable[IndexedChunk], delete_doc_ids: Iterable[str] = ()) -> int:
