@@ -179,9 +179,9 @@ async def ask_question(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
         return
     await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     chat_id = update.effective_chat.id
-    turns = await asyncio.to_thread(state.history.turns, chat_id) + [question]
+    await asyncio.to_thread(state.history.add, chat_id, question)  # before replying: the next turn may come at once
+    turns = await asyncio.to_thread(state.history.turns, chat_id)
     await _send_answer(message, context, turns, page=0)
-    await asyncio.to_thread(state.history.add, chat_id, question)
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,8 +17,6 @@ from .tokenize import tokenize_question
 
 CONTEXT_WEIGHT = 0.5
 """Weight of inherited topic terms relative to the turn's own words."""
-SINGLE_CHAR_WEIGHT = 0.5
-"""Single-character words in questions are mostly verbs of asking (管, 做, 开); they count less."""
 MAX_OWN_TERMS_FOR_FOLLOWUP = 3
 MAX_FOLLOWUP_CHARS = 12
 _FOLLOWUP_MARKERS = re.compile(r"^(?:那么?|还有|另外|此外|其中|具体|这个|这些|该|其|再|又)|(?:呢|吗|呀)[？?。!！]*$|具体|怎么样[？?]*$")
@@ -46,7 +44,7 @@ def resolve(turn: str, previous: Topic | None) -> Query:
     own = tokenize_question(turn)
     terms: dict[str, float] = {}
     for token in own:
-        terms[token] = terms.get(token, 0.0) + (SINGLE_CHAR_WEIGHT if len(token) == 1 else 1.0)
+        terms[token] = terms.get(token, 0.0) + 1.0
     if previous is None or not is_followup(turn, own, previous):
         return Query(text=turn, terms=terms)
     for token, weight in previous.query.terms.items():

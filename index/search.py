@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .normalize import normalize_with_offsets
+from .normalize import normalize, normalize_with_offsets
 from .search_index import SearchIndex
 from .store import ChunkRecord, DocumentRecord, Store
-from .tokenize import char_bigrams, fine_parts, tokenize
+from .tokenize import char_bigrams, tokenize
 
 FIELD_WEIGHTS = {"body": 1.0, "title": 0.4, "heading": 0.3, "speaker": 1.0, "place": 0.5}
 """Weight of a word's match in each field, relative to the body."""
@@ -97,21 +97,71 @@ def _chunk_terms(chunk: ChunkRecord, document: DocumentRecord) -> frozenset[str]
     return frozenset(chunk.tokens) | extra
 
 
-def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> dict[str, float]:
-    """Replace a compound the index has never seen (干部作风) by its known parts (干部, 作风).
+def _known_parts(term: str, known: dict[str, int]) -> list[str]:
+    """The fewest indexed words (two characters or more) that cover most of ``term``.
 
-    jieba may segment a question's compound differently from the passages' text;
-    the parts recover the match, sharing the compound's weight.
+    jieba's HMM glues an unknown name to its neighbour in a short question (潘淑是,
+    白岳峰现) and may cut a compound differently from the passages (干部作风); the
+    indexed words inside recover the match.
     """
+    length = len(term)
+    # best[i]: (uncovered characters, pieces) for term[:i], and the pieces themselves.
+    best: list[tuple[tuple[int, int], list[str]]] = [((0, 0), [])] + [((length + 1, 0), [])] * length
+    for end in range(1, length + 1):
+        (gaps, pieces), words = best[end - 1]
+        best[end] = ((gaps + 1, pieces), words)
+        for start in range(end - 1):
+            word = term[start:end]
+            if word != term and known.get(word, 0) > 0:
+                (gaps, pieces), words = best[start]
+                if (gaps, pieces + 1) < best[end][0]:
+                    best[end] = ((gaps, pieces + 1), [*words, word])
+    return best[length][1]
+
+
+def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> dict[str, float]:
+    """Replace each word the index has never seen by the indexed words inside it.
+
+    The parts share the word's weight; a word with no indexed part is kept, to be
+    matched through its character bigrams.
+    """
+    frequencies = index.doc_freqs("body", terms)
+    unknown = [term for term in terms if frequencies[term] == 0 and len(term) >= 3]
+    inner = {term[i:j] for term in unknown for i in range(len(term)) for j in range(i + 2, len(term) + 1)}
+    known = index.doc_freqs("body", inner)
     result: dict[str, float] = {}
     for term, weight in terms.items():
-        parts = [part for part in fine_parts(term) if index.doc_freq("body", part) > 0] if len(term) >= 3 else []
-        if parts and index.doc_freq("body", term) == 0:
-            for part in parts:
-                result[part] = max(result.get(part, 0.0), weight / math.sqrt(len(parts)))
-        else:
-            result[term] = max(result.get(term, 0.0), weight)
+        parts = _known_parts(term, known) if term in unknown else []
+        for part in parts or [term]:
+            share = weight / math.sqrt(len(parts)) if parts else weight
+            result[part] = max(result.get(part, 0.0), share)
     return result
+
+
+def _spelled_frequencies(index: SearchIndex, unknown: list[str]) -> dict[str, int]:
+    """For words no chunk was segmented into, but whose every character pair occurs:
+    an estimate of their document frequency (their rarest pair's).
+
+    Such a word (a name jieba cut as 柳素 in the question but 柳素云 in the text) is
+    still in the collection, found through the bigram field and matched as a substring.
+    """
+    pairs = {term: char_bigrams(term) for term in unknown if len(term) >= 2}
+    counts = index.doc_freqs("bigram", {pair for term_pairs in pairs.values() for pair in term_pairs})
+    return {
+        term: min(counts[pair] for pair in term_pairs)
+        for term, term_pairs in pairs.items()
+        if term_pairs and all(counts[pair] for pair in term_pairs)
+    }
+
+
+def _search_key(chunk: ChunkRecord, document: DocumentRecord) -> str:
+    """Normalized title and text of a chunk, where spelled words are looked up as substrings."""
+    return _normalized(f"{document.title}\n{chunk.text}")
+
+
+@lru_cache(maxsize=4096)
+def _normalized(text: str) -> str:
+    return normalize(text)
 
 
 def _clauses(terms: dict[str, float]) -> list[tuple[str, str, float]]:
@@ -136,7 +186,9 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     chunks = store.chunks((hit.doc_id, hit.position) for hit in hits)
     documents: dict[str, DocumentRecord | None] = {}
     total = max(index.num_docs(), 1)
-    frequencies = {term: index.doc_freq("body", term) for term in query.terms}
+    frequencies = index.doc_freqs("body", query.terms)
+    spelled = _spelled_frequencies(index, [term for term, count in frequencies.items() if count == 0])
+    frequencies.update(spelled)
     weights = {
         term: weight * _idf(total, frequencies[term])
         for term, weight in query.terms.items()
@@ -155,6 +207,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
             continue
         present = _chunk_terms(chunk, document)
         matched = {term for term in weights if term in present}
+        if spelled:
+            matched |= {term for term in spelled.keys() & weights.keys() if term in _search_key(chunk, document)}
         coverage = sum(weights[term] for term in matched) / mass
         scored.append((hit.score, coverage, matched, chunk, document))
     if not scored:

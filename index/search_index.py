@@ -90,8 +90,10 @@ class SearchIndex:
         self._index.reload()
         return added
 
-    def doc_freq(self, field: str, term: str) -> int:
-        return self._index.searcher().doc_freq(field, term)
+    def doc_freqs(self, field: str, terms: Iterable[str]) -> dict[str, int]:
+        """How many chunks contain each term in ``field`` (one searcher for all of them)."""
+        searcher = self._index.searcher()
+        return {term: searcher.doc_freq(field, term) for term in terms}
 
     def search(
         self,

@@ -60,9 +60,18 @@ def tokenize(text: str) -> list[str]:
     return tokenize_normalized(normalize(text))
 
 
+_INTERROGATIVE = re.compile(r"^[哪几][\u4e00-\u9fff]$")
+"""An interrogative with a measure word or noun (哪支, 哪国, 几次, 几年): it asks, it names nothing."""
+
+
+def is_question_word(token: str) -> bool:
+    """Whether a question's token only shapes the question (什么, 如何, 何时, 哪部 …)."""
+    return token in QUESTION_WORDS or bool(_INTERROGATIVE.match(token))
+
+
 def tokenize_question(text: str) -> list[str]:
     """Search tokens of a question: ``tokenize`` minus question-shaping words."""
-    return [token for token in tokenize(text) if token not in QUESTION_WORDS]
+    return [token for token in tokenize(text) if not is_question_word(token)]
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -78,8 +87,3 @@ def char_bigrams(key: str) -> list[str]:
     for run in _CJK_RUN.findall(key):
         pairs.extend(run[i : i + 2] for i in range(len(run) - 1))
     return pairs
-
-
-def fine_parts(token: str) -> list[str]:
-    """The shorter words inside a long token (jieba's search-mode pieces), without the token itself."""
-    return [part for part in _segmenter().cut_for_search(token) if part != token and len(part) >= 2 and _is_content(part)]

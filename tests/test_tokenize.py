@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.normalize import compact, normalize, normalize_with_offsets, strip_invisible
-from index.tokenize import QUESTION_WORDS, char_bigrams, fine_parts, tokenize, tokenize_question
+from index.tokenize import QUESTION_WORDS, char_bigrams, tokenize, tokenize_question
 
 # -- normalization ----------------------------------------------------------------
 
@@ -125,12 +125,6 @@ def test_char_bigrams_of_short_or_non_chinese_text_are_empty(key: str) -> None:
 
 def test_char_bigrams_of_traditional_text_after_normalization() -> None:
     assert char_bigrams(normalize("鄉村振興")) == char_bigrams("乡村振兴")
-
-
-def test_fine_parts_split_compounds() -> None:
-    parts = fine_parts("人居环境整治")
-    assert "人居环境整治" not in parts
-    assert {"人居", "环境", "整治"} <= set(parts)
 
 
 def test_traditional_question_drops_question_words_too() -> None:
