@@ -19,6 +19,8 @@ from .normalize import compact
 SENTENCE_END = "。！？!?；;…"
 CLOSING_QUOTES = "”’」』\"'）)】》"
 _CONTINUES = "，,、“‘「『（(《—-"
+_DANGLING = "的地得和与及并或对在把将被向从为之"
+"""Characters a title or caption never ends with: a short line ending in one is a broken sentence."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 URL = re.compile(r"https?://[^\s<>\"'，。）)】]+")
 
@@ -36,8 +38,11 @@ ENUMERATOR = re.compile(
 _CHROME_WORDS = re.compile(
     r"微信扫一扫|扫一扫|二维码|关注(?:该|本|我们的)?公众号|长按(?:识别|关注)|点击(?:上方|下方|蓝字|关注|阅读)"
     r"|阅读原文|查看全文|展开全文|朋友在看|看一看|分享到|分享至|打印本页|关闭窗口|返回顶部|上一篇|下一篇"
-    r"|字号[:：]?[大中小]|发送中|已发送|点赞|在看|在手机打开|收藏本页|全屏阅读"
+    r"|字号[:：]?[大中小]|在手机打开|收藏本页|全屏阅读"
 )
+_BUTTON_WORDS = re.compile(r"点赞|在看|分享|收藏|发送中|已发送|留言|转发")
+"""Words of a share/like button bar; also common inside sentences (在看到成绩), so they mark
+chrome only on a line without sentence punctuation."""
 _ACCOUNT_LABEL = re.compile(r"^(?:微信号|功能介绍|公众号|账号主体)[:：]?$")
 _FIELD_LABEL = re.compile(
     r"^[\[【]?(信息来源|来源|稿源|原文链接|原文地址|链接|出处|作者|记者|通讯员|责任编辑|编辑|责编|采编|校对|审核|审校|编审|"
@@ -49,6 +54,8 @@ _TAIL_CREDIT = re.compile(
 )
 _LEGAL_HEAD = re.compile(r"免责声明|版权声明|版权所有|免责条款|法律声明|版权与免责")
 _LEGAL_WORDS = re.compile(r"版权|转载|授权|著作权|免责|本网|本站|本公众号|侵权|联系删除|原作者|不代表本")
+_NOTICE_WORDS = re.compile(r"转载|免责|本网|本站|本公众号|联系删除|原作者|不代表本")
+"""Words only a site's own notice uses; copyright words alone may be a meeting's topic (知识产权保护)."""
 _PROMO_START = re.compile(r"^[►▶▷➤☞👉👇⬇↓→■◆]")
 _PROMO_WORDS = re.compile(
     r"这里找|分享会|免费领取|点击领取|领取|扫码|加微信|进群|加群|课程|训练营|广告|推荐阅读|往期回顾|往期推荐|相关阅读|延伸阅读|猜你喜欢|热门推荐"
@@ -114,7 +121,7 @@ def _should_join(previous: str, line: str) -> bool:
         return True
     has_punctuation = re.search(r"[，,、；;：:。！？“”]", previous)
     # A short line without punctuation is a title or caption, not a broken sentence.
-    return bool(has_punctuation) or len(previous) > _SHORT
+    return bool(has_punctuation) or len(previous) > _SHORT or previous.endswith(tuple(_DANGLING))
 
 
 _SENTENCE_BOUNDARY = re.compile(f"[{SENTENCE_END}][{re.escape(CLOSING_QUOTES)}]*")
@@ -134,7 +141,7 @@ def _classify(key: str) -> str | None:
     """Why a line (given as its compact normalized key) is chrome, or None for body text."""
     if not _CJK.search(key):
         return "no-text"
-    if _LEGAL_HEAD.search(key[:16]) or len(set(_LEGAL_WORDS.findall(key))) >= 3:
+    if _LEGAL_HEAD.search(key[:16]) or (len(set(_LEGAL_WORDS.findall(key))) >= 3 and _NOTICE_WORDS.search(key)):
         return "legal"
     if _ACCOUNT_LABEL.match(key):
         return "account"
@@ -143,7 +150,9 @@ def _classify(key: str) -> str | None:
         return "promo"
     if len(key) <= _SHORT and _CHROME_WORDS.search(key):
         return "chrome"
-    if short and (_PROMO_WORDS.search(key) or _CREDIT_LINE.search(key)):
+    if short and _BUTTON_WORDS.search(key) and not re.search(r"[，,；;。！？]", key):
+        return "chrome"
+    if short and not is_heading(key) and (_PROMO_WORDS.search(key) or _CREDIT_LINE.search(key)):
         return "promo"
     return None
 

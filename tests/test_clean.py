@@ -198,10 +198,6 @@ def test_line_ending_with_de_is_rejoined() -> None:
     assert paragraphs(text) == ["会议强调，全县上下要深刻认识做好秋粮收购工作的重要意义，切实增强责任感和紧迫感。"]
 
 
-@pytest.mark.xfail(
-    reason="bug: a short line without punctuation that ends with 的 is taken for a title, so the sentence stays broken",
-    strict=True,
-)
 def test_short_line_ending_with_de_is_rejoined() -> None:
     text = "全县上下要深刻认识做好秋粮收购工作的\n重要意义，切实增强责任感。"
     assert paragraphs(text) == ["全县上下要深刻认识做好秋粮收购工作的重要意义，切实增强责任感。"]
@@ -331,10 +327,6 @@ def test_crlf_and_lf_give_same_paragraphs() -> None:
 # -- known bugs: body lines mistaken for chrome -----------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="bug: chrome words are matched as substrings, so a short body sentence containing 在看/点赞 is dropped",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "sentence",
     ["我们在看到成绩的同时，也要清醒认识到差距。", "群众纷纷为驻村工作队点赞。"],
@@ -343,19 +335,11 @@ def test_short_body_sentence_with_chrome_substring_is_kept(sentence: str) -> Non
     assert sentence in joined(f"{sentence}\n{BODY_2}")
 
 
-@pytest.mark.xfail(
-    reason="bug: a short heading that mentions 广告/课程 is classified as a promotion and dropped",
-    strict=True,
-)
 @pytest.mark.parametrize("heading", ["三、规范户外广告设置管理", "（三）加强农民培训课程建设"])
 def test_heading_mentioning_promo_words_is_kept(heading: str) -> None:
     assert heading in paragraphs(f"{heading}\n{BODY_3}")
 
 
-@pytest.mark.xfail(
-    reason="bug: a body sentence with three copyright words (知识产权/侵权/版权/授权) is taken for a legal notice",
-    strict=True,
-)
 def test_body_sentence_about_copyright_protection_is_kept() -> None:
     sentence = "会议要求，加强知识产权保护，严厉打击侵权盗版行为，规范版权授权交易。"
     assert sentence in paragraphs(f"{BODY_1}\n\n{sentence}\n\n{BODY_2}")
