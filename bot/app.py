@@ -42,7 +42,6 @@ MAX_PAGES = 5
 MAX_QUESTION_CHARS = 300
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """Telegram's Bot API download limit."""
-QUESTIONS_PER_MINUTE = 12
 DOCS_PAGE = 10
 CALLBACK = re.compile(r"^(?:(more):([0-9a-f]{8}):(\d{1,2})|(ctx):([\w.-]{1,40}):(\d{1,7})|(src):([\w.-]{1,48})|(docs):(\d{1,4}))$")
 
@@ -82,7 +81,7 @@ class BotState:
         recent = self.recent_questions[user_id]
         while recent and now - recent[0] > 60:
             recent.popleft()
-        if len(recent) >= QUESTIONS_PER_MINUTE:
+        if len(recent) >= self.settings.questions_per_minute:
             return True
         recent.append(now)
         return False

@@ -43,6 +43,8 @@ class Settings:
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    questions_per_minute: int = 12
+    """Per-user limit on questions, so one user cannot monopolise the search threads."""
 
     @property
     def db_path(self) -> Path:
@@ -66,10 +68,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             load_dotenv(env_file, override=False)
         environ = os.environ
     data_dir = environ.get("DATA_DIR") or str(user_data_path("meeting-bot", appauthor=False))
-    try:
-        port = int(environ.get("WEBHOOK_PORT", "8443"))
-    except ValueError:
-        raise ConfigError("WEBHOOK_PORT must be a number") from None
+    port = _positive_int(environ, "WEBHOOK_PORT", 8443)
     return Settings(
         data_dir=Path(data_dir).expanduser(),
         telegram_token=(environ.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
@@ -81,4 +80,14 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         webhook_url=environ.get("WEBHOOK_URL") or None,
         webhook_listen=environ.get("WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=port,
+        questions_per_minute=_positive_int(environ, "QUESTIONS_PER_MINUTE", 12),
     )
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = (environ.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) == 0:
+        raise ConfigError(f"{name} must be a positive whole number, not {value!r}")
+    return int(value)

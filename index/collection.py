@@ -289,13 +289,10 @@ class Collection:
         if not history:
             raise ValueError("no question given")
         topic: Topic | None = None
-        passages: list[Passage] = []
-        query = Query(text="", terms={})
-        for turn in history:
-            query = resolve(turn, topic)
-            passages = self.search(query, limit)
-            topic = Topic(query)
-        return Answer(question=history[-1], query=query, passages=passages)
+        for turn in history[:-1]:
+            topic = Topic(resolve(turn, topic))
+        query = resolve(history[-1], topic)
+        return Answer(question=history[-1], query=query, passages=self.search(query, limit))
 
     def close(self) -> None:
         self.store.close()

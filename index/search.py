@@ -184,7 +184,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     if not hits:
         return []
     chunks = store.chunks((hit.doc_id, hit.position) for hit in hits)
-    documents: dict[str, DocumentRecord | None] = {}
+    documents = store.documents_by_id(hit.doc_id for hit in hits)
     total = max(index.num_docs(), 1)
     frequencies = index.doc_freqs("body", query.terms)
     spelled = _spelled_frequencies(index, [term for term, count in frequencies.items() if count == 0])
@@ -200,9 +200,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     scored: list[tuple[float, float, set[str], ChunkRecord, DocumentRecord]] = []
     for hit in hits:
         chunk = chunks.get((hit.doc_id, hit.position))
-        if hit.doc_id not in documents:
-            documents[hit.doc_id] = store.document(hit.doc_id)
-        document = documents[hit.doc_id]
+        document = documents.get(hit.doc_id)
         if chunk is None or document is None:  # changed by a concurrent re-index
             continue
         present = _chunk_terms(chunk, document)

@@ -181,19 +181,29 @@ class Store:
         return [_record(row) for row in rows]
 
     def document(self, doc_id: str) -> DocumentRecord | None:
-        rows = list(self.db.query("select * from documents where id = ?", [doc_id]))
-        return _record(rows[0]) if rows else None
+        return self.documents_by_id([doc_id]).get(doc_id)
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, DocumentRecord]:
+        """Documents by id, in one query; missing ids are left out."""
+        wanted = list(dict.fromkeys(doc_ids))
+        if not wanted:
+            return {}
+        rows = self.db.query(f"select * from documents where id in ({', '.join('?' * len(wanted))})", wanted)
+        return {row["id"]: _record(row) for row in rows}
 
     def chunk_count(self) -> int:
         return self.db.execute("select count(*) from chunks").fetchone()[0]
 
     def chunks(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], ChunkRecord]:
         """Chunks by (document id, position); missing keys are left out."""
-        found: dict[tuple[str, int], ChunkRecord] = {}
-        for doc_id, position in keys:
-            for row in self.db.query("select * from chunks where doc_id = ? and position = ?", [doc_id, position]):
-                found[(doc_id, position)] = _chunk(row)
-        return found
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        rows = self.db.query(
+            f"select * from chunks where (doc_id, position) in (values {', '.join(['(?, ?)'] * len(wanted))})",
+            [value for key in wanted for value in key],
+        )
+        return {(row["doc_id"], row["position"]): _chunk(row) for row in rows}
 
     def chunks_of(self, doc_id: str, first: int = 0, last: int | None = None) -> list[ChunkRecord]:
         """A document's chunks with positions in [first, last], in order."""

@@ -8,13 +8,17 @@ updates pushed by a test, and records every call so the test can assert on repli
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote
+
+from telegram.ext import Application
 
 BOT_USER = {"id": 777, "is_bot": True, "first_name": "Meeting", "username": "meeting_test_bot"}
 
@@ -23,6 +27,10 @@ class BotApiStub:
     def __init__(self, token: str) -> None:
         self.token = token
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.call_times: list[float] = []
+        """``time.perf_counter()`` at which each of ``calls`` arrived."""
+        self.delivered_at: dict[int, float] = {}
+        """When each update was first handed to the bot by getUpdates, by update_id."""
         self.updates: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
         self._ids = itertools.count(1)
@@ -63,11 +71,12 @@ class BotApiStub:
             **fields,
         }
 
-    def send_text(self, chat_id: int, user_id: int, text: str, chat_type: str = "private", **fields: Any) -> None:
+    def send_text(self, chat_id: int, user_id: int, text: str, chat_type: str = "private", **fields: Any) -> int:
+        """Queue a text message; returns its update_id."""
         entities = []
         if text.startswith("/"):
             entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
-        self._push({"message": self.message(chat_id, user_id, chat_type, text=text, entities=entities, **fields)})
+        return self._push({"message": self.message(chat_id, user_id, chat_type, text=text, entities=entities, **fields)})
 
     def press(self, chat_id: int, user_id: int, data: str) -> None:
         message = self.message(chat_id, BOT_USER["id"], text="answer")
@@ -107,11 +116,14 @@ class BotApiStub:
             return BOT_USER
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
-            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.2)
+            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
             with self._condition:
                 while True:
                     pending = [u for u in self.updates if u["update_id"] >= offset]
                     if pending or time.monotonic() >= deadline:
+                        now = time.perf_counter()
+                        for update in pending:
+                            self.delivered_at.setdefault(update["update_id"], now)
                         return pending
                     self._condition.wait(0.05)
         if method in {"sendMessage", "editMessageText"}:
@@ -167,7 +179,22 @@ class BotApiStub:
                 with stub._condition:
                     if method != "getUpdates":
                         stub.calls.append((method, params))
+                        stub.call_times.append(time.perf_counter())
                     stub._condition.notify_all()
                 self._reply(200, json.dumps({"ok": True, "result": result}).encode())
 
         return Handler
+
+
+@contextlib.asynccontextmanager
+async def running(application: Application) -> AsyncIterator[Application]:
+    """Run ``application`` with long polling (against the stand-in) for the duration of the block."""
+    async with application:
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()

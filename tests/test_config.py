@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,26 @@ def test_missing_or_malformed_token_is_a_config_error(tmp_path: Path, token: str
 def test_bad_id_list_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="ADMIN_IDS"):
         load_settings({"DATA_DIR": str(tmp_path), "ADMIN_IDS": "alice"})
+
+
+@pytest.mark.parametrize("name", ["WEBHOOK_PORT", "QUESTIONS_PER_MINUTE"])
+@pytest.mark.parametrize("value", ["many", "0", "-3"])
+def test_bad_number_is_a_config_error(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_settings({"DATA_DIR": str(tmp_path), name: value})
+
+
+def test_rate_limit_is_configurable(tmp_path: Path) -> None:
+    assert load_settings({"DATA_DIR": str(tmp_path)}).questions_per_minute == 12
+    assert load_settings({"DATA_DIR": str(tmp_path), "QUESTIONS_PER_MINUTE": " 120 "}).questions_per_minute == 120
+
+
+def test_every_setting_is_documented_in_env_example(tmp_path: Path) -> None:
+    source = (Path(__file__).resolve().parents[1] / "bot" / "config.py").read_text(encoding="utf-8")
+    example = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
+    read = set(re.findall(r'"([A-Z][A-Z_]+)"', source))
+    documented = set(re.findall(r"(?m)^([A-Z][A-Z_]+)=", example))
+    assert read and read <= documented, read - documented
 
 
 def test_run_without_token_prints_one_line(tmp_path: Path) -> None:
