@@ -6,7 +6,11 @@ after another as a person would. Latency is measured by the stand-in's own clock
 the getUpdates response that hands over a question to the sendMessage carrying its answer.
 
     python benchmarks/bot_latency.py                 # 200 questions from 10 chats, seed collection
-    python benchmarks/bot_latency.py --chats 50 --questions 1000
+    python benchmarks/bot_latency.py --chats 50 --questions 1000 --pause 0
+
+Each chat pauses ``--pause`` seconds after an answer before its next turn (a reader's
+pause). With no pause, ten chats ask faster than Telegram's 30 messages per second
+allow for answers plus "typing…" actions, and the figures measure PTB's rate limiter.
 """
 
 from __future__ import annotations
@@ -46,9 +50,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def chat(stub: BotApiStub, chat_id: int, turns: list[str], latencies: list[float]) -> None:
-    """One user's conversation: ask, wait for the answer, ask the next turn."""
+async def chat(stub: BotApiStub, chat_id: int, turns: list[str], pause: float, latencies: list[float]) -> None:
+    """One user's conversation: ask, wait for the answer, pause, ask the next turn."""
     for number, text in enumerate(turns, start=1):
+        await asyncio.sleep(pause if number > 1 else pause * (chat_id % 10) / 10)
         update_id = stub.send_text(chat_id, chat_id, text)
         await stub.wait_for(number, chat_id=chat_id, timeout=120)
         answered = [at for (method, params), at in zip(stub.calls, stub.call_times)
@@ -56,7 +61,7 @@ async def chat(stub: BotApiStub, chat_id: int, turns: list[str], latencies: list
         latencies.append(answered - stub.delivered_at[update_id])
 
 
-async def measure(chats: int, questions: int, data_dir: Path) -> list[float]:
+async def measure(chats: int, questions: int, pause: float, data_dir: Path) -> list[float]:
     stub = BotApiStub(TOKEN)
     stub.start()
     collection = Collection(data_dir / "meetings.db")
@@ -72,7 +77,7 @@ async def measure(chats: int, questions: int, data_dir: Path) -> list[float]:
     try:
         async with running(build_application(settings, collection, history)):
             scripts = [[flat[(chat_index * 7 + i) % len(flat)] for i in range(per_chat)] for chat_index in range(chats)]
-            await asyncio.gather(*(chat(stub, 1000 + i, script, latencies) for i, script in enumerate(scripts)))
+            await asyncio.gather(*(chat(stub, 1000 + i, script, pause, latencies) for i, script in enumerate(scripts)))
     finally:
         stub.stop()
         collection.close()
@@ -83,13 +88,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chats", type=int, default=10)
     parser.add_argument("--questions", type=int, default=200, help="in total, spread evenly over the chats")
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds a chat waits after an answer")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        latencies = asyncio.run(measure(args.chats, args.questions, Path(folder)))
+        latencies = asyncio.run(measure(args.chats, args.questions, args.pause, Path(folder)))
         elapsed = time.perf_counter() - started
     ms = [value * 1000 for value in latencies]
-    print(f"{len(ms)} questions from {args.chats} concurrent chats over the seed collection, {elapsed:.1f} s in all")
+    print(f"{len(ms)} questions from {args.chats} concurrent chats (pause {args.pause:g} s) over the seed collection, "
+          f"{elapsed:.1f} s in all, {len(ms) / elapsed:.1f} questions/s")
     print(f"update received -> reply sent: p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
           f"p99 {percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms")
     return 0
