@@ -7,14 +7,17 @@ The setup (stand-in server, settings, seed documents) is the one ``test_bot_e2e`
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import index.collection
+from index.document import Document
+from index.read import SourceText
 from index.store import Staging
 from tests.test_bot_e2e import ADMIN, USER, Running, _start
 
@@ -95,7 +98,7 @@ def _fail_processing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Processing one stored original raises (say a cleaning rule crashes on it)."""
     real = index.collection.build_document
 
-    def build_document(source: Any) -> Any:
+    def build_document(source: SourceText) -> Document | None:
         if source.name == "river.txt":
             raise RuntimeError("cleaning rule crashed")
         return real(source)
@@ -104,18 +107,25 @@ def _fail_processing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _fail_publishing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The final swap fails after the staged rows replaced the live ones (say the disk is full)."""
-    real = Staging.publish
+    """New cleaning rules retitle every document, but the swap fails after the staged rows
+    replaced the live ones (say the disk is full): nothing of the new rules may show."""
+    real_build, real_publish = index.collection.build_document, Staging.publish
+
+    def build_document(source: SourceText) -> Document | None:
+        document = real_build(source)
+        assert document is not None
+        return dataclasses.replace(document, meta=dataclasses.replace(document.meta, title=f"{document.meta.title}（新）"))
 
     def publish(self: Staging) -> None:
-        real(self)
+        real_publish(self)
         raise sqlite3.OperationalError("database or disk is full")
 
+    monkeypatch.setattr(index.collection, "build_document", build_document)
     monkeypatch.setattr(Staging, "publish", publish)
 
 
 @pytest.mark.parametrize("break_rebuild", [_fail_processing, _fail_publishing], ids=["processing", "publishing"])
-async def test_failed_reindex_keeps_the_old_index(bot: Running, monkeypatch: pytest.MonkeyPatch, break_rebuild: Any) -> None:
+async def test_failed_reindex_keeps_the_old_index(bot: Running, monkeypatch: pytest.MonkeyPatch, break_rebuild: Callable[[pytest.MonkeyPatch], None]) -> None:
     """The admin hears that the re-index failed; answers keep coming from the old index, unchanged."""
     bot.stub.send_text(20, USER, "河道清淤有什么要求")
     before = (await bot.stub.wait_for(1, chat_id=20))[0]
