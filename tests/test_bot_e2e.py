@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.history import ChatHistory
 from index.collection import Collection
 from tests.conftest import MEETING_REPORT, RIVER_REPORT
-from tests.telegram_stub import BotApiStub
+from tests.telegram_stub import BotApiStub, running
 
 TOKEN = "123456789:AAtest_token_for_the_stand_in_server_xx"
 ADMIN = 1
@@ -38,16 +38,8 @@ async def _start(tmp_path: Path, **overrides: object) -> AsyncIterator[Running]:
     collection.add_file("grain.txt", MEETING_REPORT.encode())
     collection.add_file("river.txt", RIVER_REPORT.encode())
     history = ChatHistory(tmp_path / "chats.db")
-    application = build_application(settings, collection, history)
-    async with application:
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=0)
-        try:
-            yield Running(stub, collection, history)
-        finally:
-            await application.updater.stop()
-            await application.stop()
+    async with running(build_application(settings, collection, history)):
+        yield Running(stub, collection, history)
     stub.stop()
     collection.close()
 
