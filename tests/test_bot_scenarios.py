@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import html
 import sqlite3
 from collections.abc import AsyncIterator, Callable
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +227,42 @@ async def test_admin_upload_of_utf8_with_bom(bot: Running) -> None:
     again = (await bot.stub.wait_for(2, chat_id=10))[1]["text"]
     assert again.startswith("已添加 0 份，未变 1 份")
     assert len(bot.collection.documents()) == count
+
+
+# -- long answers ---------------------------------------------------------------
+
+
+class _TagBalance(HTMLParser):
+    """Whether an HTML message opens and closes its tags in order (Telegram rejects it otherwise)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.balanced = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.balanced = self.balanced and bool(self.open) and self.open.pop() == tag
+
+
+async def test_answer_too_long_for_one_message_is_split_into_valid_html(bot: Running) -> None:
+    """Escaping expands `<`/`&` fourfold, so three passages overflow 4096 characters: the answer
+    arrives as several messages, each within the limit and well-formed, buttons on the last."""
+    symbols = "<&" * 150
+    paragraphs = [f"第{n}项：消防安全检查{symbols}要落实到位。" for n in "一二三"]
+    text = "县消防大队召开消防安全检查部署会\n\n" + "\n\n".join(paragraphs)
+    bot.collection.add_file("fire.txt", text.encode("utf-8"))
+    bot.stub.send_text(10, USER, "消防安全检查")
+    await bot.stub.wait_for(2, chat_id=10)
+    messages = bot.stub.sent(chat_id=10)
+    assert len(messages) >= 2
+    for message in messages:
+        assert len(message["text"]) <= 4096
+        checker = _TagBalance()
+        checker.feed(message["text"])
+        assert checker.balanced and not checker.open, message["text"][:200]
+    assert "reply_markup" in messages[-1] and all("reply_markup" not in m for m in messages[:-1])
+    shown = html.unescape("".join(m["text"] for m in messages))
+    assert all(n in shown for n in ("第一项", "第二项", "第三项")) and "<&<&<&" in shown
