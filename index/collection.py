@@ -21,6 +21,7 @@ from .document import Document, build_document
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
 from .search import Passage, Query, rank
 from .search_index import Generations, IndexedChunk, SearchIndex
+from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .store import ChunkRecord, DocumentRecord, Staging, Store
 from .normalize import normalize
 from .tokenize import char_bigrams, tokenize
@@ -115,6 +116,7 @@ class Collection:
         self.generations = Generations(db_path.with_name(db_path.name + ".tantivy"))
         self._index: SearchIndex | None = None
         self._write_lock = threading.Lock()
+        self.synonyms = Synonyms.load(db_path.parent / SYNONYMS_FILE)
         self._ensure_index()
 
     # -- index lifecycle -------------------------------------------------
@@ -290,8 +292,8 @@ class Collection:
             raise ValueError("no question given")
         topic: Topic | None = None
         for turn in history[:-1]:
-            topic = Topic(resolve(turn, topic))
-        query = resolve(history[-1], topic)
+            topic = Topic(self.synonyms.expand(resolve(turn, topic)))
+        query = self.synonyms.expand(resolve(history[-1], topic))
         return Answer(question=history[-1], query=query, passages=self.search(query, limit))
 
     def close(self) -> None:

@@ -43,6 +43,8 @@ class Query:
     follow_up: bool = False
     """A turn read in the context of the previous one: its own words may name an aspect
     (时间节点, 具体措施) the documents never use, which is then no evidence against a passage."""
+    expansions: dict[str, str] = field(default_factory=dict)
+    """Terms added as equivalent phrasings (村两委), each mapped to the question's term it stands for (两委)."""
 
 
 @dataclass(frozen=True)
@@ -189,13 +191,16 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     frequencies = index.doc_freqs("body", query.terms)
     spelled = _spelled_frequencies(index, [term for term, count in frequencies.items() if count == 0])
     frequencies.update(spelled)
+    stands_for = {term: original for term, original in query.expansions.items() if term in query.terms}
+    known = {term for term, count in frequencies.items() if count > 0}
+    known |= {stands_for[term] for term in known & stands_for.keys()}
     weights = {
         term: weight * _idf(total, frequencies[term])
         for term, weight in query.terms.items()
-        if not (query.follow_up and frequencies[term] == 0)
+        if term not in stands_for and not (query.follow_up and term not in known)
     }
     mass = sum(weights.values()) or 1.0
-    if sum(weight for term, weight in weights.items() if frequencies[term] > 0) / mass < MIN_COLLECTION_COVERAGE:
+    if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
         return []
     scored: list[tuple[float, float, set[str], ChunkRecord, DocumentRecord]] = []
     for hit in hits:
@@ -205,10 +210,11 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
             continue
         present = _chunk_terms(chunk, document)
         matched = {term for term in weights if term in present}
+        matched |= {stands_for[term] for term in stands_for.keys() & present if stands_for[term] in weights}
         if spelled:
             matched |= {term for term in spelled.keys() & weights.keys() if term in _search_key(chunk, document)}
         coverage = sum(weights[term] for term in matched) / mass
-        scored.append((hit.score, coverage, matched, chunk, document))
+        scored.append((hit.score, coverage, matched | (stands_for.keys() & present), chunk, document))
     if not scored:
         return []
     best_score = max(item[0] for item in scored)

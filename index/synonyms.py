@@ -1,0 +1,70 @@
+"""Query expansion with equivalent phrasings (两委 → 村两委, 农险 → 农业保险).
+
+Officials ask in abbreviations the reports spell out, and the reverse. A question
+that contains one phrase of a group also searches the other phrases' words, at
+``EXPANSION_WEIGHT`` of its own words; the ranker counts a passage that has the
+expansion as covering the word it stands for. The built-in table can be extended by
+a file of the same format in ``DATA_DIR``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+from .normalize import normalize
+from .search import Query
+from .tokenize import tokenize
+
+EXPANSION_WEIGHT = 0.5
+FILE_NAME = "synonyms.txt"
+
+
+def parse_groups(text: str) -> list[list[str]]:
+    """Groups of normalized phrases from the table format (``a | b | c`` per line, ``#`` comments)."""
+    groups = []
+    for line in text.splitlines():
+        phrases = [normalize(phrase.strip()) for phrase in line.split("#", 1)[0].split("|")]
+        phrases = list(dict.fromkeys(phrase for phrase in phrases if phrase))
+        if len(phrases) >= 2:
+            groups.append(phrases)
+    return groups
+
+
+class Synonyms:
+    """The equivalence groups in force: built in, plus an admin's file if present."""
+
+    def __init__(self, groups: list[list[str]]) -> None:
+        self.groups = groups
+
+    @classmethod
+    def load(cls, extra_file: Path | None = None) -> "Synonyms":
+        text = resources.files(__package__).joinpath(f"data/{FILE_NAME}").read_text("utf-8")
+        if extra_file is not None and extra_file.is_file():
+            text += "\n" + extra_file.read_text("utf-8", errors="replace")
+        return cls(parse_groups(text))
+
+    def expand(self, query: Query) -> Query:
+        """``query`` plus the words of every phrase equivalent to one it contains."""
+        key = normalize(query.text)
+        added: dict[str, float] = {}
+        stands_for: dict[str, str] = {}
+        for group in self.groups:
+            used = [phrase for phrase in group if phrase in key]
+            if not used:
+                continue
+            phrase_used = used[0]
+            own = [term for term in query.terms if term in phrase_used or phrase_used in term]
+            if not own:
+                continue
+            for phrase in group:
+                if phrase in used:
+                    continue
+                for token in tokenize(phrase):
+                    if token not in query.terms and token not in added:
+                        added[token] = EXPANSION_WEIGHT
+                        stands_for[token] = own[0]
+        if not added:
+            return query
+        return replace(query, terms={**query.terms, **added}, expansions={**query.expansions, **stands_for})
