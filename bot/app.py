@@ -178,8 +178,7 @@ async def ask_question(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
         return
     await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     chat_id = update.effective_chat.id
-    await asyncio.to_thread(state.history.add, chat_id, question)  # before replying: the next turn may come at once
-    turns = await asyncio.to_thread(state.history.turns, chat_id)
+    turns = await asyncio.to_thread(state.history.add, chat_id, question)  # before replying: the next turn may come at once
     await _send_answer(message, context, turns, page=0)
 
 

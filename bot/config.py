@@ -88,6 +88,6 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     value = (environ.get(name) or "").strip()
     if not value:
         return default
-    if not value.isdigit() or int(value) == 0:
+    if not (value.isascii() and value.isdigit()) or int(value) == 0:
         raise ConfigError(f"{name} must be a positive whole number, not {value!r}")
     return int(value)

@@ -33,22 +33,30 @@ class ChatHistory:
     def turns(self, chat_id: int) -> list[str]:
         """The chat's recent turns, oldest first."""
         with self._lock:
-            rows = self._connection.execute(
-                "select text from turns where chat_id = ? and at >= ? order by at desc limit ?",
-                (chat_id, time.time() - self.max_age, self.max_turns),
-            ).fetchall()
+            return self._recent(chat_id)
+
+    def _recent(self, chat_id: int) -> list[str]:
+        rows = self._connection.execute(
+            "select text from turns where chat_id = ? and at >= ? order by at desc, rowid desc limit ?",
+            (chat_id, time.time() - self.max_age, self.max_turns),
+        ).fetchall()
         return [row[0] for row in reversed(rows)]
 
-    def add(self, chat_id: int, text: str) -> None:
-        """Record a turn and forget what falls outside the bounds."""
+    def add(self, chat_id: int, text: str) -> list[str]:
+        """Record a turn, forget what falls outside the bounds, and return the turns up to this one.
+
+        One step under the lock, so two questions arriving together each get their own
+        conversation: the first never ends with the second.
+        """
         now = time.time()
         with self._lock:
             self._connection.execute("insert into turns values (?, ?, ?)", (chat_id, now, text))
             self._connection.execute(
                 "delete from turns where chat_id = ? and (at < ? or rowid not in "
-                "(select rowid from turns where chat_id = ? order by at desc limit ?))",
+                "(select rowid from turns where chat_id = ? order by at desc, rowid desc limit ?))",
                 (chat_id, now - self.max_age, chat_id, self.max_turns),
             )
+            return self._recent(chat_id)
 
     def clear(self, chat_id: int) -> None:
         with self._lock:

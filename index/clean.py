@@ -41,8 +41,8 @@ _CHROME_WORDS = re.compile(
     r"|字号[:：]?[大中小]|在手机打开|收藏本页|全屏阅读"
 )
 _BUTTON_WORDS = re.compile(r"点赞|在看|分享|收藏|发送中|已发送|留言|转发")
-"""Words of a share/like button bar; also common inside sentences (在看到成绩), so they mark
-chrome only on a line without sentence punctuation."""
+"""Words of a share/like button bar; also common in sentences and headings (在看到成绩,
+典型经验分享), so they mark chrome only on a line they make up most of."""
 _ACCOUNT_LABEL = re.compile(r"^(?:微信号|功能介绍|公众号|账号主体)[:：]?$")
 _FIELD_LABEL = re.compile(
     r"^[\[【]?(信息来源|来源|稿源|原文链接|原文地址|链接|出处|作者|记者|通讯员|责任编辑|编辑|责编|采编|校对|审核|审校|编审|"
@@ -137,6 +137,13 @@ def _cut_tail_credit(paragraph: str) -> str:
     return paragraph[:body_end] if tail and _TAIL_CREDIT.match(tail) else paragraph
 
 
+def _is_button_bar(key: str) -> bool:
+    """A short line made up mostly of button words (分享 收藏 点赞 在看)."""
+    words = sum(len(match) for match in _BUTTON_WORDS.findall(key))
+    letters = sum(1 for char in key if char.isalnum())
+    return words > 0 and words * 2 >= letters
+
+
 def _classify(key: str) -> str | None:
     """Why a line (given as its compact normalized key) is chrome, or None for body text."""
     if not _CJK.search(key):
@@ -150,7 +157,7 @@ def _classify(key: str) -> str | None:
         return "promo"
     if len(key) <= _SHORT and _CHROME_WORDS.search(key):
         return "chrome"
-    if short and _BUTTON_WORDS.search(key) and not re.search(r"[，,；;。！？]", key):
+    if short and _is_button_bar(key):
         return "chrome"
     if short and not is_heading(key) and (_PROMO_WORDS.search(key) or _CREDIT_LINE.search(key)):
         return "promo"

@@ -292,7 +292,7 @@ class Collection:
             raise ValueError("no question given")
         topic: Topic | None = None
         for turn in history[:-1]:
-            topic = Topic(self.synonyms.expand(resolve(turn, topic)))
+            topic = Topic(resolve(turn, topic))
         query = self.synonyms.expand(resolve(history[-1], topic))
         return Answer(question=history[-1], query=query, passages=self.search(query, limit))
 

@@ -34,6 +34,14 @@ RELATIVE_SCORE = 0.25
 
 
 @dataclass(frozen=True)
+class Expansion:
+    """An equivalent phrasing of one of the question's terms, as tokens."""
+
+    stands_for: str
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Query:
     """What to search for: weighted tokens, and optionally the documents to search in."""
 
@@ -43,8 +51,10 @@ class Query:
     follow_up: bool = False
     """A turn read in the context of the previous one: its own words may name an aspect
     (时间节点, 具体措施) the documents never use, which is then no evidence against a passage."""
-    expansions: dict[str, str] = field(default_factory=dict)
-    """Terms added as equivalent phrasings (村两委), each mapped to the question's term it stands for (两委)."""
+    expansions: tuple[Expansion, ...] = ()
+    """Equivalent phrasings of the question's terms (两委 → 村两委) whose tokens were added to ``terms``."""
+    expanded: frozenset[str] = frozenset()
+    """The tokens in ``terms`` that only come from ``expansions``."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +191,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     """The passages about ``query``, best first (at most ``limit``); empty when none is."""
     if not query.terms:
         return []
-    query = replace(query, terms=split_unknown_terms(index, query.terms))
+    own = split_unknown_terms(index, {t: w for t, w in query.terms.items() if t not in query.expanded})
+    query = replace(query, terms={**{t: query.terms[t] for t in query.expanded}, **own})
     hits = index.search(_clauses(query.terms), max(CANDIDATES, limit * 2), query.doc_ids)
     if not hits:
         return []
@@ -191,13 +202,12 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     frequencies = index.doc_freqs("body", query.terms)
     spelled = _spelled_frequencies(index, [term for term, count in frequencies.items() if count == 0])
     frequencies.update(spelled)
-    stands_for = {term: original for term, original in query.expansions.items() if term in query.terms}
     known = {term for term, count in frequencies.items() if count > 0}
-    known |= {stands_for[term] for term in known & stands_for.keys()}
+    known |= {e.stands_for for e in query.expansions if all(token in known for token in e.tokens)}
     weights = {
         term: weight * _idf(total, frequencies[term])
         for term, weight in query.terms.items()
-        if term not in stands_for and not (query.follow_up and term not in known)
+        if term not in query.expanded and not (query.follow_up and term not in known)
     }
     mass = sum(weights.values()) or 1.0
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
@@ -210,11 +220,13 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
             continue
         present = _chunk_terms(chunk, document)
         matched = {term for term in weights if term in present}
-        matched |= {stands_for[term] for term in stands_for.keys() & present if stands_for[term] in weights}
+        equivalents = [e for e in query.expansions if e.stands_for in weights and present.issuperset(e.tokens)]
+        matched |= {e.stands_for for e in equivalents}
         if spelled:
             matched |= {term for term in spelled.keys() & weights.keys() if term in _search_key(chunk, document)}
         coverage = sum(weights[term] for term in matched) / mass
-        scored.append((hit.score, coverage, matched | (stands_for.keys() & present), chunk, document))
+        shown = matched.union(*(e.tokens for e in equivalents))
+        scored.append((hit.score, coverage, shown, chunk, document))
     if not scored:
         return []
     best_score = max(item[0] for item in scored)

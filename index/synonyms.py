@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from .normalize import normalize
-from .search import Query
+from .search import Expansion, Query
 from .tokenize import tokenize
 
 EXPANSION_WEIGHT = 0.5
@@ -46,25 +46,27 @@ class Synonyms:
         return cls(parse_groups(text))
 
     def expand(self, query: Query) -> Query:
-        """``query`` plus the words of every phrase equivalent to one it contains."""
-        key = normalize(query.text)
-        added: dict[str, float] = {}
-        stands_for: dict[str, str] = {}
+        """``query`` plus the tokens of every phrase equivalent to one it uses (in its text or
+        in the terms a follow-up inherited)."""
+        key = normalize(query.text) + "\n" + "\n".join(query.terms)
+        expansions: list[Expansion] = []
         for group in self.groups:
-            used = [phrase for phrase in group if phrase in key]
-            if not used:
-                continue
-            phrase_used = used[0]
-            own = [term for term in query.terms if term in phrase_used or phrase_used in term]
+            used = next((phrase for phrase in group if phrase in key), None)
+            own = [term for term in query.terms if used and (term in used or used in term)]
             if not own:
                 continue
-            for phrase in group:
-                if phrase in used:
-                    continue
-                for token in tokenize(phrase):
-                    if token not in query.terms and token not in added:
-                        added[token] = EXPANSION_WEIGHT
-                        stands_for[token] = own[0]
+            stands_for = max(own, key=len)
+            expansions.extend(
+                Expansion(stands_for, tuple(tokens))
+                for phrase in group
+                if phrase != used and (tokens := tokenize(phrase))
+            )
+        added = {token for e in expansions for token in e.tokens if token not in query.terms}
         if not added:
             return query
-        return replace(query, terms={**query.terms, **added}, expansions={**query.expansions, **stands_for})
+        return replace(
+            query,
+            terms={**query.terms, **dict.fromkeys(sorted(added), EXPANSION_WEIGHT)},
+            expansions=query.expansions + tuple(expansions),
+            expanded=query.expanded | added,
+        )

@@ -335,7 +335,9 @@ def test_short_body_sentence_with_chrome_substring_is_kept(sentence: str) -> Non
     assert sentence in joined(f"{sentence}\n{BODY_2}")
 
 
-@pytest.mark.parametrize("heading", ["三、规范户外广告设置管理", "（三）加强农民培训课程建设"])
+@pytest.mark.parametrize(
+    "heading", ["三、规范户外广告设置管理", "（三）加强农民培训课程建设", "二、群众留言办理情况", "典型经验分享", "关于转发省政府文件的通知"]
+)
 def test_heading_mentioning_promo_words_is_kept(heading: str) -> None:
     assert heading in paragraphs(f"{heading}\n{BODY_3}")
 
@@ -343,3 +345,8 @@ def test_heading_mentioning_promo_words_is_kept(heading: str) -> None:
 def test_body_sentence_about_copyright_protection_is_kept() -> None:
     sentence = "会议要求，加强知识产权保护，严厉打击侵权盗版行为，规范版权授权交易。"
     assert sentence in paragraphs(f"{BODY_1}\n\n{sentence}\n\n{BODY_2}")
+
+
+@pytest.mark.parametrize("bar", ["分享 收藏 点赞 在看", "点赞 | 在看", "留言 转发"])
+def test_button_bar_is_removed(bar: str) -> None:
+    assert paragraphs(f"{BODY_2}\n\n{bar}") == paragraphs(BODY_2)

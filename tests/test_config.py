@@ -39,7 +39,7 @@ def test_bad_id_list_is_a_config_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["WEBHOOK_PORT", "QUESTIONS_PER_MINUTE"])
-@pytest.mark.parametrize("value", ["many", "0", "-3"])
+@pytest.mark.parametrize("value", ["many", "0", "-3", "²"])
 def test_bad_number_is_a_config_error(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         load_settings({"DATA_DIR": str(tmp_path), name: value})

@@ -29,7 +29,8 @@ def test_expansion_adds_other_phrasings_below_the_question_words() -> None:
     synonyms = Synonyms([["农险", "农业保险"]])
     query = synonyms.expand(Query(text="农险怎么落实", terms={"农险": 1.0, "落实": 1.0}))
     assert query.terms["农业保险"] == EXPANSION_WEIGHT < query.terms["农险"]
-    assert query.expansions == {"农业保险": "农险"}
+    assert [(e.stands_for, e.tokens) for e in query.expansions] == [("农险", ("农业保险",))]
+    assert query.expanded == {"农业保险"}
     unrelated = Query(text="秋粮收购", terms={"秋粮": 1.0, "收购": 1.0})
     assert synonyms.expand(unrelated) == unrelated
 
@@ -40,6 +41,20 @@ def test_abbreviation_finds_the_report_that_spells_it_out(collection: Collection
     assert answer.passages and "保费补贴" in answer.passages[0].text
     top = answer.passages[0]
     assert "农业保险" in [top.text[a:b] for a, b in top.highlights]
+
+
+def test_one_word_of_a_longer_equivalent_is_not_enough(collection: Collection) -> None:
+    """主要领导 stands for 一把手 only as a whole: a passage with 领导 alone does not cover it."""
+    _add(collection, "县安委会召开全体会议\n\n会议要求，各级领导要切实履行安全生产责任。\n")
+    answer = collection.ask(["一把手安全生产责任"])
+    assert all(passage.coverage < 1.0 for passage in answer.passages)
+    assert all("领导" not in [p.text[a:b] for a, b in p.highlights] for p in answer.passages)
+
+
+def test_follow_up_keeps_the_expansion_of_the_topic(collection: Collection) -> None:
+    _add(collection, INSURANCE_REPORT)
+    query = collection.ask(["农险保费补贴怎么落实", "理赔呢"]).query
+    assert query.follow_up and "农业保险" in query.expanded
 
 
 def test_expansion_does_not_answer_off_topic_questions(collection: Collection) -> None:
