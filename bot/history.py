@@ -48,8 +48,8 @@ class ChatHistory:
         One step under the lock, so two questions arriving together each get their own
         conversation: the first never ends with the second.
         """
-        now = time.time()
         with self._lock:
+            now = time.time()  # taken under the lock, so turns are stored in the order they are numbered
             self._connection.execute("insert into turns values (?, ?, ?)", (chat_id, now, text))
             self._connection.execute(
                 "delete from turns where chat_id = ? and (at < ? or rowid not in "

@@ -47,3 +47,10 @@ def test_words_absent_from_the_collection_still_get_nothing(collection: Collecti
 def test_interrogatives_with_measure_words_are_question_words() -> None:
     assert all(is_question_word(word) for word in ("哪支", "哪国", "几次", "何时", "什么"))
     assert not any(is_question_word(word) for word in ("会议", "村", "几乎是"))
+
+
+def test_generic_verbs_of_asking_do_not_sink_a_question(collection: Collection) -> None:
+    """怎么做/怎么搞 ask how; the verb is not a topic the passage must contain."""
+    _add(collection, "镇党委召开换届工作会议\n\n会议要求，各村要严格按照程序做好两委换届选举工作。\n")
+    for question in ("两委换届怎么做", "两委换届怎么搞"):
+        assert collection.ask([question]).passages, question
