@@ -31,6 +31,8 @@ MIN_COVERAGE = 0.2
 """Share of the query's IDF mass a passage must contain to count as being about it."""
 RELATIVE_COVERAGE = 0.6
 RELATIVE_SCORE = 0.25
+DUPLICATE_SIMILARITY = 0.8
+"""Passages sharing this share of their character pairs are one passage shown twice."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,11 @@ def _normalized(text: str) -> str:
     return normalize(text)
 
 
+def _similarity(pairs: set[str], other: set[str]) -> float:
+    """Jaccard similarity of two passages' character-bigram sets."""
+    return len(pairs & other) / len(pairs | other) if pairs or other else 1.0
+
+
 def _clauses(terms: dict[str, float]) -> list[tuple[str, str, float]]:
     """(field, term, weight) clauses: each word in every field, and its character bigrams."""
     clauses = [(field, term, weight * boost) for term, weight in terms.items() for field, boost in FIELD_WEIGHTS.items()]
@@ -233,10 +240,15 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     best_coverage = max(item[1] for item in scored)
     if best_coverage < MIN_COVERAGE:
         return []
-    passages = []
+    passages: list[Passage] = []
+    shown_pairs: list[set[str]] = []
     for score, coverage, matched, chunk, document in scored:
         if coverage < max(MIN_COVERAGE, best_coverage * RELATIVE_COVERAGE) or score < best_score * RELATIVE_SCORE:
             continue
+        pairs = set(char_bigrams(_normalized(chunk.text)))
+        if any(_similarity(pairs, other) >= DUPLICATE_SIMILARITY for other in shown_pairs):
+            continue  # the same paragraph again (a reprint, a repeated summary): show it once
+        shown_pairs.append(pairs)
         passages.append(
             Passage(
                 doc_id=document.id, title=document.title, date=document.date, place=document.place,
@@ -245,4 +257,6 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
                 coverage=round(coverage, 3), highlights=highlight_spans(chunk.text, matched),
             )
         )
-    return passages[:limit]
+        if len(passages) == limit:
+            break
+    return passages

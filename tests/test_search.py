@@ -54,3 +54,13 @@ def test_generic_verbs_of_asking_do_not_sink_a_question(collection: Collection) 
     _add(collection, "镇党委召开换届工作会议\n\n会议要求，各村要严格按照程序做好两委换届选举工作。\n")
     for question in ("两委换届怎么做", "两委换届怎么搞"):
         assert collection.ask([question]).passages, question
+
+
+def test_a_reprinted_paragraph_is_shown_once(collection: Collection) -> None:
+    """The same paragraph in two reprints of a report (one with a changed word) appears once."""
+    body = "会议要求，各村要建立集体资产台账，年底前完成清产核资，严防集体资产流失。"
+    _add(collection, f"县农业农村局召开清产核资会议\n\n{body}\n", name="a.txt")
+    _add(collection, f"清产核资会议召开\n\n{body.replace('严防', '防止')}\n\n另据了解，全县清产核资工作进展顺利。\n", name="b.txt")
+    texts = [passage.text for passage in collection.ask(["清产核资有什么要求"], 5).passages]
+    assert len(texts) == 2, texts
+    assert sum("集体资产台账" in text for text in texts) == 1
