@@ -133,11 +133,12 @@ def _known_parts(term: str, known: dict[str, int]) -> list[str]:
     return best[length][1]
 
 
-def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> dict[str, float]:
+def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> tuple[dict[str, float], dict[str, int]]:
     """Replace each word the index has never seen by the indexed words inside it.
 
     The parts share the word's weight; a word with no indexed part is kept, to be
-    matched through its character bigrams.
+    matched through its character bigrams. Returns the terms and their body
+    document frequencies (looked up here anyway, so the ranker need not again).
     """
     frequencies = index.doc_freqs("body", terms)
     unknown = [term for term in terms if frequencies[term] == 0 and len(term) >= 3]
@@ -149,7 +150,8 @@ def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> dict[str
         for part in parts or [term]:
             share = weight / math.sqrt(len(parts)) if parts else weight
             result[part] = max(result.get(part, 0.0), share)
-    return result
+    counts = frequencies | known
+    return result, {term: counts[term] for term in result}
 
 
 def _spelled_frequencies(index: SearchIndex, unknown: list[str]) -> dict[str, int]:
@@ -198,15 +200,16 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     """The passages about ``query``, best first (at most ``limit``); empty when none is."""
     if not query.terms:
         return []
-    own = split_unknown_terms(index, {t: w for t, w in query.terms.items() if t not in query.expanded})
-    query = replace(query, terms={**{t: query.terms[t] for t in query.expanded}, **own})
+    own, frequencies = split_unknown_terms(index, {t: w for t, w in query.terms.items() if t not in query.expanded})
+    expanded = {term: query.terms[term] for term in query.expanded}
+    query = replace(query, terms={**expanded, **own})
+    frequencies |= index.doc_freqs("body", expanded.keys() - frequencies.keys())
     hits = index.search(_clauses(query.terms), max(CANDIDATES, limit * 2), query.doc_ids)
     if not hits:
         return []
     chunks = store.chunks((hit.doc_id, hit.position) for hit in hits)
     documents = store.documents_by_id(hit.doc_id for hit in hits)
     total = max(index.num_docs(), 1)
-    frequencies = index.doc_freqs("body", query.terms)
     spelled = _spelled_frequencies(index, [term for term, count in frequencies.items() if count == 0])
     frequencies.update(spelled)
     known = {term for term, count in frequencies.items() if count > 0}

@@ -10,6 +10,7 @@ a file of the same format in ``DATA_DIR``.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +39,11 @@ class Synonyms:
     def __init__(self, groups: list[list[str]]) -> None:
         self.groups = groups
 
+    @cached_property
+    def _group_tokens(self) -> list[list[tuple[str, tuple[str, ...]]]]:
+        """Each group's phrases with their tokens, segmented once (on first use, not at start-up)."""
+        return [[(phrase, tuple(tokenize(phrase))) for phrase in group] for group in self.groups]
+
     @classmethod
     def load(cls, extra_file: Path | None = None) -> "Synonyms":
         text = resources.files(__package__).joinpath(f"data/{FILE_NAME}").read_text("utf-8")
@@ -50,17 +56,13 @@ class Synonyms:
         in the terms a follow-up inherited)."""
         key = normalize(query.text) + "\n" + "\n".join(query.terms)
         expansions: list[Expansion] = []
-        for group in self.groups:
-            used = next((phrase for phrase in group if phrase in key), None)
+        for group in self._group_tokens:
+            used = next((phrase for phrase, _tokens in group if phrase in key), None)
             own = [term for term in query.terms if used and (term in used or used in term)]
             if not own:
                 continue
             stands_for = max(own, key=len)
-            expansions.extend(
-                Expansion(stands_for, tuple(tokens))
-                for phrase in group
-                if phrase != used and (tokens := tokenize(phrase))
-            )
+            expansions.extend(Expansion(stands_for, tokens) for phrase, tokens in group if phrase != used and tokens)
         added = {token for e in expansions for token in e.tokens if token not in query.terms}
         if not added:
             return query
