@@ -181,8 +181,8 @@ def _normalized(text: str) -> str:
 
 
 def _similarity(pairs: set[str], other: set[str]) -> float:
-    """Jaccard similarity of two passages' character-bigram sets."""
-    return len(pairs & other) / len(pairs | other) if pairs or other else 1.0
+    """Jaccard similarity of two passages' character-bigram sets (0 when either has none: nothing to compare)."""
+    return len(pairs & other) / len(pairs | other) if pairs and other else 0.0
 
 
 def _clauses(terms: dict[str, float]) -> list[tuple[str, str, float]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.collection import Collection
 from index.read import SourceText
-from index.search import _known_parts
+from index.search import _known_parts, _similarity
 from index.tokenize import is_question_word, tokenize_question
 
 VILLAGE_REPORT = """镇党委召开村级集体经济发展座谈会
@@ -64,3 +64,8 @@ def test_a_reprinted_paragraph_is_shown_once(collection: Collection) -> None:
     texts = [passage.text for passage in collection.ask(["清产核资有什么要求"], 5).passages]
     assert len(texts) == 2, texts
     assert sum("集体资产台账" in text for text in texts) == 1
+
+
+def test_passages_without_chinese_pairs_are_never_duplicates() -> None:
+    assert _similarity(set(), set()) == 0.0 and _similarity({"会议"}, set()) == 0.0
+    assert _similarity({"会议", "议要"}, {"会议", "议要"}) == 1.0
