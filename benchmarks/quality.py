@@ -1,8 +1,10 @@
 """Answer-quality figures: seeds_dev-style question sets (Hit@1/Hit@3 per kind) and the
 CMRC 2018 / DRCD passage-retrieval sets (R@1, R@5, MRR@10).
 
-    python benchmarks/quality.py                      # everything found in ../shared/eval
+    python benchmarks/quality.py                      # everything found in ../shared
     python benchmarks/quality.py --cases FILE.jsonl   # one seeds_dev-format set over the seeds
+    python benchmarks/quality.py --cases benchmarks/provincial_dev.jsonl \
+        --corpus ../shared/corpus/gov_reports_2026_provincial.jsonl   # a set over another collection
     python benchmarks/quality.py --only cmrc2018_dev  # one retrieval set
 
 Reads the shared evaluation data; nothing from it is copied into the project.
@@ -24,7 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from index.collection import Collection, seed_sources  # noqa: E402
 from index.normalize import normalize  # noqa: E402
 
-SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED_EVAL = SHARED / "eval"
+PROVINCIAL_CASES = Path(__file__).resolve().parent / "provincial_dev.jsonl"
+PROVINCIAL_CORPUS = SHARED / "corpus" / "gov_reports_2026_provincial.jsonl"
 RETRIEVAL_SETS = {
     "cmrc2018_dev": ("cmrc2018_dev_corpus.jsonl", ["cmrc2018_dev_queries.jsonl"]),
     "drcd_dev": ("drcd_dev_corpus.jsonl", ["drcd_dev_queries_trad.jsonl", "drcd_dev_queries_simp.jsonl"]),
@@ -37,9 +42,10 @@ def _key(text: str) -> str:
 
 
 def evaluate_cases(collection: Collection, cases: list[dict], k: int = 3) -> dict:
-    """Hit@1/Hit@3 per kind for answerable cases; pass/fail for negative and boilerplate cases."""
+    """Hit@1/Hit@3 per kind for answerable cases; pass/fail for negative and boilerplate cases;
+    and how many answerable cases were wrongly answered with nothing."""
     by_kind: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
-    failures = []
+    failures, rejected = [], []
     for case in cases:
         answer = collection.ask(case["turns"], k)
         texts = [_key(p.text) for p in answer.passages]
@@ -56,9 +62,11 @@ def evaluate_cases(collection: Collection, cases: list[dict], k: int = 3) -> dic
             ok1, ok3 = any(hits[:1]), any(hits[:3])
             by_kind[case["kind"]].append((ok1, ok3))
             ok = ok3
+            if not answer.passages:
+                rejected.append(case["id"])
         if not ok:
             failures.append(case["id"])
-    return {"by_kind": by_kind, "failures": failures}
+    return {"by_kind": by_kind, "failures": failures, "rejected": rejected}
 
 
 def print_cases(name: str, result: dict) -> None:
@@ -74,6 +82,8 @@ def print_cases(name: str, result: dict) -> None:
     if answerable:
         print(f"{'answerable':<14}{len(answerable):>4}{sum(r[0] for r in answerable) / len(answerable):>8.3f}"
               f"{sum(r[1] for r in answerable) / len(answerable):>8.3f}")
+        print(f"answerable answered with nothing: {len(result['rejected'])}/{len(answerable)}"
+              f" = {len(result['rejected']) / len(answerable):.3f}")
     print("failures:", ", ".join(result["failures"]) or "none")
 
 
@@ -106,19 +116,25 @@ def evaluate_retrieval(name: str, corpus: Path, query_files: list[Path]) -> None
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=Path, action="append", help="seeds_dev-format question set(s)")
+    parser.add_argument("--corpus", type=Path, help="collection the --cases are asked over (default: the seeds)")
     parser.add_argument("--only", choices=sorted(RETRIEVAL_SETS), action="append")
     parser.add_argument("--eval-dir", type=Path, default=SHARED_EVAL)
     args = parser.parse_args()
-    case_files = args.cases or ([args.eval_dir / "seeds_dev.jsonl"] if not args.only else [])
-    for case_file in case_files:
-        if not case_file.exists():
-            print(f"skipping {case_file}: not found")
+    if args.cases:
+        case_sets = [(case_file, args.corpus) for case_file in args.cases]
+    elif args.only:
+        case_sets = []
+    else:
+        case_sets = [(args.eval_dir / "seeds_dev.jsonl", None), (PROVINCIAL_CASES, PROVINCIAL_CORPUS)]
+    for case_file, corpus in case_sets:
+        if not case_file.exists() or (corpus is not None and not corpus.exists()):
+            print(f"skipping {case_file.name}: {case_file if not case_file.exists() else corpus} not found")
             continue
         with tempfile.TemporaryDirectory() as folder:
-            collection = Collection(Path(folder) / "seeds.db")
-            collection.add_sources(seed_sources())
+            collection = Collection(Path(folder) / "cases.db")
+            collection.add_sources(seed_sources()) if corpus is None else collection.add_paths([corpus])
             cases = [json.loads(line) for line in case_file.open(encoding="utf-8") if line.strip()]
-            print_cases(case_file.name, evaluate_cases(collection, cases))
+            print_cases(f"{case_file.name} over {corpus.name if corpus else 'the seeds'}", evaluate_cases(collection, cases))
             collection.close()
     for name in args.only or ([] if args.cases else sorted(RETRIEVAL_SETS)):
         corpus_name, query_names = RETRIEVAL_SETS[name]

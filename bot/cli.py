@@ -11,9 +11,13 @@ import logging
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.render import answer_json, answer_text, display_date
+
+if TYPE_CHECKING:
+    from index.collection import Answer, Collection
 
 log = logging.getLogger("meeting-bot")
 
@@ -52,11 +56,17 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.added or report.unchanged or not report.skipped else 1
 
 
+def _readable(collection: Collection, answer: Answer) -> str:
+    """The answer for the terminal; when nothing is found, with what the collection covers."""
+    coverage = collection.coverage() if not answer.passages else ([], [])
+    return answer_text(answer, bold=sys.stdout.isatty(), coverage=coverage)
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     collection = _collection(settings, args.db, seed=True)
     if args.turns:
         answer = collection.ask(args.turns, args.k)
-        print(answer_json(answer) if args.json else answer_text(answer, bold=sys.stdout.isatty()))
+        print(answer_json(answer) if args.json else _readable(collection, answer))
         return 0
     if not args.json:
         print("give a question, or use --json to read {\"turns\": [...]} lines from stdin", file=sys.stderr)
@@ -94,7 +104,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             continue
         if line:
             turns.append(line)
-            print(answer_text(collection.ask(turns, args.k), bold=sys.stdout.isatty()))
+            print(_readable(collection, collection.ask(turns, args.k)))
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:

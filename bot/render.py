@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from index.collection import Answer
 from index.search import Passage
+from index.store import DocumentRecord
 from index.speakers import split_sentences
 
 EXCERPT_CHARS = 300
@@ -41,6 +42,25 @@ def source_line(passage: Passage) -> str:
     if passage.heading:
         parts.append(passage.heading)
     return " · ".join(parts)
+
+
+def meeting_line(document: DocumentRecord) -> str:
+    """The facts of a meeting's document, for a question about the meeting (是哪天开的)."""
+    parts = [f"《{document.title}》", f"日期：{display_date(document.date)}", f"发布/地点：{document.place or '未注明'}"]
+    if document.speakers:
+        parts.append("发言：" + "、".join(document.speakers))
+    return " · ".join(parts)
+
+
+def nothing_found_lines(question: str, documents: list[DocumentRecord], points: list[str]) -> list[str]:
+    """Say plainly that nothing was found, and what the collection does cover."""
+    lines = [f"没有找到与“{question[:100]}”相关的会议内容。"]
+    if documents:
+        lines.append("目前收录的会议包括：")
+        lines.extend(f"• {document.title}（{display_date(document.date)}）" for document in documents)
+    if points:
+        lines.append("可以问问：" + "、".join(points))
+    return lines
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -102,12 +122,14 @@ def mark(text: str, spans: list[tuple[int, int]], wrap: Callable[[str], str], es
     return "".join(out)
 
 
-def answer_text(answer: Answer, bold: bool = False) -> str:
-    """A readable plain-text answer for the terminal."""
+def answer_text(answer: Answer, bold: bool = False, coverage: tuple[list[DocumentRecord], list[str]] = ([], [])) -> str:
+    """A readable plain-text answer for the terminal; ``coverage`` is suggested when nothing is found."""
     if not answer.passages:
-        return f"问：{answer.question}\n没有找到与这个问题相关的会议内容。"
+        return "\n".join([f"问：{answer.question}", *nothing_found_lines(answer.question, *coverage)])
     wrap = (lambda s: f"\033[1m{s}\033[0m") if bold else (lambda s: f"【{s}】")
     lines = [f"问：{answer.question}"]
+    if answer.meeting:
+        lines.append(f"上一条回答出自：{meeting_line(answer.meeting)}")
     for number, passage in enumerate(answer.passages, start=1):
         text, spans = excerpt(passage)
         lines.append(f"\n[{number}] {passage.title}")
@@ -118,8 +140,14 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _meeting_json(document: DocumentRecord) -> dict:
+    return {"doc_id": document.id, "title": document.title, "date": document.date, "place": document.place,
+            "speakers": list(document.speakers), "source_url": document.source_url}
+
+
 def answer_json(answer: Answer) -> str:
-    """One JSON line: ``{"query", "results": [{doc_id, title, date, source, paragraph, text, score}]}``."""
+    """One JSON line: ``{"query", "results": [{doc_id, title, date, source, paragraph, text, score}]}``,
+    plus ``"meeting"`` (the document's facts) for a question about the last answer's meeting."""
     return json.dumps(
         {
             "query": answer.question,
@@ -130,6 +158,7 @@ def answer_json(answer: Answer) -> str:
                 }
                 for p in answer.passages
             ],
+            **({"meeting": _meeting_json(answer.meeting)} if answer.meeting else {}),
         },
         ensure_ascii=False,
     )

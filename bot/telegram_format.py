@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from bot.render import display_date, excerpt, mark, source_line
+from bot.render import display_date, excerpt, mark, meeting_line, nothing_found_lines, source_line
 from index.collection import Answer
 from index.search import Passage
 from index.store import ChunkRecord, DocumentRecord
@@ -37,6 +37,8 @@ def passage_html(number: int, passage: Passage) -> str:
 def answer_messages(answer: Answer, first_number: int = 1) -> list[str]:
     """The answer as one or more HTML messages, each under the Telegram limit."""
     blocks = [passage_html(first_number + i, passage) for i, passage in enumerate(answer.passages)]
+    if answer.meeting:
+        blocks.insert(0, f"上一条回答出自：{escape(meeting_line(answer.meeting))}")
     return split_messages(blocks)
 
 
@@ -62,12 +64,8 @@ def split_messages(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return messages
 
 
-def nothing_found_html(question: str, titles: list[str]) -> str:
-    covered = "\n".join(f"• {escape(title)}" for title in titles[:5])
-    return (
-        f"没有找到与“{escape(question[:100])}”相关的会议内容。\n"
-        f"目前收录的会议包括：\n{covered}\n可以换个说法，或问问这些会议的内容。"
-    )
+def nothing_found_html(question: str, documents: list[DocumentRecord], points: list[str]) -> str:
+    return "\n".join(escape(line) for line in nothing_found_lines(question, documents, points)) + "\n可以换个说法再问。"
 
 
 def context_html(document: DocumentRecord, chunks: list[ChunkRecord], position: int) -> str:

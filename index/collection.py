@@ -19,7 +19,10 @@ from pathlib import Path
 from .conversation import Topic, resolve
 from .document import Document, build_document
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
-from .search import Passage, Query, rank
+from .metadata import meeting_fact_spans
+from .overview import main_points
+from .scope import DocumentNames
+from .search import Passage, Query, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .store import ChunkRecord, DocumentRecord, Staging, Store
@@ -50,6 +53,8 @@ class Answer:
     question: str
     query: Query
     passages: list[Passage]
+    meeting: DocumentRecord | None = None
+    """For a question about the last answer's meeting (``query.about``): that meeting's document."""
 
 
 def seed_sources() -> Iterator[SourceText | ReadError]:
@@ -117,6 +122,7 @@ class Collection:
         self._index: SearchIndex | None = None
         self._write_lock = threading.Lock()
         self.synonyms = Synonyms.load(db_path.parent / SYNONYMS_FILE)
+        self._names: tuple[tuple, DocumentNames] | None = None
         self._ensure_index()
 
     # -- index lifecycle -------------------------------------------------
@@ -278,23 +284,68 @@ class Collection:
     def document(self, doc_id: str) -> DocumentRecord | None:
         return self.store.document(doc_id)
 
+    def coverage(self, documents: int = 5, points: int = 6) -> tuple[list[DocumentRecord], list[str]]:
+        """The newest documents and the main points of their outlines: what to suggest asking about."""
+        newest = self.store.documents()[:documents]
+        headings = (chunk.heading for document in newest for chunk in self.store.chunks_of(document.id))
+        return newest, main_points(headings, points)
+
     def neighbours(self, doc_id: str, position: int, radius: int = 1) -> list[ChunkRecord]:
         """A passage with the chunks around it, for reading it in context."""
         return self.store.chunks_of(doc_id, max(0, position - radius), position + radius)
 
+    def names(self) -> DocumentNames:
+        """The documents' titles and issuers to look names up in, rebuilt when the documents change."""
+        version = self.store.documents_version()
+        if self._names is None or self._names[0] != version:
+            self._names = (version, DocumentNames(self.store.documents()))
+        return self._names[1]
+
     def search(self, query: Query, limit: int = 5) -> list[Passage]:
-        return rank(self.index, self.store, query, limit)
+        return search(self.index, self.store, query, limit)
+
+    def meeting_passages(self, doc_id: str, aspect: str) -> list[Passage]:
+        """The passage of a document that states its meeting's ``aspect`` (the first that does;
+        else the first that names the meeting held; else the opening one), the statement highlighted."""
+        document = self.store.document(doc_id)
+        chunks = self.store.chunks_of(doc_id)
+        if document is None or not chunks:
+            return []
+        speakers = tuple(document.speakers)
+        for wanted in dict.fromkeys((aspect, "meeting")):  # failing the aspect, where the meeting is stated
+            for chunk in chunks:
+                spans = meeting_fact_spans(chunk.text, wanted, speakers)
+                if spans:
+                    return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=spans)]
+        return [passage_of(chunks[0], document, score=0.0, coverage=1.0, highlights=[])]
+
+    def _passages(self, query: Query, limit: int) -> list[Passage]:
+        if query.about and query.doc_ids:
+            return self.meeting_passages(query.doc_ids[0], query.about)
+        return self.search(query, limit)
 
     def ask(self, turns: list[str], limit: int = 5) -> Answer:
-        """Answer the last turn, reading the earlier turns as the conversation so far."""
+        """Answer the last turn, reading the earlier turns as the conversation so far.
+
+        Only the turn before the last is searched too, to know which documents the
+        answer the last turn follows up on came from.
+        """
         history = [turn for turn in turns if turn.strip()][-MAX_HISTORY_TURNS:]
         if not history:
             raise ValueError("no question given")
+        names = self.names()
         topic: Topic | None = None
-        for turn in history[:-1]:
-            topic = Topic(resolve(turn, topic))
-        query = self.synonyms.expand(resolve(history[-1], topic))
-        return Answer(question=history[-1], query=query, passages=self.search(query, limit))
+        for number, turn in enumerate(history[:-1], start=2):
+            resolved = resolve(turn, topic, names)
+            if number < len(history):
+                topic = Topic(resolved)
+            else:
+                answered = self._passages(self.synonyms.expand(resolved), limit)
+                topic = Topic(resolved, sources=tuple(dict.fromkeys(p.doc_id for p in answered)))
+        query = self.synonyms.expand(resolve(history[-1], topic, names))
+        passages = self._passages(query, limit)
+        meeting = self.store.document(query.doc_ids[0]) if query.about and query.doc_ids and passages else None
+        return Answer(question=history[-1], query=query, passages=passages, meeting=meeting)
 
     def close(self) -> None:
         self.store.close()

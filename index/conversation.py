@@ -1,10 +1,18 @@
-"""Follow-up questions: decide whether a turn stands alone or continues the topic.
+"""Follow-up questions: how a turn relates to the conversation before it.
 
 A chat is replayed turn by turn (the CLI's ``ask`` with several turns and the
-Telegram bot's stored history take the same path). A turn that is short or
-elliptical (具体措施呢 / 那培训方面 / 还有哪些) inherits the previous topic's terms
-at a lower weight than its own words; a turn that carries a full question of its
-own starts a new topic.
+Telegram bot's stored history take the same path). A turn is read in one of four
+ways, from its own words and the topic before it:
+
+- a new question, which carries a full question of its own: the topic resets;
+- an aspect of the topic (具体措施呢, 培训方面呢, 由哪些部门牵头): its own words plus
+  the topic's at a lower weight, looked for first in the document the last answer
+  came from;
+- the same topic elsewhere (德州呢, 那浙江省呢): the topic's words, in the
+  documents the turn names instead of those the topic named;
+- a question about the last answer's meeting (是哪天开的, 在哪开的, 谁主持的).
+
+A new question that names a place or body (德州, 市农牧局) looks in its documents first.
 """
 
 from __future__ import annotations
@@ -12,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .normalize import normalize
+from .scope import DocumentNames
 from .search import Query
 from .tokenize import tokenize_question
 
@@ -21,12 +31,45 @@ MAX_OWN_TERMS_FOR_FOLLOWUP = 3
 MAX_FOLLOWUP_CHARS = 12
 _FOLLOWUP_MARKERS = re.compile(r"^(?:那么?|还有|另外|此外|其中|具体|这个|这些|该|其|再|又)|(?:呢|吗|呀)[？?。!！]*$|具体|怎么样[？?]*$")
 
+MEETING_ASPECTS: dict[str, re.Pattern[str]] = {
+    "date": re.compile(r"哪一?天|什么时[候间]|何时|几月|几号|哪年|日期|时间"),
+    "meeting": re.compile(r"什么会议?|哪个会议?|哪次会议?|哪份|哪篇|出处|来源|出自"),
+    "place": re.compile(r"哪里|哪儿|在哪|什么地方|地点|何地"),
+    "speaker": re.compile(r"谁|哪位|何人|哪些人|哪些领导"),
+}
+"""What a turn can ask about the meeting an answer came from, and how it asks it."""
+_MEETING_WORDS = re.compile(
+    "|".join(
+        sorted(
+            "会议 开会 召开 举行 举办 主持 讲话 发言 出席 参加 参会 报告 文件 文章 这次 本次 那次 这份 那份 这个 那个 "
+            "这是 那是 的话 出自 来自 发布 时候 领导 会 开 讲 说 话 次 份 这 那 上 的 作 做 是 在".split(),
+            key=len,
+            reverse=True,
+        )
+    )
+)
+"""Words a question about a meeting uses besides its interrogative; any other word asks about content."""
+
 
 @dataclass(frozen=True)
 class Topic:
-    """What the conversation is about after a turn: the query that was searched."""
+    """What the conversation is about after a turn: the query searched, and where its answer came from."""
 
     query: Query
+    sources: tuple[str, ...] = ()
+    """Documents of the passages answering it, best first."""
+
+
+def meeting_aspect(turn: str) -> str | None:
+    """What ``turn`` asks about the last answer's meeting (date, place, speaker, meeting), if that is all it asks."""
+    key = normalize(turn)
+    aspect = next((name for name, pattern in MEETING_ASPECTS.items() if pattern.search(key)), None)
+    if aspect is None:
+        return None
+    rest = key
+    for pattern in (*MEETING_ASPECTS.values(), _MEETING_WORDS):
+        rest = pattern.sub(" ", rest)
+    return aspect if not tokenize_question(rest) else None
 
 
 def is_followup(turn: str, own_terms: list[str], previous: Topic | None) -> bool:
@@ -39,15 +82,34 @@ def is_followup(turn: str, own_terms: list[str], previous: Topic | None) -> bool
     return short or bool(_FOLLOWUP_MARKERS.search(turn.strip()))
 
 
-def resolve(turn: str, previous: Topic | None) -> Query:
+def _named_documents(terms: list[str], names: DocumentNames) -> tuple[str, ...]:
+    """The documents every one of ``terms`` that names documents names (上海 and 豫园 together
+    name the one document both are in), in the order the first one names them."""
+    named = [found for found in map(names.named_by, terms) if found]
+    return tuple(doc_id for doc_id in named[0] if all(doc_id in other for other in named[1:])) if named else ()
+
+
+def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
     """The query to search for ``turn``, given the topic before it."""
     own = tokenize_question(turn)
     terms: dict[str, float] = {}
     for token in own:
         terms[token] = terms.get(token, 0.0) + 1.0
-    if previous is None or not is_followup(turn, own, previous):
-        return Query(text=turn, terms=terms)
+    aspect = meeting_aspect(turn) if previous is not None and previous.sources else None
+    if aspect is not None:
+        return Query(text=turn, terms=previous.query.terms, doc_ids=previous.sources[:1], follow_up=True, about=aspect)
+    named = _named_documents(own, names)
+    if not is_followup(turn, own, previous):
+        naming = frozenset(token for token in own if names.named_by(token)) if named else frozenset()
+        return Query(text=turn, terms=terms, preferred_doc_ids=named or None, naming_terms=naming)
+    assert previous is not None
+    if named and all(names.named_by(token) for token in own):
+        topic = {token: weight for token, weight in previous.query.terms.items() if not names.named_by(token)}
+        if topic:
+            return Query(text=turn, terms=topic, doc_ids=named, follow_up=True)
     for token, weight in previous.query.terms.items():
         if token not in terms:
             terms[token] = min(weight, 1.0) * CONTEXT_WEIGHT
-    return Query(text=turn, terms=terms, follow_up=True)
+    preferred = named or previous.sources[:1] or _named_documents(list(terms), names)
+    naming = frozenset(token for token in terms if set(preferred) <= set(names.named_by(token))) if preferred else frozenset()
+    return Query(text=turn, terms=terms, follow_up=True, preferred_doc_ids=preferred or None, naming_terms=naming)

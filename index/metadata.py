@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .clean import URL, CleanText, ends_sentence, is_heading
-from .normalize import normalize
+from .normalize import normalize, normalize_with_offsets
 from .read import SourceText
 
 _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
@@ -21,6 +21,7 @@ _MEETING_VERB = re.compile(r"召开|举行|举办|主持召开|组织召开")
 _MEETING_NAME = re.compile(
     r"(?:召开|举行|举办)了?([^，。；,;]{2,40}?(?:会议|座谈会|现场会|推进会|调度会|专题会|常委会|例会|大会|会))"
 )
+_HELD_AT = re.compile(r"在([^，。；,;]{2,40}?(?:会议|大会|会))上")
 _DATELINE = re.compile(r"^([\u4e00-\u9fff]{2,10}?)(?:讯|电|消息)?(?=\d{1,2}月\d{1,2}日)")
 _GENERIC_SUBJECTS = re.compile(r"^(?:我|本|全|各|该|市|县|区|省|会议|今天|近日|日前)")
 _ISSUER_FIELDS = ("信息来源", "来源", "稿源", "出处")
@@ -137,3 +138,22 @@ def describe(source: SourceText, cleaned: CleanText) -> tuple[DocumentMeta, list
     if place is None and source.source and not URL.match(source.source):
         place = source.source
     return DocumentMeta(title=title, date=date, place=place, source_url=link), body
+
+
+def meeting_fact_spans(text: str, aspect: str, speakers: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """Where a passage states its meeting's ``aspect``: dates for ``date``, the speakers'
+    names for ``speaker``, a held-meeting phrase (召开…会议) for ``place`` and ``meeting``.
+
+    Matched on the Simplified form, spans index ``text``; empty when the passage says nothing of it.
+    """
+    key, offsets = normalize_with_offsets(text)
+    if aspect == "date":
+        patterns = [_FULL_DATE, _MONTH_DAY]
+    elif aspect == "speaker":
+        patterns = [re.compile("|".join(map(re.escape, speakers)))] if speakers else []
+    else:
+        patterns = [_MEETING_NAME, _HELD_AT]
+    spans = sorted(
+        {(offsets[m.start()], offsets[m.end() - 1] + 1) for pattern in patterns for m in pattern.finditer(key) if m.end() > m.start()}
+    )
+    return [span for index, span in enumerate(spans) if index == 0 or span[0] >= spans[index - 1][1]]

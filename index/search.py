@@ -29,8 +29,13 @@ MIN_COLLECTION_COVERAGE = 0.5
 the question's main subject (太空, 足球 …) is something the collection never mentions."""
 MIN_COVERAGE = 0.2
 """Share of the query's IDF mass a passage must contain to count as being about it."""
+SINGLE_TERM_COVERAGE = 0.5
+"""For a question with a word the collection never uses: the share of its IDF mass a passage
+sharing only one of its words must cover with it."""
 RELATIVE_COVERAGE = 0.6
 RELATIVE_SCORE = 0.25
+PREFERRED_COVERAGE = 0.8
+"""A preferred document comes first when its best passage covers this share of what the best passage anywhere does."""
 DUPLICATE_SIMILARITY = 0.8
 """Passages sharing this share of their character pairs are one passage shown twice."""
 
@@ -57,6 +62,15 @@ class Query:
     """Equivalent phrasings of the question's terms (两委 → 村两委) whose tokens were added to ``terms``."""
     expanded: frozenset[str] = frozenset()
     """The tokens in ``terms`` that only come from ``expansions``."""
+    preferred_doc_ids: tuple[str, ...] | None = None
+    """Documents to look in first (those the question names, or the last answer's): their
+    passages come before any other document's."""
+    naming_terms: frozenset[str] = frozenset()
+    """Terms that name the preferred documents (德州, 浙江省): looking in those documents
+    satisfies them, so they are not searched for there."""
+    about: str | None = None
+    """Set when the turn asks about the meeting of the last answer (``date``, ``place``,
+    ``speaker`` or ``meeting``) rather than for passages on ``terms``."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,18 @@ class Passage:
     coverage: float
     highlights: list[tuple[int, int]] = field(default_factory=list)
     """Character spans of ``text`` that matched the query, sorted and disjoint."""
+
+
+def passage_of(
+    chunk: ChunkRecord, document: DocumentRecord, score: float, coverage: float, highlights: list[tuple[int, int]]
+) -> Passage:
+    """A chunk as shown and cited: its text with its document's title, date, place and link."""
+    return Passage(
+        doc_id=document.id, title=document.title, date=document.date, place=document.place,
+        source_url=document.source_url, paragraph=chunk.paragraph, position=chunk.position,
+        text=chunk.text, heading=chunk.heading, speakers=chunk.speakers, score=round(score, 4),
+        coverage=round(coverage, 3), highlights=highlights,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -133,6 +159,10 @@ def _known_parts(term: str, known: dict[str, int]) -> list[str]:
     return best[length][1]
 
 
+_CJK_WORD = re.compile(r"[\u3400-\u9fff]+")
+"""Only Chinese words are split into the words inside them: iphone holds no word ip."""
+
+
 def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> tuple[dict[str, float], dict[str, int]]:
     """Replace each word the index has never seen by the indexed words inside it.
 
@@ -141,7 +171,7 @@ def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> tuple[di
     document frequencies (looked up here anyway, so the ranker need not again).
     """
     frequencies = index.doc_freqs("body", terms)
-    unknown = [term for term in terms if frequencies[term] == 0 and len(term) >= 3]
+    unknown = [term for term in terms if frequencies[term] == 0 and len(term) >= 3 and _CJK_WORD.fullmatch(term)]
     inner = {term[i:j] for term in unknown for i in range(len(term)) for j in range(i + 2, len(term) + 1)}
     known = index.doc_freqs("body", inner)
     result: dict[str, float] = {}
@@ -220,6 +250,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if term not in query.expanded and not (query.follow_up and term not in known)
     }
     mass = sum(weights.values()) or 1.0
+    unheard_of = any(term not in known for term in weights)
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
         return []
     scored: list[tuple[float, float, set[str], ChunkRecord, DocumentRecord]] = []
@@ -235,6 +266,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if spelled:
             matched |= {term for term in spelled.keys() & weights.keys() if term in _search_key(chunk, document)}
         coverage = sum(weights[term] for term in matched) / mass
+        if unheard_of and len(matched) < 2 and coverage < SINGLE_TERM_COVERAGE:
+            continue  # the question names what the collection never mentions; one shared word (最新, 天气) is no evidence
         shown = matched.union(*(e.tokens for e in equivalents))
         scored.append((hit.score, coverage, shown, chunk, document))
     if not scored:
@@ -252,14 +285,29 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if any(_similarity(pairs, other) >= DUPLICATE_SIMILARITY for other in shown_pairs):
             continue  # the same paragraph again (a reprint, a repeated summary): show it once
         shown_pairs.append(pairs)
-        passages.append(
-            Passage(
-                doc_id=document.id, title=document.title, date=document.date, place=document.place,
-                source_url=document.source_url, paragraph=chunk.paragraph, position=chunk.position,
-                text=chunk.text, heading=chunk.heading, speakers=chunk.speakers, score=round(score, 4),
-                coverage=round(coverage, 3), highlights=highlight_spans(chunk.text, matched),
-            )
-        )
+        passages.append(passage_of(chunk, document, score, coverage, highlight_spans(chunk.text, matched)))
         if len(passages) == limit:
             break
     return passages
+
+
+def search(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Passage]:
+    """``rank``, with the passages of the query's preferred documents first.
+
+    One preferred document is the one the question names or continues. Several (all
+    the documents with 香港 in their title) come first only when they are about the rest
+    of the question nearly as much as the best passages anywhere: a common place name
+    must not pull in documents that merely carry it.
+    """
+    preferred = query.preferred_doc_ids
+    if not preferred:
+        return rank(index, store, query, limit)
+    inside = replace(query, terms={t: w for t, w in query.terms.items() if t not in query.naming_terms})
+    first = rank(index, store, replace(inside, doc_ids=preferred), limit) if inside.terms else []
+    anywhere = rank(index, store, inside, limit) if first else []
+    best = max((p.coverage for p in first), default=0.0)
+    if not first or (len(preferred) > 1 and best < PREFERRED_COVERAGE * max(p.coverage for p in anywhere)):
+        return rank(index, store, query, limit)
+    if len(first) == limit:
+        return first
+    return (first + [p for p in anywhere if p.doc_id not in preferred])[: limit]

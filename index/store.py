@@ -180,6 +180,10 @@ class Store:
         rows = self.db.query("select * from documents order by coalesce(date, '') desc, title")
         return [_record(row) for row in rows]
 
+    def documents_version(self) -> tuple:
+        """A cheap key that changes when documents are added, replaced or removed."""
+        return tuple(self.db.execute("select count(*), max(added_at), total(chunk_count) from documents").fetchone())
+
     def document(self, doc_id: str) -> DocumentRecord | None:
         return self.documents_by_id([doc_id]).get(doc_id)
 

@@ -33,12 +33,12 @@ QUESTION_WORDS = _word_list("question_words.txt")
 
 
 @cache
-def _segmenter() -> jieba.Tokenizer:
+def segmenter() -> jieba.Tokenizer:
     """jieba with the domain dictionary; built once per process (about 1 s)."""
-    segmenter = jieba.Tokenizer()
+    tokenizer = jieba.Tokenizer()
     with resources.as_file(resources.files(__package__).joinpath("data/userdict.txt")) as path:
-        segmenter.load_userdict(str(path))
-    return segmenter
+        tokenizer.load_userdict(str(path))
+    return tokenizer
 
 
 def _is_content(token: str) -> bool:
@@ -52,7 +52,7 @@ def _is_content(token: str) -> bool:
 
 def tokenize_normalized(key: str) -> list[str]:
     """Tokens of text that has already been through ``normalize``."""
-    return [token for token in _segmenter().lcut(key) if _is_content(token)]
+    return [token for token in segmenter().lcut(key) if _is_content(token)]
 
 
 def tokenize(text: str) -> list[str]:

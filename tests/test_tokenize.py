@@ -79,7 +79,8 @@ def test_question_words_dropped_from_questions_only(word: str) -> None:
 
 
 def test_question_keeps_topic_words() -> None:
-    assert tokenize_question("会议对高标准农田提出了什么要求") == ["会议", "高标准农田"]
+    # In a collection of meetings, "会议" in a question means the meeting asked about, not a topic.
+    assert tokenize_question("会议对高标准农田提出了什么要求") == ["高标准农田"]
     assert tokenize_question("哪些单位如何推进人居环境整治") == ["单位", "推进", "人居环境整治"]
 
 

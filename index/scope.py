@@ -1,0 +1,74 @@
+"""Which documents a word of a question names: a place or body in their title or issuer.
+
+"德州呢" moves a conversation to the 德州 document; "浙江省对低空经济有什么部署"
+is about one report among thirty. A word names documents when it is the name of a
+place or body (jieba's dictionary tags it as one, it ends like one — 省, 县, 局 …
+— or it is part of a document's issuer) and it occurs in the title or issuer of
+some documents but not of most: 政府, 工作 and 会议 name nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from .normalize import normalize
+from .store import DocumentRecord
+from .tokenize import segmenter
+
+_NAME_TAGS = ("ns", "nt")
+"""jieba's part-of-speech tags of place names and organisations."""
+_NAME_ENDING = re.compile(r"(?:省|市|县|区|旗|盟|州|镇|乡|村|局|委|办|厅|部)$")
+_ADMIN_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|省|市|县|区|旗|盟|镇|乡)$")
+MAX_NAMED_SHARE = 0.5
+"""A word in the titles of more than this share of the documents describes them all."""
+
+
+@cache
+def _word_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of every dictionary word (read once, on first use: about 1 s)."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(segmenter()).word_tag_tab
+
+
+def _looks_like_name(word: str) -> bool:
+    return bool(_NAME_ENDING.search(word)) or _word_tags().get(word, "").startswith(_NAME_TAGS)
+
+
+def _name_key(word: str) -> str:
+    """The part of a place name that documents also use: 集贤县 → 集贤, 广东省 → 广东."""
+    stem = _ADMIN_SUFFIX.sub("", word)
+    return stem if len(stem) >= 2 else word
+
+
+@dataclass(frozen=True)
+class _Described:
+    doc_id: str
+    title: str
+    place: str
+
+
+class DocumentNames:
+    """The titles and issuers of a collection's documents, to look names up in."""
+
+    def __init__(self, documents: Iterable[DocumentRecord]) -> None:
+        self._documents = [
+            _Described(d.id, normalize(d.title), normalize(d.place or "")) for d in documents
+        ]
+
+    def named_by(self, word: str) -> tuple[str, ...]:
+        """The documents ``word`` names (best first: issuer matches before title matches), or ()."""
+        key = _name_key(word)
+        if len(key) < 2:
+            return ()
+        by_place = [d.doc_id for d in self._documents if key in d.place]
+        by_title = [d.doc_id for d in self._documents if key in d.title and d.doc_id not in by_place]
+        named = by_place + by_title
+        if not named or len(named) > max(1, MAX_NAMED_SHARE * len(self._documents)):
+            return ()
+        if not by_place and not _looks_like_name(word):
+            return ()
+        return tuple(named)
