@@ -40,8 +40,13 @@ class Chunk:
     text: str
     heading: str
     """Heading path, outermost first, joined with ``HEADING_SEPARATOR``; empty when none."""
-    speakers: tuple[str, ...]
-    """People speaking in the chunk, main speaker first; empty for reports' own voice."""
+    voices: tuple[str, ...]
+    """The speaker of each sentence that has one, in order: who speaks here, and how much."""
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """People speaking in the chunk, in order of first sentence; empty for reports' own voice."""
+        return distinct_speakers(self.voices)
 
 
 def heading_rank(sentence: str) -> int | None:
@@ -116,7 +121,7 @@ def chunk_paragraphs(paragraphs: list[str]) -> list[Chunk]:
         outline.enter(paragraph)
         paragraph_level = list(outline.stack)
         if len(paragraph) <= MAX_CHUNK_CHARS:
-            chunks.append(Chunk(len(chunks), number, paragraph, outline.path(), _distinct(sentence_speakers)))
+            chunks.append(Chunk(len(chunks), number, paragraph, outline.path(), _voices(sentence_speakers)))
             continue
         units = _units(paragraph_sentences)
         unit_speakers = _spread(paragraph_sentences, sentence_speakers, units)
@@ -124,14 +129,19 @@ def chunk_paragraphs(paragraphs: list[str]) -> list[Chunk]:
             if group[0] > 0:
                 outline.enter(units[group[0]])
             text = "".join(units[i] for i in group)
-            speakers = _distinct([unit_speakers[i] for i in group])
-            chunks.append(Chunk(len(chunks), number, text, outline.path(), speakers))
+            voices = _voices([unit_speakers[i] for i in group])
+            chunks.append(Chunk(len(chunks), number, text, outline.path(), voices))
         outline.stack = paragraph_level  # points numbered inside a paragraph end with it
     return chunks
 
 
-def _distinct(speakers: list[str | None]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(speaker for speaker in speakers if speaker))
+def _voices(speakers: list[str | None]) -> tuple[str, ...]:
+    return tuple(speaker for speaker in speakers if speaker)
+
+
+def distinct_speakers(voices: tuple[str, ...]) -> tuple[str, ...]:
+    """Each speaker once, in order of appearance."""
+    return tuple(dict.fromkeys(voices))
 
 
 def _spread(sentences: list[str], speakers: list[str | None], units: list[str]) -> list[str | None]:

@@ -70,7 +70,7 @@ def _indexed_chunks(
 ) -> Iterator[IndexedChunk]:
     title_tokens = tokenize(document.title)
     place_tokens = tokenize(document.place or "")
-    for position, heading, speakers, tokens, bigrams in chunks:
+    for position, heading, voices, tokens, bigrams in chunks:
         yield IndexedChunk(
             doc_id=document.id,
             position=position,
@@ -79,7 +79,7 @@ def _indexed_chunks(
                 "bigram": bigrams,
                 "title": title_tokens,
                 "heading": tokenize(heading),
-                "speaker": [speaker for speaker in speakers],
+                "speaker": list(voices),  # once per sentence: where a person says most, they match best
                 "place": place_tokens,
             },
         )
@@ -89,7 +89,7 @@ def _document_chunks(document: Document, record: DocumentRecord) -> Iterator[Ind
     return _indexed_chunks(
         record,
         (
-            (chunk.position, chunk.heading, chunk.speakers, tokens, bigrams)
+            (chunk.position, chunk.heading, chunk.voices, tokens, bigrams)
             for chunk, tokens, bigrams in zip(document.chunks, document.chunk_tokens, document.chunk_bigrams)
         ),
     )
@@ -99,7 +99,7 @@ def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> I
     """Index entries rebuilt from the catalogue: stored tokens, bigrams recomputed from the text."""
     return _indexed_chunks(
         document,
-        ((c.position, c.heading, c.speakers, c.tokens, char_bigrams(normalize(c.text))) for c in chunks),
+        ((c.position, c.heading, c.voices, c.tokens, char_bigrams(normalize(c.text))) for c in chunks),
     )
 
 

@@ -18,7 +18,7 @@ A new question that names a place or body (德州, 市农牧局) looks in its do
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .normalize import normalize
 from .scope import DocumentNames
@@ -89,9 +89,18 @@ def _named_documents(terms: list[str], names: DocumentNames) -> tuple[str, ...]:
     return tuple(doc_id for doc_id in named[0] if all(doc_id in other for other in named[1:])) if named else ()
 
 
+def _question_words(turn: str, names: DocumentNames) -> list[str]:
+    """The turn's search words, a speaker's name kept whole however jieba would cut it."""
+    key = normalize(turn)
+    speakers = names.speakers_in(key)
+    for speaker in speakers:
+        key = key.replace(speaker, " ")
+    return speakers + tokenize_question(key)
+
+
 def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
     """The query to search for ``turn``, given the topic before it."""
-    own = tokenize_question(turn)
+    own = _question_words(turn, names)
     terms: dict[str, float] = {}
     for token in own:
         terms[token] = terms.get(token, 0.0) + 1.0
@@ -100,16 +109,24 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
         return Query(text=turn, terms=previous.query.terms, doc_ids=previous.sources[:1], follow_up=True, about=aspect)
     named = _named_documents(own, names)
     if not is_followup(turn, own, previous):
-        naming = frozenset(token for token in own if names.named_by(token)) if named else frozenset()
-        return Query(text=turn, terms=terms, preferred_doc_ids=named or None, naming_terms=naming)
+        return _preferring(Query(text=turn, terms=terms), named[0] if len(named) == 1 else None, names)
     assert previous is not None
     if named and all(names.named_by(token) for token in own):
         topic = {token: weight for token, weight in previous.query.terms.items() if not names.named_by(token)}
         if topic:
             return Query(text=turn, terms=topic, doc_ids=named, follow_up=True)
-    for token, weight in previous.query.terms.items():
-        if token not in terms:
-            terms[token] = min(weight, 1.0) * CONTEXT_WEIGHT
-    preferred = named or previous.sources[:1] or _named_documents(list(terms), names)
-    naming = frozenset(token for token in terms if set(preferred) <= set(names.named_by(token))) if preferred else frozenset()
-    return Query(text=turn, terms=terms, follow_up=True, preferred_doc_ids=preferred or None, naming_terms=naming)
+    inherited = [token for token in previous.query.terms if token not in terms]
+    # The new aspect leads: the topic's words together weigh at most half of the turn's own.
+    share = CONTEXT_WEIGHT * min(1.0, len(terms) / len(inherited)) if terms and inherited else CONTEXT_WEIGHT
+    for token in inherited:
+        terms[token] = min(previous.query.terms[token], 1.0) * share
+    continued = named if len(named) == 1 else previous.sources[:1] or _named_documents(list(terms), names)
+    return _preferring(Query(text=turn, terms=terms, follow_up=True), continued[0] if len(continued) == 1 else None, names)
+
+
+def _preferring(query: Query, doc_id: str | None, names: DocumentNames) -> Query:
+    """``query`` looking first in ``doc_id``, where the words that name it need not be searched for."""
+    if doc_id is None:
+        return query
+    naming = frozenset(term for term in query.terms if doc_id in names.named_by(term))
+    return replace(query, preferred_doc_id=doc_id, naming_terms=naming)

@@ -1,10 +1,10 @@
-"""Which documents a word of a question names: a place or body in their title or issuer.
+"""Which documents a word of a question names: a place or body in their title or issuer;
+and which of the documents' speakers a question names.
 
 "德州呢" moves a conversation to the 德州 document; "浙江省对低空经济有什么部署"
 is about one report among thirty. A word names documents when it is the name of a
-place or body (jieba's dictionary tags it as one, it ends like one — 省, 县, 局 …
-— or it is part of a document's issuer) and it occurs in the title or issuer of
-some documents but not of most: 政府, 工作 and 会议 name nothing.
+place or body (jieba's dictionary tags it as one, or it ends like one: 省, 县, 局 …)
+and it occurs in the title or issuer of some documents but not of most.
 """
 
 from __future__ import annotations
@@ -55,9 +55,16 @@ class DocumentNames:
     """The titles and issuers of a collection's documents, to look names up in."""
 
     def __init__(self, documents: Iterable[DocumentRecord]) -> None:
-        self._documents = [
-            _Described(d.id, normalize(d.title), normalize(d.place or "")) for d in documents
-        ]
+        self._documents = []
+        speakers: set[str] = set()
+        for document in documents:
+            self._documents.append(_Described(document.id, normalize(document.title), normalize(document.place or "")))
+            speakers.update(document.speakers)
+        self._speakers = re.compile("|".join(map(re.escape, sorted(speakers, key=len, reverse=True)))) if speakers else None
+
+    def speakers_in(self, key: str) -> list[str]:
+        """The documents' speakers named in normalized text (jieba may cut 杨洪涛 into 杨 + 洪涛)."""
+        return self._speakers.findall(key) if self._speakers else []
 
     def named_by(self, word: str) -> tuple[str, ...]:
         """The documents ``word`` names (best first: issuer matches before title matches), or ()."""
@@ -67,8 +74,6 @@ class DocumentNames:
         by_place = [d.doc_id for d in self._documents if key in d.place]
         by_title = [d.doc_id for d in self._documents if key in d.title and d.doc_id not in by_place]
         named = by_place + by_title
-        if not named or len(named) > max(1, MAX_NAMED_SHARE * len(self._documents)):
-            return ()
-        if not by_place and not _looks_like_name(word):
+        if not named or len(named) > max(1, MAX_NAMED_SHARE * len(self._documents)) or not _looks_like_name(word):
             return ()
         return tuple(named)

@@ -21,6 +21,8 @@ from .tokenize import char_bigrams, tokenize
 
 FIELD_WEIGHTS = {"body": 1.0, "title": 0.4, "heading": 0.3, "speaker": 1.0, "place": 0.5}
 """Weight of a word's match in each field, relative to the body."""
+SPEAKER_MENTION_WEIGHT = 0.3
+"""Weight, outside the speaker field, of a question's word that names a speaker."""
 BIGRAM_WEIGHT = 0.4
 """Weight of a character-bigram match, relative to a word match in the body."""
 CANDIDATES = 50
@@ -30,11 +32,11 @@ the question's main subject (太空, 足球 …) is something the collection nev
 MIN_COVERAGE = 0.2
 """Share of the query's IDF mass a passage must contain to count as being about it."""
 SINGLE_TERM_COVERAGE = 0.5
-"""For a question with a word the collection never uses: the share of its IDF mass a passage
-sharing only one of its words must cover with it."""
+"""For a question with a word the collection never uses: below this share of its IDF mass, a
+passage must use the question's words more than once to count as being about it."""
 RELATIVE_COVERAGE = 0.6
 RELATIVE_SCORE = 0.25
-PREFERRED_COVERAGE = 0.8
+PREFERRED_COVERAGE = 0.5
 """A preferred document comes first when its best passage covers this share of what the best passage anywhere does."""
 DUPLICATE_SIMILARITY = 0.8
 """Passages sharing this share of their character pairs are one passage shown twice."""
@@ -62,12 +64,11 @@ class Query:
     """Equivalent phrasings of the question's terms (两委 → 村两委) whose tokens were added to ``terms``."""
     expanded: frozenset[str] = frozenset()
     """The tokens in ``terms`` that only come from ``expansions``."""
-    preferred_doc_ids: tuple[str, ...] | None = None
-    """Documents to look in first (those the question names, or the last answer's): their
-    passages come before any other document's."""
+    preferred_doc_id: str | None = None
+    """The document to look in first (the one the question names, or the last answer's)."""
     naming_terms: frozenset[str] = frozenset()
-    """Terms that name the preferred documents (德州, 浙江省): looking in those documents
-    satisfies them, so they are not searched for there."""
+    """Terms that name the preferred document (德州, 浙江省): looking in it satisfies them,
+    so they are not searched for there."""
     about: str | None = None
     """Set when the turn asks about the meeting of the last answer (``date``, ``place``,
     ``speaker`` or ``meeting``) rather than for passages on ``terms``."""
@@ -163,15 +164,20 @@ _CJK_WORD = re.compile(r"[\u3400-\u9fff]+")
 """Only Chinese words are split into the words inside them: iphone holds no word ip."""
 
 
-def split_unknown_terms(index: SearchIndex, terms: dict[str, float]) -> tuple[dict[str, float], dict[str, int]]:
-    """Replace each word the index has never seen by the indexed words inside it.
+def split_unknown_terms(
+    index: SearchIndex, terms: dict[str, float], keep: frozenset[str] = frozenset()
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Replace each word the body has never seen (but those in ``keep``) by the indexed words inside it.
 
     The parts share the word's weight; a word with no indexed part is kept, to be
     matched through its character bigrams. Returns the terms and their body
     document frequencies (looked up here anyway, so the ranker need not again).
     """
     frequencies = index.doc_freqs("body", terms)
-    unknown = [term for term in terms if frequencies[term] == 0 and len(term) >= 3 and _CJK_WORD.fullmatch(term)]
+    unknown = [
+        term for term in terms
+        if frequencies[term] == 0 and term not in keep and len(term) >= 3 and _CJK_WORD.fullmatch(term)
+    ]
     inner = {term[i:j] for term in unknown for i in range(len(term)) for j in range(i + 2, len(term) + 1)}
     known = index.doc_freqs("body", inner)
     result: dict[str, float] = {}
@@ -215,13 +221,27 @@ def _similarity(pairs: set[str], other: set[str]) -> float:
     return len(pairs & other) / len(pairs | other) if pairs and other else 0.0
 
 
-def _clauses(terms: dict[str, float]) -> list[tuple[str, str, float]]:
-    """(field, term, weight) clauses: each word in every field, and its character bigrams."""
-    clauses = [(field, term, weight * boost) for term, weight in terms.items() for field, boost in FIELD_WEIGHTS.items()]
+def _mentions(chunk: ChunkRecord, terms: set[str]) -> int:
+    """How often a chunk's body uses ``terms``: a passage about something names it more than once."""
+    return sum(chunk.tokens.count(term) for term in terms)
+
+
+def _clauses(terms: dict[str, float], speakers: set[str]) -> list[tuple[str, str, float]]:
+    """(field, term, weight) clauses: each word in every field, and its character bigrams.
+
+    A word that is the name of a speaker is looked for mainly where that person speaks:
+    "王世平强调了什么" wants what he said, not the line listing who attended.
+    """
+    mention = {term: SPEAKER_MENTION_WEIGHT if term in speakers else 1.0 for term in terms}
+    clauses = [
+        (field, term, weight * boost * (mention[term] if field != "speaker" else 1.0))
+        for term, weight in terms.items()
+        for field, boost in FIELD_WEIGHTS.items()
+    ]
     bigrams: dict[str, float] = {}
     for term, weight in terms.items():
         for pair in char_bigrams(term):
-            bigrams[pair] = max(bigrams.get(pair, 0.0), weight)
+            bigrams[pair] = max(bigrams.get(pair, 0.0), weight * mention[term])
     clauses.extend(("bigram", pair, weight * BIGRAM_WEIGHT) for pair, weight in bigrams.items())
     return clauses
 
@@ -230,11 +250,13 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     """The passages about ``query``, best first (at most ``limit``); empty when none is."""
     if not query.terms:
         return []
-    own, frequencies = split_unknown_terms(index, {t: w for t, w in query.terms.items() if t not in query.expanded})
+    speakers = frozenset(term for term, count in index.doc_freqs("speaker", query.terms).items() if count)
+    asked = {t: w for t, w in query.terms.items() if t not in query.expanded}
+    own, frequencies = split_unknown_terms(index, asked, keep=speakers)
     expanded = {term: query.terms[term] for term in query.expanded}
     query = replace(query, terms={**expanded, **own})
     frequencies |= index.doc_freqs("body", expanded.keys() - frequencies.keys())
-    hits = index.search(_clauses(query.terms), max(CANDIDATES, limit * 2), query.doc_ids)
+    hits = index.search(_clauses(query.terms, speakers), max(CANDIDATES, limit * 2), query.doc_ids)
     if not hits:
         return []
     chunks = store.chunks((hit.doc_id, hit.position) for hit in hits)
@@ -266,8 +288,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if spelled:
             matched |= {term for term in spelled.keys() & weights.keys() if term in _search_key(chunk, document)}
         coverage = sum(weights[term] for term in matched) / mass
-        if unheard_of and len(matched) < 2 and coverage < SINGLE_TERM_COVERAGE:
-            continue  # the question names what the collection never mentions; one shared word (最新, 天气) is no evidence
+        if unheard_of and coverage < SINGLE_TERM_COVERAGE and _mentions(chunk, matched) < 2:
+            continue  # the question names what the collection never mentions; a word in passing (最新, 天气) is no evidence
         shown = matched.union(*(e.tokens for e in equivalents))
         scored.append((hit.score, coverage, shown, chunk, document))
     if not scored:
@@ -292,22 +314,22 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
 
 
 def search(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Passage]:
-    """``rank``, with the passages of the query's preferred documents first.
+    """``rank``, with the passages of the query's preferred document first.
 
-    One preferred document is the one the question names or continues. Several (all
-    the documents with 香港 in their title) come first only when they are about the rest
-    of the question nearly as much as the best passages anywhere: a common place name
-    must not pull in documents that merely carry it.
+    The preferred document is the one the question names or continues. It comes first
+    when its best passage covers the rest of the question at least half as well as the
+    best passage anywhere: a place named in passing must not pull in a document that
+    merely carries its name.
     """
-    preferred = query.preferred_doc_ids
-    if not preferred:
+    preferred = query.preferred_doc_id
+    if preferred is None:
         return rank(index, store, query, limit)
     inside = replace(query, terms={t: w for t, w in query.terms.items() if t not in query.naming_terms})
-    first = rank(index, store, replace(inside, doc_ids=preferred), limit) if inside.terms else []
+    first = rank(index, store, replace(inside, doc_ids=(preferred,)), limit) if inside.terms else []
     anywhere = rank(index, store, inside, limit) if first else []
     best = max((p.coverage for p in first), default=0.0)
-    if not first or (len(preferred) > 1 and best < PREFERRED_COVERAGE * max(p.coverage for p in anywhere)):
+    if not first or best < PREFERRED_COVERAGE * max(p.coverage for p in anywhere):
         return rank(index, store, query, limit)
     if len(first) == limit:
         return first
-    return (first + [p for p in anywhere if p.doc_id not in preferred])[: limit]
+    return (first + [p for p in anywhere if p.doc_id != preferred])[:limit]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .chunk import distinct_speakers
 from .document import Document
 
 SCHEMA_VERSION = "1"
@@ -47,8 +48,13 @@ class ChunkRecord:
     paragraph: int
     text: str
     heading: str
-    speakers: tuple[str, ...]
+    voices: tuple[str, ...]
+    """The speaker of each sentence that has one (see ``Chunk.voices``)."""
     tokens: list[str]
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        return distinct_speakers(self.voices)
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,7 @@ class Store:
                     {
                         "doc_id": document.id, "position": chunk.position, "paragraph": chunk.paragraph,
                         "text": chunk.text, "heading": chunk.heading,
-                        "speakers": json.dumps(chunk.speakers, ensure_ascii=False), "tokens": " ".join(tokens),
+                        "speakers": json.dumps(chunk.voices, ensure_ascii=False), "tokens": " ".join(tokens),
                     }
                     for chunk, tokens in zip(document.chunks, document.chunk_tokens)
                 ),
@@ -249,7 +255,7 @@ def _record(row: dict) -> DocumentRecord:
 def _chunk(row: dict) -> ChunkRecord:
     return ChunkRecord(
         doc_id=row["doc_id"], position=row["position"], paragraph=row["paragraph"], text=row["text"],
-        heading=row["heading"], speakers=tuple(json.loads(row["speakers"] or "[]")), tokens=row["tokens"].split(),
+        heading=row["heading"], voices=tuple(json.loads(row["speakers"] or "[]")), tokens=row["tokens"].split(),
     )
 
 

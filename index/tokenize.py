@@ -42,11 +42,13 @@ def segmenter() -> jieba.Tokenizer:
 
 
 def _is_content(token: str) -> bool:
-    """False for whitespace, punctuation and symbols, masked names (``x``, ``**``) and stopwords."""
+    """False for whitespace, punctuation and symbols, masked names (``x``, ``**``), lone letters and stopwords."""
     if token in STOPWORDS or not token.strip():
         return False
     if all(char in _MASK_CHARS for char in token):
         return False
+    if len(token) == 1 and token.isascii() and token.isalpha():
+        return False  # a lone letter is a unit or a fragment (℃ → c, C罗 → c), not a word
     return any(unicodedata.category(char)[0] in "LN" for char in token)
 
 
