@@ -72,8 +72,9 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def excerpt(passage: Passage, limit: int = EXCERPT_CHARS) -> tuple[str, list[tuple[int, int]]]:
-    """The passage trimmed to its best sentences (those with most highlighted characters),
-    kept in text order, with the highlight spans moved onto the excerpt."""
+    """The passage trimmed to its best sentences (those with most highlighted characters):
+    the best one first, the others after it in text order, with the highlight spans moved
+    onto the excerpt and "…" wherever text is left out."""
     text, highlights = passage.text, passage.highlights
     if len(text) <= limit:
         return text, highlights
@@ -92,8 +93,8 @@ def excerpt(passage: Passage, limit: int = EXCERPT_CHARS) -> tuple[str, list[tup
     pieces: list[str] = []
     moved: list[tuple[int, int]] = []
     length, previous_end = 0, 0
-    for begin, end in sorted(chosen):
-        if begin > previous_end:
+    for begin, end in chosen[:1] + sorted(chosen[1:]):
+        if begin != previous_end:
             pieces.append("…")
             length += 1
         moved.extend(

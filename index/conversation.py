@@ -34,7 +34,7 @@ _FOLLOWUP_MARKERS = re.compile(r"^(?:那么?|还有|另外|此外|其中|具体|
 MEETING_ASPECTS: dict[str, re.Pattern[str]] = {
     "date": re.compile(r"哪一?天|什么时[候间]|何时|几月|几号|哪年|日期|时间"),
     "meeting": re.compile(r"什么会议?|哪个会议?|哪次会议?|哪份|哪篇|出处|来源|出自"),
-    "place": re.compile(r"哪里|哪儿|在哪|什么地方|地点|何地"),
+    "place": re.compile(r"在?哪里|在?哪儿|在哪|什么地方|地点|何地"),
     "speaker": re.compile(r"谁|哪位|何人|哪些人|哪些领导"),
 }
 """What a turn can ask about the meeting an answer came from, and how it asks it."""
@@ -121,7 +121,8 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
     for token in inherited:
         terms[token] = min(previous.query.terms[token], 1.0) * share
     continued = named if len(named) == 1 else previous.sources[:1] or _named_documents(list(terms), names)
-    return _preferring(Query(text=turn, terms=terms, follow_up=True), continued[0] if len(continued) == 1 else None, names)
+    query = Query(text=turn, terms=terms, follow_up=True, focus=frozenset(own))
+    return _preferring(query, continued[0] if len(continued) == 1 else None, names)
 
 
 def _preferring(query: Query, doc_id: str | None, names: DocumentNames) -> Query:

@@ -22,6 +22,6 @@ def main_points(headings: Iterable[str], limit: int) -> list[str]:
     labels = [label for heading in headings if heading for label in heading.split(HEADING_SEPARATOR)]
     labels = list(dict.fromkeys(labels))
     quoted = [phrase for label in labels for phrase in _QUOTED.findall(label)]
-    plain = [_NUMBERING.sub("", label).strip("，,。：: …") for label in labels]
+    plain = [_NUMBERING.sub("", label).strip("，,。：: …") for label in labels if not _QUOTED.search(label)]
     points = list(dict.fromkeys(point for point in quoted + plain if len(_CJK.findall(point)) >= 2))
     return points[:limit]

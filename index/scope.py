@@ -21,6 +21,8 @@ from .tokenize import segmenter
 _NAME_TAGS = ("ns", "nt")
 """jieba's part-of-speech tags of place names and organisations."""
 _NAME_ENDING = re.compile(r"(?:省|市|县|区|旗|盟|州|镇|乡|村|局|委|办|厅|部)$")
+_GENERIC_PLACE = re.compile(r"^[全本各我该此](?:省|市|县|区|旗|盟|州|镇|乡|村)")
+"""全县, 本市, 我省 …: the speaker's own place, whichever it is; they name no particular document."""
 _ADMIN_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|省|市|县|区|旗|盟|镇|乡)$")
 MAX_NAMED_SHARE = 0.5
 """A word in the titles of more than this share of the documents describes them all."""
@@ -35,6 +37,8 @@ def _word_tags() -> dict[str, str]:
 
 
 def _looks_like_name(word: str) -> bool:
+    if _GENERIC_PLACE.match(word):
+        return False
     return bool(_NAME_ENDING.search(word)) or _word_tags().get(word, "").startswith(_NAME_TAGS)
 
 

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from .chunk import HEADING_SEPARATOR, heading_label, heading_rank
 from .normalize import normalize, normalize_with_offsets
+from .speakers import split_sentences
 from .search_index import SearchIndex
 from .store import ChunkRecord, DocumentRecord, Store
 from .tokenize import char_bigrams, tokenize
@@ -38,6 +40,9 @@ RELATIVE_COVERAGE = 0.6
 RELATIVE_SCORE = 0.25
 PREFERRED_COVERAGE = 0.5
 """A preferred document comes first when its best passage covers this share of what the best passage anywhere does."""
+HEADING_ONLY_CHARS = 60
+"""A numbered point this short, alone in its paragraph, is a heading over the passages after it."""
+_OUTLINE = re.compile(r"^\s*[【\[](?:提纲|提要|要点|目录)[】\]]")
 DUPLICATE_SIMILARITY = 0.8
 """Passages sharing this share of their character pairs are one passage shown twice."""
 
@@ -60,6 +65,9 @@ class Query:
     follow_up: bool = False
     """A turn read in the context of the previous one: its own words may name an aspect
     (时间节点, 具体措施) the documents never use, which is then no evidence against a passage."""
+    focus: frozenset[str] = frozenset()
+    """A follow-up's own words (培训 in 培训方面呢): passages with them come before those with
+    only the inherited topic's."""
     expansions: tuple[Expansion, ...] = ()
     """Equivalent phrasings of the question's terms (两委 → 村两委) whose tokens were added to ``terms``."""
     expanded: frozenset[str] = frozenset()
@@ -226,6 +234,36 @@ def _mentions(chunk: ChunkRecord, terms: set[str]) -> int:
     return sum(chunk.tokens.count(term) for term in terms)
 
 
+def _outline_items(text: str) -> list[str] | None:
+    """The numbered points of an outline passage (【提纲】一、… 二、…), or None for other passages."""
+    marker = _OUTLINE.match(text)
+    if not marker:
+        return None
+    return [sentence for sentence in split_sentences(text[marker.end():]) if heading_rank(sentence) is not None]
+
+
+def introduced_body(chunk: ChunkRecord, store: Store, matched: set[str]) -> ChunkRecord | None:
+    """For a heading line or an outline, the passage it introduces, led by the line or the outline
+    point the question matched; None for a passage that is not a heading.
+
+    A bare heading (（六）扩大高水平对外开放…) or an outline says what follows, not what was
+    decided: the answer is the body under it, found by the heading path chunking gave it.
+    """
+    items = _outline_items(chunk.text)
+    if items is None:
+        if len(chunk.text) > HEADING_ONLY_CHARS or heading_rank(chunk.text) is None:
+            return None
+        items = [chunk.text]
+    scored = [(sum(term in _normalized(item) for term in matched), item) for item in items]
+    hits, item = max(scored, default=(0, ""), key=lambda pair: pair[0])
+    if not hits:
+        return None
+    label = heading_label(item)
+    following = store.chunks_of(chunk.doc_id, chunk.position + 1, chunk.position + (1 if len(items) == 1 else 2**31))
+    body = next((later for later in following if label in later.heading.split(HEADING_SEPARATOR)), None)
+    return replace(body, text=f"{item.strip()}\n{body.text}") if body else None
+
+
 def _clauses(terms: dict[str, float], speakers: set[str]) -> list[tuple[str, str, float]]:
     """(field, term, weight) clauses: each word in every field, and its character bigrams.
 
@@ -298,11 +336,14 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     best_coverage = max(item[1] for item in scored)
     if best_coverage < MIN_COVERAGE:
         return []
+    if query.focus:
+        scored.sort(key=lambda item: not any(term in word for term in item[2] for word in query.focus))
     passages: list[Passage] = []
     shown_pairs: list[set[str]] = []
     for score, coverage, matched, chunk, document in scored:
         if coverage < max(MIN_COVERAGE, best_coverage * RELATIVE_COVERAGE) or score < best_score * RELATIVE_SCORE:
             continue
+        chunk = introduced_body(chunk, store, matched) or chunk
         pairs = set(char_bigrams(_normalized(chunk.text)))
         if any(_similarity(pairs, other) >= DUPLICATE_SIMILARITY for other in shown_pairs):
             continue  # the same paragraph again (a reprint, a repeated summary): show it once

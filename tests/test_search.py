@@ -69,3 +69,52 @@ def test_a_reprinted_paragraph_is_shown_once(collection: Collection) -> None:
 def test_passages_without_chinese_pairs_are_never_duplicates() -> None:
     assert _similarity(set(), set()) == 0.0 and _similarity({"会议"}, set()) == 0.0
     assert _similarity({"会议", "议要"}, {"会议", "议要"}) == 1.0
+
+
+CITY_MEETING = """市委召开乡村振兴专题会议
+
+5月6日，市委召开乡村振兴专题会议，研究部署下一阶段重点工作。
+市委书记周向东讲话。市长孙海波主持。市领导刘明、陈亮出席会议。
+周向东强调，要坚持问题导向，扎实推进产业振兴，抓好特色种养和农产品加工，确保农民持续增收。
+孙海波就贯彻落实会议精神讲了意见。他要求，各县区要压实责任，强化督导，建立问题清单，限期整改到位。要加强资金保障，确保项目按期开工。
+"""
+
+OUTLINE_SPEECH = """在全区农业农村工作会议上的讲话
+
+【提纲】一、认清形势，增强做好农业农村工作的责任感。二、突出重点，全力抓好三项任务。一是要在“冬春农田水利建设”上实现新突破。二是要在“设施蔬菜扩面”上拿出新办法。
+同志们：今天召开全区农业农村工作会议，主要任务是总结工作、部署任务。
+一、认清形势，增强做好农业农村工作的责任感
+过去一年，全区粮食总产稳定在十五万吨以上，农民收入持续增长。
+二、突出重点，全力抓好三项任务
+一是要在“冬春农田水利建设”上实现新突破。各乡镇要在12月底前完成渠道清淤，区水利局要加快泵站维修，确保春灌前全部完工。
+二是要在“设施蔬菜扩面”上拿出新办法。区农业农村局要会同财政局研究大棚建设补贴办法，引导农户扩大种植面积。
+"""
+
+
+def test_a_speakers_own_words_come_before_the_line_that_names_them(collection: Collection) -> None:
+    _add(collection, CITY_MEETING, "city.txt")
+    answer = collection.ask(["孙海波讲了什么"])
+    assert answer.passages, "the speaker is in the collection"
+    assert "压实责任" in answer.passages[0].text, "his speech, not the roster line 'X主持。市领导…出席'"
+    assert answer.passages[0].speakers == ("孙海波",)
+
+
+def test_a_speakers_name_is_kept_whole_in_the_question(collection: Collection) -> None:
+    _add(collection, CITY_MEETING, "city.txt")
+    assert "周向东" in collection.ask(["周向东强调了什么"]).query.terms
+
+
+def test_an_outline_point_is_shown_with_the_body_it_introduces(collection: Collection) -> None:
+    _add(collection, OUTLINE_SPEECH, "outline.txt")
+    answer = collection.ask(["设施蔬菜扩面有什么办法"])
+    first = answer.passages[0]
+    assert "大棚建设补贴" in first.text, "the body under the point, not only the outline"
+    assert first.text.startswith("二是要在“设施蔬菜扩面”上拿出新办法")
+    assert not any(passage.text.startswith("【提纲】") for passage in answer.passages), "the outline is not shown again"
+
+
+def test_a_bare_heading_is_shown_with_the_passage_under_it(collection: Collection) -> None:
+    _add(collection, OUTLINE_SPEECH, "outline.txt")
+    answer = collection.ask(["认清形势增强责任感"])
+    assert answer.passages[0].text.startswith("一、认清形势")
+    assert "粮食总产" in answer.passages[0].text

@@ -1,0 +1,207 @@
+"""Follow-up turns: questions about the last answer's meeting, place switches, aspects, new topics."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.collection import Collection
+from index.conversation import meeting_aspect
+from index.read import SourceText
+from index.search import Passage
+
+DEZHOU_REPORT = """德州市召开全市乡村振兴工作推进会议
+
+4月16日，德州市召开全市乡村振兴工作推进会议，总结去年工作，安排部署今年重点任务。
+市委书记李某某强调，要把乡村振兴作为新时代“三农”工作总抓手，坚持产业兴旺为重点，做强特色种植和农产品精深加工。
+李某某要求，各县市区要持续改善农村人居环境，扎实推进农村厕所革命和生活污水治理，建设宜居宜业和美乡村。
+会议指出，要压紧压实五级书记抓乡村振兴责任，完善考核评价机制，确保各项任务落地见效。
+"""
+
+JIXIAN_REPORT = """全县农业农村重点工作调度会召开
+
+3月24日，集贤县召开全县农业农村重点工作调度会，县委副书记王某某主持会议。
+会议听取了各乡镇秋粮收购进度汇报。会议要求，要加快秋粮收购进度，严格执行最低收购价政策，严禁压级压价，确保农民售粮不难。
+王某某强调，要组织开展农机操作技能培训，提升农机手作业水平，为春耕生产做好准备。
+会议强调，要抓好春耕备耕，落实种子化肥等农资供应，确保不误农时。
+信息来源：集贤微言
+"""
+
+HERDING_REPORT = """市农牧局举办全市农牧业实用技术培训班
+
+6月5日，市农牧局举办全市农牧业实用技术培训班，各旗县区农牧技术骨干和合作社负责人共120人参加培训。
+培训邀请区内专家围绕牲畜品种改良、饲草料种植、动物疫病防控等内容进行专题授课，并组织学员到示范基地现场观摩。
+会议要求，要发挥农民专业合作社带动作用，推进合作社规范化建设，帮助社员对接市场、增产增收。
+信息来源：呼伦贝尔市农牧局
+"""
+
+NINGYANG_REPORT = """宁阳县乡村振兴工作座谈会
+
+今年以来，宁阳县坚持农业农村优先发展，各镇街特色产业规模不断扩大。
+近日，宁阳县召开乡村振兴工作座谈会，交流各镇街推进乡村振兴的做法。
+会议要求，要以乡村振兴统领“三农”工作，因地制宜发展乡村旅游和庭院经济，拓宽农民增收渠道。
+会议强调，要加强村级党组织建设，选优配强村党组织书记，为乡村振兴提供组织保障。
+"""
+"""Has no date anywhere (近日 is all it says of when), and states its meeting only after the opening."""
+
+
+@pytest.fixture
+def reports(collection: Collection) -> dict[str, str]:
+    """The four reports in ``collection``, by short name → document id."""
+    ids = {}
+    for name, text in {
+        "dezhou": DEZHOU_REPORT, "jixian": JIXIAN_REPORT, "herding": HERDING_REPORT, "ningyang": NINGYANG_REPORT,
+    }.items():
+        report = collection.add_sources([SourceText(name=f"{name}.txt", text=text, format="txt", original=text.encode())])
+        ids[name] = report.added[0].id
+    return ids
+
+
+def _highlighted(passage: Passage) -> list[str]:
+    """The highlighted spans of a passage, as text."""
+    return [passage.text[start:end] for start, end in passage.highlights]
+
+
+# -- what a turn asks about the meeting ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("turn", "aspect"),
+    [
+        ("是哪天开的", "date"),
+        ("会议是什么时候召开的", "date"),
+        ("在哪开的", "place"),
+        ("谁主持的", "speaker"),
+        ("谁讲的话", "speaker"),
+        ("哪位领导讲的话", "speaker"),
+        ("这是哪个会上的报告", "meeting"),
+        ("这份报告出自哪次会议", "meeting"),
+    ],
+)
+def test_questions_about_the_meeting_name_their_aspect(turn: str, aspect: str) -> None:
+    assert meeting_aspect(turn) == aspect
+
+
+@pytest.mark.parametrize("turn", ["在哪里开的会", "会议在哪里召开"])
+def test_where_with_zai_nali_asks_about_the_place(turn: str) -> None:
+    assert meeting_aspect(turn) == "place"
+
+
+@pytest.mark.parametrize("turn", ["高标准农田什么时候完成", "由谁牵头", "时间节点呢", "秋粮收购在哪些乡镇开展"])
+def test_content_questions_using_meeting_words_are_not_about_the_meeting(turn: str) -> None:
+    assert meeting_aspect(turn) is None
+
+
+# -- answering a question about the last answer's meeting ---------------------
+
+
+@pytest.mark.parametrize(
+    ("turn", "aspect", "stated"),
+    [
+        ("是哪天开的", "date", "3月24日"),
+        ("谁主持的", "speaker", "王某某"),
+        ("在哪开的", "place", "调度会"),
+        ("这是哪个会上的报告", "meeting", "调度会"),
+    ],
+)
+def test_meeting_question_answers_from_the_last_answers_document(
+    collection: Collection, reports: dict[str, str], turn: str, aspect: str, stated: str
+) -> None:
+    topic = "秋粮收购有什么要求"
+    assert collection.ask([topic]).passages[0].doc_id == reports["jixian"], "precondition"
+    answer = collection.ask([topic, turn])
+    assert answer.query.about == aspect
+    assert answer.meeting is not None and answer.meeting.id == reports["jixian"]
+    assert [passage.doc_id for passage in answer.passages] == [reports["jixian"]]
+    assert any(stated in span for span in _highlighted(answer.passages[0]))
+
+
+def test_meeting_without_a_date_still_answers_with_its_document(collection: Collection, reports: dict[str, str]) -> None:
+    answer = collection.ask(["宁阳县乡村旅游怎么发展", "是哪天开的"])
+    assert answer.meeting is not None and answer.meeting.id == reports["ningyang"]
+    assert answer.meeting.date is None
+    assert [passage.doc_id for passage in answer.passages] == [reports["ningyang"]]
+    assert any("座谈会" in span for span in _highlighted(answer.passages[0])), "the passage saying which meeting was held"
+
+
+def test_meeting_question_its_document_cannot_answer_shows_the_opening(collection: Collection, reports: dict[str, str]) -> None:
+    """The training report names no speaker and holds a 培训班, not a 会议: its first passage is all there is."""
+    answer = collection.ask(["合作社规范化建设有哪些措施", "谁讲的话"])
+    assert answer.meeting is not None and answer.meeting.id == reports["herding"]
+    assert len(answer.passages) == 1 and answer.passages[0].position == 0
+    assert answer.passages[0].highlights == []
+
+
+def test_meeting_question_with_nothing_before_it_is_an_ordinary_search(collection: Collection, reports: dict[str, str]) -> None:
+    answer = collection.ask(["是哪天开的"])
+    assert answer.meeting is None and answer.query.about is None
+
+
+# -- the same topic elsewhere -------------------------------------------------
+
+
+def test_place_switch_keeps_the_topic_in_the_named_document(collection: Collection, reports: dict[str, str]) -> None:
+    answer = collection.ask(["德州乡村振兴有什么要求", "宁阳县呢"])
+    assert answer.passages
+    assert {passage.doc_id for passage in answer.passages} == {reports["ningyang"]}
+    assert "乡村振兴" in answer.query.terms
+    assert "德州" not in answer.query.terms
+
+
+def test_place_switch_to_a_document_off_the_topic_finds_nothing(collection: Collection, reports: dict[str, str]) -> None:
+    """德州's report never mentions 秋粮收购: none of its passages is an answer."""
+    assert collection.ask(["集贤县秋粮收购有什么要求", "德州呢"]).passages == []
+
+
+# -- an aspect of the topic ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "topic",
+    ["集贤县秋粮收购有什么要求", "秋粮收购有什么要求"],
+)
+def test_aspect_follow_up_looks_first_in_the_last_answers_document(
+    collection: Collection, reports: dict[str, str], topic: str
+) -> None:
+    """The herding report is all about 培训, yet the grain meeting's own line on it comes first."""
+    answer = collection.ask([topic, "培训方面呢"])
+    assert answer.query.follow_up
+    assert answer.passages and answer.passages[0].doc_id == reports["jixian"]
+    assert "培训" in answer.passages[0].text
+    assert reports["herding"] in {passage.doc_id for passage in answer.passages}, "the other report still follows"
+
+
+def test_aspect_word_weighs_more_than_each_inherited_word(collection: Collection, reports: dict[str, str]) -> None:
+    terms = collection.ask(["集贤县秋粮收购有什么要求", "培训方面呢"]).query.terms
+    inherited = {term: weight for term, weight in terms.items() if term in ("集贤县", "秋粮", "收购")}
+    assert set(inherited) == {"集贤县", "秋粮", "收购"}
+    assert all(terms["培训"] > weight for weight in inherited.values())
+
+
+# -- a new question -----------------------------------------------------------
+
+
+def test_new_standalone_question_resets_the_topic(collection: Collection, reports: dict[str, str]) -> None:
+    answer = collection.ask(["集贤县秋粮收购有什么要求", "农民专业合作社规范化建设有哪些措施"])
+    assert not answer.query.follow_up
+    assert not {"集贤县", "秋粮", "收购"} & answer.query.terms.keys()
+    assert answer.passages and answer.passages[0].doc_id == reports["herding"]
+
+
+@pytest.mark.parametrize(
+    ("question", "named", "place"),
+    [("德州对乡村振兴有什么要求", "dezhou", "德州"), ("宁阳县对乡村振兴有什么要求", "ningyang", "宁阳县")],
+)
+def test_question_naming_a_place_looks_in_its_document_first(
+    collection: Collection, reports: dict[str, str], question: str, named: str, place: str
+) -> None:
+    """Both reports talk about 乡村振兴; the one the question names comes first."""
+    answer = collection.ask([question])
+    assert answer.query.preferred_doc_id == reports[named]
+    assert place in answer.query.naming_terms
+    assert answer.passages and answer.passages[0].doc_id == reports[named]
+
+
+def test_question_naming_no_place_prefers_no_document(collection: Collection, reports: dict[str, str]) -> None:
+    answer = collection.ask(["乡村振兴有什么要求"])
+    assert answer.query.preferred_doc_id is None
+    assert {reports["dezhou"], reports["ningyang"]} <= {passage.doc_id for passage in answer.passages}

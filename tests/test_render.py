@@ -1,0 +1,50 @@
+"""Plain-text rendering shared by the terminal and Telegram: excerpts, meeting facts, nothing found."""
+
+from __future__ import annotations
+
+from bot.render import excerpt, meeting_line, nothing_found_lines
+from index.search import Passage
+from index.store import DocumentRecord
+
+FILLER = "会议听取了各乡镇的工作汇报，大家结合实际作了交流发言。"
+
+
+def _passage(text: str, highlights: list[tuple[int, int]]) -> Passage:
+    return Passage(
+        doc_id="d", title="t", date=None, place=None, source_url=None, paragraph=1, position=0,
+        text=text, heading="", speakers=(), score=1.0, coverage=1.0, highlights=highlights,
+    )
+
+
+def _document(**fields) -> DocumentRecord:
+    values = dict(id="d1", name="a.txt", title="县委农村工作会议", date="2024-03-05", place="某县", source_url=None,
+                  speakers={"王强": [2]}, chunk_count=3, char_count=300, added_at="")
+    return DocumentRecord(**{**values, **fields})
+
+
+def test_a_long_passage_leads_with_its_best_sentence() -> None:
+    best = "要在年底前完成高标准农田建设任务。"
+    text = FILLER * 12 + best + FILLER * 2
+    start = text.index("高标准农田")
+    shown, spans = excerpt(_passage(text, [(start, start + 5)]), limit=120)
+    assert shown.startswith("…" + best), "the sentence with the matched words comes first"
+    assert len(shown) <= 120 + 4
+    assert [shown[b:e] for b, e in spans] == ["高标准农田"], "highlights move with the text"
+
+
+def test_a_short_passage_is_shown_whole() -> None:
+    text = "会议要求，抓好春耕备耕。"
+    assert excerpt(_passage(text, [(5, 9)])) == (text, [(5, 9)])
+
+
+def test_meeting_line_states_date_place_and_speakers() -> None:
+    line = meeting_line(_document())
+    assert "2024年3月5日" in line and "某县" in line and "王强" in line
+    assert "日期未注明" in meeting_line(_document(date=None, place=None, speakers={}))
+
+
+def test_nothing_found_says_so_and_lists_what_is_covered() -> None:
+    lines = nothing_found_lines("电子竞技", [_document()], ["高标准农田建设"])
+    assert "没有找到" in lines[0] and "电子竞技" in lines[0]
+    assert any("县委农村工作会议" in line for line in lines)
+    assert any("高标准农田建设" in line for line in lines)
