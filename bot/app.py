@@ -8,6 +8,7 @@ chats; the collection answers through the same ``Collection.ask`` as the CLI.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 import re
@@ -119,7 +120,7 @@ async def _answer(context: ContextTypes.DEFAULT_TYPE, turns: list[str], page: in
     """Run the search off the event loop and keep one page of passages."""
     collection = _state(context).collection
     answer = await asyncio.to_thread(collection.ask, turns, PAGE_SIZE * (page + 1))
-    return Answer(answer.question, answer.query, answer.passages[page * PAGE_SIZE :])
+    return dataclasses.replace(answer, passages=answer.passages[page * PAGE_SIZE :])
 
 
 async def _send_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, turns: list[str], page: int) -> None:

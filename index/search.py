@@ -229,9 +229,11 @@ def _similarity(pairs: set[str], other: set[str]) -> float:
     return len(pairs & other) / len(pairs | other) if pairs and other else 0.0
 
 
-def _mentions(chunk: ChunkRecord, terms: set[str]) -> int:
-    """How often a chunk's body uses ``terms``: a passage about something names it more than once."""
-    return sum(chunk.tokens.count(term) for term in terms)
+def _mentions(chunk: ChunkRecord, document: DocumentRecord, terms: set[str]) -> int:
+    """How often a chunk and its document's title use ``terms``: a passage about something
+    names it more than once, or comes from the document titled by it."""
+    title = _field_tokens(document.title)
+    return sum(chunk.tokens.count(term) + (term in title) for term in terms)
 
 
 def _outline_items(text: str) -> list[str] | None:
@@ -326,7 +328,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if spelled:
             matched |= {term for term in spelled.keys() & weights.keys() if term in _search_key(chunk, document)}
         coverage = sum(weights[term] for term in matched) / mass
-        if unheard_of and coverage < SINGLE_TERM_COVERAGE and _mentions(chunk, matched) < 2:
+        if unheard_of and coverage < SINGLE_TERM_COVERAGE and _mentions(chunk, document, matched) < 2:
             continue  # the question names what the collection never mentions; a word in passing (最新, 天气) is no evidence
         shown = matched.union(*(e.tokens for e in equivalents))
         scored.append((hit.score, coverage, shown, chunk, document))
@@ -354,16 +356,23 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     return passages
 
 
+def _is_where_named(index: SearchIndex, doc_id: str, names: frozenset[str]) -> bool:
+    """Whether the document is where the collection speaks of each name: it holds at least
+    half the passages that mention it (a report by 德州, not an article that mentions 德国)."""
+    frequencies = index.doc_freqs("body", names)
+    return all(index.count_in("body", name, doc_id) * 2 >= count for name, count in frequencies.items() if count)
+
+
 def search(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Passage]:
     """``rank``, with the passages of the query's preferred document first.
 
     The preferred document is the one the question names or continues. It comes first
-    when its best passage covers the rest of the question at least half as well as the
-    best passage anywhere: a place named in passing must not pull in a document that
-    merely carries its name.
+    when it is where the collection speaks of the names, and its best passage covers the
+    rest of the question at least half as well as the best passage anywhere: a place
+    named in passing must not pull in a document that merely carries its name.
     """
     preferred = query.preferred_doc_id
-    if preferred is None:
+    if preferred is None or not _is_where_named(index, preferred, query.naming_terms):
         return rank(index, store, query, limit)
     inside = replace(query, terms={t: w for t, w in query.terms.items() if t not in query.naming_terms})
     first = rank(index, store, replace(inside, doc_ids=(preferred,)), limit) if inside.terms else []

@@ -95,6 +95,16 @@ class SearchIndex:
         searcher = self._index.searcher()
         return {term: searcher.doc_freq(field, term) for term in terms}
 
+    def count_in(self, field: str, term: str, doc_id: str) -> int:
+        """How many of one document's chunks contain ``term`` in ``field``."""
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, field, term)),
+                (tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "doc_id", doc_id)),
+            ]
+        )
+        return self._index.searcher().search(query, 1, count=True).count
+
     def search(
         self,
         weighted_terms: Iterable[tuple[str, str, float]],

@@ -62,8 +62,8 @@ def tokenize(text: str) -> list[str]:
     return tokenize_normalized(normalize(text))
 
 
-_INTERROGATIVE = re.compile(r"^[哪几][\u4e00-\u9fff]$")
-"""An interrogative with a measure word or noun (哪支, 哪国, 几次, 几年): it asks, it names nothing."""
+_INTERROGATIVE = re.compile(r"^[哪几]一?[\u4e00-\u9fff]$")
+"""An interrogative with a measure word or noun (哪支, 哪国, 哪一年, 几次): it asks, it names nothing."""
 
 
 def is_question_word(token: str) -> bool:
@@ -71,9 +71,14 @@ def is_question_word(token: str) -> bool:
     return token in QUESTION_WORDS or bool(_INTERROGATIVE.match(token))
 
 
+_MEETING_SUBJECT = re.compile(r"^\s*(?:本次|这次|此次|该次|那次)?(?:会议|会上)")
+"""A question opening with 会议 (会议对…提出了什么要求) asks about the meeting it means, not about 会议."""
+
+
 def tokenize_question(text: str) -> list[str]:
     """Search tokens of a question: ``tokenize`` minus question-shaping words."""
-    return [token for token in tokenize(text) if not is_question_word(token)]
+    key = _MEETING_SUBJECT.sub(" ", normalize(text))
+    return [token for token in tokenize_normalized(key) if not is_question_word(token)]
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")

@@ -117,6 +117,17 @@ async def test_nothing_found_says_so(bot: Running) -> None:
     bot.stub.send_text(10, USER, "载人航天发射计划")
     reply = (await bot.stub.wait_for(1, chat_id=10))[0]
     assert "没有找到" in reply["text"] and "河湖长制" in reply["text"]
+    assert "9月12日" in reply["text"], "documents are listed with their dates"
+
+
+async def test_asking_when_the_meeting_was_held_answers_with_the_last_answers_meeting(bot: Running) -> None:
+    bot.stub.send_text(10, USER, "河道清淤有什么要求")
+    await bot.stub.wait_for(1, chat_id=10)
+    bot.stub.send_text(10, USER, "是哪天开的")
+    reply = (await bot.stub.wait_for(2, chat_id=10))[1]
+    assert reply["text"].startswith("上一条回答出自：《市水利局召开河湖长制工作会议》")
+    assert "<b>5月8日</b>" in reply["text"], "the date, highlighted in the passage that states it"
+    assert reply["parse_mode"] == "HTML"
 
 
 async def test_admin_upload_is_indexed_and_escaped(bot: Running) -> None:
