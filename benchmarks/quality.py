@@ -120,6 +120,8 @@ def main() -> int:
     parser.add_argument("--only", choices=sorted(RETRIEVAL_SETS), action="append")
     parser.add_argument("--eval-dir", type=Path, default=SHARED_EVAL)
     args = parser.parse_args()
+    if args.corpus and not args.cases:
+        parser.error("--corpus names the collection the --cases are asked over; give --cases too")
     if args.cases:
         case_sets = [(case_file, args.corpus) for case_file in args.cases]
     elif args.only:
@@ -132,7 +134,10 @@ def main() -> int:
             continue
         with tempfile.TemporaryDirectory() as folder:
             collection = Collection(Path(folder) / "cases.db")
-            collection.add_sources(seed_sources()) if corpus is None else collection.add_paths([corpus])
+            if corpus is None:
+                collection.add_sources(seed_sources())
+            else:
+                collection.add_paths([corpus])
             cases = [json.loads(line) for line in case_file.open(encoding="utf-8") if line.strip()]
             print_cases(f"{case_file.name} over {corpus.name if corpus else 'the seeds'}", evaluate_cases(collection, cases))
             collection.close()

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import logging
 import re
+import threading
 import time
 from collections import defaultdict, deque
 from pathlib import Path
@@ -445,6 +446,7 @@ def run(settings: Settings) -> None:
     collection.ensure_seeded()
     history = ChatHistory(settings.data_dir / "chats.db")
     application = build_application(settings, collection, history)
+    threading.Thread(target=collection.warm_up, name="warm-up", daemon=True).start()  # while polling starts
     log.info("serving %d documents from %s", len(collection.documents()), settings.data_dir)
     if settings.webhook_url:
         secret = hashlib.sha256(settings.require_token().encode()).hexdigest()[:32]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,7 +22,7 @@ from .document import Document, build_document
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
 from .metadata import meeting_fact_spans
 from .overview import main_points
-from .scope import DocumentNames
+from .scope import DocumentNames, word_tags
 from .search import Passage, Query, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
@@ -55,6 +56,11 @@ class Answer:
     passages: list[Passage]
     meeting: DocumentRecord | None = None
     """For a question about the last answer's meeting (``query.about``): that meeting's document."""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The documents the answer came from, best first."""
+        return tuple(dict.fromkeys(passage.doc_id for passage in self.passages))
 
 
 def seed_sources() -> Iterator[SourceText | ReadError]:
@@ -112,6 +118,29 @@ def _record_of(document: Document) -> DocumentRecord:
     )
 
 
+class _AnsweredSources:
+    """The documents each recent conversation prefix was answered from, least recently used
+    forgotten first; shared by the threads answering questions."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[str, ...] | None:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+            return self._entries.get(key)
+
+    def put(self, key: tuple, sources: tuple[str, ...]) -> None:
+        with self._lock:
+            self._entries[key] = sources
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
 class Collection:
     """A catalogue file and its search index generations."""
 
@@ -122,7 +151,8 @@ class Collection:
         self._index: SearchIndex | None = None
         self._write_lock = threading.Lock()
         self.synonyms = Synonyms.load(db_path.parent / SYNONYMS_FILE)
-        self._names: tuple[tuple, DocumentNames] | None = None
+        self._names: tuple[str | None, DocumentNames] | None = None
+        self._answered = _AnsweredSources()
         self._ensure_index()
 
     # -- index lifecycle -------------------------------------------------
@@ -286,9 +316,8 @@ class Collection:
 
     def coverage(self, documents: int = 5, points: int = 6) -> tuple[list[DocumentRecord], list[str]]:
         """The newest documents and the main points of their outlines: what to suggest asking about."""
-        newest = self.store.documents()[:documents]
-        headings = (chunk.heading for document in newest for chunk in self.store.chunks_of(document.id))
-        return newest, main_points(headings, points)
+        newest = self.store.documents(limit=documents)
+        return newest, main_points(self.store.headings([document.id for document in newest]), points)
 
     def neighbours(self, doc_id: str, position: int, radius: int = 1) -> list[ChunkRecord]:
         """A passage with the chunks around it, for reading it in context."""
@@ -304,48 +333,56 @@ class Collection:
     def search(self, query: Query, limit: int = 5) -> list[Passage]:
         return search(self.index, self.store, query, limit)
 
-    def meeting_passages(self, doc_id: str, aspect: str) -> list[Passage]:
-        """The passage of a document that states its meeting's ``aspect`` (the first that does;
+    def meeting_passage(self, doc_id: str, aspect: str) -> tuple[DocumentRecord, Passage] | None:
+        """A document and its passage that states its meeting's ``aspect`` (the first that does;
         else the first that names the meeting held; else the opening one), the statement highlighted."""
         document = self.store.document(doc_id)
         chunks = self.store.chunks_of(doc_id)
         if document is None or not chunks:
-            return []
+            return None
         speakers = tuple(document.speakers)
         for wanted in dict.fromkeys((aspect, "meeting")):  # failing the aspect, where the meeting is stated
             for chunk in chunks:
                 spans = meeting_fact_spans(chunk.text, wanted, speakers)
                 if spans:
-                    return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=spans)]
-        return [passage_of(chunks[0], document, score=0.0, coverage=1.0, highlights=[])]
+                    return document, passage_of(chunk, document, score=0.0, coverage=1.0, highlights=spans)
+        return document, passage_of(chunks[0], document, score=0.0, coverage=1.0, highlights=[])
 
-    def _passages(self, query: Query, limit: int) -> list[Passage]:
+    def _answer(self, question: str, query: Query, limit: int) -> Answer:
         if query.about and query.doc_ids:
-            return self.meeting_passages(query.doc_ids[0], query.about)
-        return self.search(query, limit)
+            found = self.meeting_passage(query.doc_ids[0], query.about)
+            return Answer(question, query, [found[1]] if found else [], meeting=found[0] if found else None)
+        return Answer(question, query, self.search(query, limit))
 
     def ask(self, turns: list[str], limit: int = 5) -> Answer:
         """Answer the last turn, reading the earlier turns as the conversation so far.
 
-        Only the turn before the last is searched too, to know which documents the
-        answer the last turn follows up on came from.
+        Each earlier turn is read with the documents its answer came from, as the user saw
+        them: those answers are remembered (a chat asks its turns in order), and searched
+        again only when they are not.
         """
         history = [turn for turn in turns if turn.strip()][-MAX_HISTORY_TURNS:]
         if not history:
             raise ValueError("no question given")
         names = self.names()
+        state = (self.index.generation, self.store.documents_version())
         topic: Topic | None = None
-        for number, turn in enumerate(history[:-1], start=2):
-            resolved = resolve(turn, topic, names)
-            if number < len(history):
-                topic = Topic(resolved)
-            else:
-                answered = self._passages(self.synonyms.expand(resolved), limit)
-                topic = Topic(resolved, sources=tuple(dict.fromkeys(p.doc_id for p in answered)))
-        query = self.synonyms.expand(resolve(history[-1], topic, names))
-        passages = self._passages(query, limit)
-        meeting = self.store.document(query.doc_ids[0]) if query.about and query.doc_ids and passages else None
-        return Answer(question=history[-1], query=query, passages=passages, meeting=meeting)
+        for number in range(1, len(history)):
+            resolved = resolve(history[number - 1], topic, names)
+            key = (state, *history[:number])
+            sources = self._answered.get(key)
+            if sources is None:
+                sources = self._answer(history[number - 1], self.synonyms.expand(resolved), limit).sources
+                self._answered.put(key, sources)
+            topic = Topic(resolved, sources)
+        answer = self._answer(history[-1], self.synonyms.expand(resolve(history[-1], topic, names)), limit)
+        self._answered.put((state, *history), answer.sources)
+        return answer
+
+    def warm_up(self) -> None:
+        """Load what the first questions would otherwise wait for: jieba's dictionary and word tags."""
+        tokenize("会议")
+        word_tags()
 
     def close(self) -> None:
         self.store.close()

@@ -18,12 +18,13 @@ A new question that names a place or body (德州, 市农牧局) looks in its do
 from __future__ import annotations
 
 import re
+from itertools import accumulate, chain
 from dataclasses import dataclass, replace
 
 from .normalize import normalize
 from .scope import DocumentNames
 from .search import Query
-from .tokenize import tokenize_question
+from .tokenize import segmenter, tokenize_question
 
 CONTEXT_WEIGHT = 0.5
 """Weight of inherited topic terms relative to the turn's own words."""
@@ -32,9 +33,9 @@ MAX_FOLLOWUP_CHARS = 12
 _FOLLOWUP_MARKERS = re.compile(r"^(?:那么?|还有|另外|此外|其中|具体|这个|这些|该|其|再|又)|(?:呢|吗|呀)[？?。!！]*$|具体|怎么样[？?]*$")
 
 MEETING_ASPECTS: dict[str, re.Pattern[str]] = {
-    "date": re.compile(r"哪一?天|什么时[候间]|何时|几月|几号|哪年|日期|时间"),
-    "meeting": re.compile(r"什么会议?|哪个会议?|哪次会议?|哪份|哪篇|出处|来源|出自"),
-    "place": re.compile(r"在?哪里|在?哪儿|在哪|什么地方|地点|何地"),
+    "date": re.compile(r"哪一?天|哪一?年|什么时[候间]|何时|几月|几号|日期|时间"),
+    "meeting": re.compile(r"什么会议?|哪一?个会议?|哪一?次会议?|哪份|哪篇|出处|来源|出自"),
+    "place": re.compile(r"在?哪里|在?哪儿|在?哪个地方|在哪|什么地方|地点|何地"),
     "speaker": re.compile(r"谁|哪位|何人|哪些人|哪些领导"),
 }
 """What a turn can ask about the meeting an answer came from, and how it asks it."""
@@ -92,10 +93,10 @@ def _named_documents(terms: list[str], names: DocumentNames) -> tuple[str, ...]:
 def _question_words(turn: str, names: DocumentNames) -> list[str]:
     """The turn's search words, a speaker's name kept whole however jieba would cut it."""
     key = normalize(turn)
-    speakers = names.speakers_in(key)
-    for speaker in speakers:
-        key = key.replace(speaker, " ")
-    return speakers + tokenize_question(key)
+    boundaries = set(accumulate(map(len, segmenter().lcut(key)), initial=0))
+    spans = names.speakers_in(key, boundaries)
+    rest = "".join(" " if any(start <= i < end for start, end in spans) else char for i, char in enumerate(key))
+    return [key[start:end] for start, end in spans] + tokenize_question(rest)
 
 
 def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
@@ -111,16 +112,18 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
     if not is_followup(turn, own, previous):
         return _preferring(Query(text=turn, terms=terms), named[0] if len(named) == 1 else None, names)
     assert previous is not None
-    if named and all(names.named_by(token) for token in own):
+    places = [names.named_by(token) for token in own]
+    if own and all(places):  # only places (德州呢, 江苏和安徽呢): the same topic, there
         topic = {token: weight for token, weight in previous.query.terms.items() if not names.named_by(token)}
         if topic:
-            return Query(text=turn, terms=topic, doc_ids=named, follow_up=True)
+            return Query(text=turn, terms=topic, doc_ids=tuple(dict.fromkeys(chain(*places))), follow_up=True)
     inherited = [token for token in previous.query.terms if token not in terms]
     # The new aspect leads: the topic's words together weigh at most half of the turn's own.
     share = CONTEXT_WEIGHT * min(1.0, len(terms) / len(inherited)) if terms and inherited else CONTEXT_WEIGHT
     for token in inherited:
         terms[token] = min(previous.query.terms[token], 1.0) * share
-    continued = named if len(named) == 1 else previous.sources[:1] or _named_documents(list(terms), names)
+    # A turn that names where to look is not continued in the last answer's document.
+    continued = named if any(places) else previous.sources[:1] or _named_documents(list(terms), names)
     query = Query(text=turn, terms=terms, follow_up=True, focus=frozenset(own))
     return _preferring(query, continued[0] if len(continued) == 1 else None, names)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .clean import URL, CleanText, ends_sentence, is_heading
 from .normalize import normalize, normalize_with_offsets
 from .read import SourceText
+from .speakers import names_pattern
 
 _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日")
@@ -150,7 +151,7 @@ def meeting_fact_spans(text: str, aspect: str, speakers: tuple[str, ...] = ()) -
     if aspect == "date":
         patterns = [_FULL_DATE, _MONTH_DAY]
     elif aspect == "speaker":
-        patterns = [re.compile("|".join(map(re.escape, speakers)))] if speakers else []
+        patterns = [re.compile(names_pattern(speakers))] if speakers else []
     else:
         patterns = [_MEETING_NAME, _HELD_AT]
     spans = sorted(

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from .chunk import HEADING_SEPARATOR
 
-_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,12})[”\"」]")
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{4,12})[”\"」]")
+"""A quoted key task (“高标准农田建设”); shorter quotes are slogans (“两新”, “十四五”)."""
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、：:]?|[（(]?[一二三四五六七八九十\d]+[)）、.．]?[是要]?)")
 

@@ -12,34 +12,35 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from .normalize import normalize
 from .store import DocumentRecord
-from .tokenize import segmenter
+from .speakers import names_pattern
 
 _NAME_TAGS = ("ns", "nt")
 """jieba's part-of-speech tags of place names and organisations."""
 _NAME_ENDING = re.compile(r"(?:省|市|县|区|旗|盟|州|镇|乡|村|局|委|办|厅|部)$")
-_GENERIC_PLACE = re.compile(r"^[全本各我该此](?:省|市|县|区|旗|盟|州|镇|乡|村)")
-"""全县, 本市, 我省 …: the speaker's own place, whichever it is; they name no particular document."""
+_GENERIC_PLACE = re.compile(
+    r"^[全本各我该此][省市县区旗盟州镇乡村]|^[省市县区旗盟州镇乡村]?(?:党委|党组|委|政府|人大|政协)$"
+)
+"""全县, 本市, 我省, 县委, 市政府 …: the speaker's own place or body, whichever it is; they name no particular document."""
 _ADMIN_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|省|市|县|区|旗|盟|镇|乡)$")
 MAX_NAMED_SHARE = 0.5
 """A word in the titles of more than this share of the documents describes them all."""
 
 
-@cache
-def _word_tags() -> dict[str, str]:
-    """jieba's part-of-speech tag of every dictionary word (read once, on first use: about 1 s)."""
+def word_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of every word of its main dictionary (the one ``tokenize`` uses
+    too), read when ``jieba.posseg`` is first imported: about 0.5 s."""
     import jieba.posseg
 
-    return jieba.posseg.POSTokenizer(segmenter()).word_tag_tab
+    return jieba.posseg.dt.word_tag_tab
 
 
 def _looks_like_name(word: str) -> bool:
     if _GENERIC_PLACE.match(word):
         return False
-    return bool(_NAME_ENDING.search(word)) or _word_tags().get(word, "").startswith(_NAME_TAGS)
+    return bool(_NAME_ENDING.search(word)) or word_tags().get(word, "").startswith(_NAME_TAGS)
 
 
 def _name_key(word: str) -> str:
@@ -64,11 +65,14 @@ class DocumentNames:
         for document in documents:
             self._documents.append(_Described(document.id, normalize(document.title), normalize(document.place or "")))
             speakers.update(document.speakers)
-        self._speakers = re.compile("|".join(map(re.escape, sorted(speakers, key=len, reverse=True)))) if speakers else None
+        self._speakers = re.compile(names_pattern(speakers)) if speakers else None
 
-    def speakers_in(self, key: str) -> list[str]:
-        """The documents' speakers named in normalized text (jieba may cut 杨洪涛 into 杨 + 洪涛)."""
-        return self._speakers.findall(key) if self._speakers else []
+    def speakers_in(self, key: str, boundaries: set[int]) -> list[tuple[int, int]]:
+        """Spans of normalized text that name one of the documents' speakers, starting and ending
+        on word ``boundaries``: jieba may cut 杨洪涛 into 杨 + 洪涛, but 张建 is no name in 主张建设."""
+        if self._speakers is None:
+            return []
+        return [m.span() for m in self._speakers.finditer(key) if m.start() in boundaries and m.end() in boundaries]
 
     def named_by(self, word: str) -> tuple[str, ...]:
         """The documents ``word`` names (best first: issuer matches before title matches), or ()."""

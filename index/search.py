@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .chunk import HEADING_SEPARATOR, heading_label, heading_rank
+from .chunk import heading_label, heading_rank
 from .normalize import normalize, normalize_with_offsets
 from .speakers import split_sentences
 from .search_index import SearchIndex
@@ -229,6 +229,21 @@ def _similarity(pairs: set[str], other: set[str]) -> float:
     return len(pairs & other) / len(pairs | other) if pairs and other else 0.0
 
 
+class _ShownOnce:
+    """The passages of an answer so far, so a paragraph printed twice (a reprint, a repeated
+    summary) is shown once."""
+
+    def __init__(self) -> None:
+        self._pairs: list[set[str]] = []
+
+    def is_new(self, text: str) -> bool:
+        pairs = set(char_bigrams(_normalized(text)))
+        if any(_similarity(pairs, other) >= DUPLICATE_SIMILARITY for other in self._pairs):
+            return False
+        self._pairs.append(pairs)
+        return True
+
+
 def _mentions(chunk: ChunkRecord, document: DocumentRecord, terms: set[str]) -> int:
     """How often a chunk and its document's title use ``terms``: a passage about something
     names it more than once, or comes from the document titled by it."""
@@ -260,9 +275,8 @@ def introduced_body(chunk: ChunkRecord, store: Store, matched: set[str]) -> Chun
     hits, item = max(scored, default=(0, ""), key=lambda pair: pair[0])
     if not hits:
         return None
-    label = heading_label(item)
-    following = store.chunks_of(chunk.doc_id, chunk.position + 1, chunk.position + (1 if len(items) == 1 else 2**31))
-    body = next((later for later in following if label in later.heading.split(HEADING_SEPARATOR)), None)
+    last = chunk.position + 1 if item == chunk.text else None  # a bare heading's body follows it at once
+    body = store.first_chunk_under(chunk.doc_id, heading_label(item), chunk.position + 1, last)
     return replace(body, text=f"{item.strip()}\n{body.text}") if body else None
 
 
@@ -341,15 +355,13 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     if query.focus:
         scored.sort(key=lambda item: not any(term in word for term in item[2] for word in query.focus))
     passages: list[Passage] = []
-    shown_pairs: list[set[str]] = []
+    shown = _ShownOnce()
     for score, coverage, matched, chunk, document in scored:
         if coverage < max(MIN_COVERAGE, best_coverage * RELATIVE_COVERAGE) or score < best_score * RELATIVE_SCORE:
             continue
         chunk = introduced_body(chunk, store, matched) or chunk
-        pairs = set(char_bigrams(_normalized(chunk.text)))
-        if any(_similarity(pairs, other) >= DUPLICATE_SIMILARITY for other in shown_pairs):
-            continue  # the same paragraph again (a reprint, a repeated summary): show it once
-        shown_pairs.append(pairs)
+        if not shown.is_new(chunk.text):
+            continue
         passages.append(passage_of(chunk, document, score, coverage, highlight_spans(chunk.text, matched)))
         if len(passages) == limit:
             break
@@ -376,10 +388,11 @@ def search(index: SearchIndex, store: Store, query: Query, limit: int) -> list[P
         return rank(index, store, query, limit)
     inside = replace(query, terms={t: w for t, w in query.terms.items() if t not in query.naming_terms})
     first = rank(index, store, replace(inside, doc_ids=(preferred,)), limit) if inside.terms else []
-    anywhere = rank(index, store, inside, limit) if first else []
-    best = max((p.coverage for p in first), default=0.0)
-    if not first or best < PREFERRED_COVERAGE * max(p.coverage for p in anywhere):
+    if not first:
         return rank(index, store, query, limit)
-    if len(first) == limit:
-        return first
-    return (first + [p for p in anywhere if p.doc_id != preferred])[:limit]
+    anywhere = rank(index, store, inside, limit)
+    if max(p.coverage for p in first) < PREFERRED_COVERAGE * max((p.coverage for p in anywhere), default=0.0):
+        return rank(index, store, query, limit) if query.naming_terms else anywhere
+    shown = _ShownOnce()
+    merged = first + [p for p in anywhere if p.doc_id != preferred]
+    return [p for p in merged if shown.is_new(p.text)][:limit]

@@ -9,6 +9,7 @@ with 他/她 continues the previous paragraph's speaker.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .normalize import normalize
 
@@ -24,6 +25,11 @@ _NOT_A_NAME_WORD = re.compile(rf"{_TITLES}|主持|强调|讲话|指出|要求|�
 _SPEECH = r"[^，。；,;]{0,30}?(?:强调|指出|要求|表示|讲话|说|提出|部署|主持|讲了|作了|做了|总结|宣布)"
 _PRONOUN_START = re.compile(r"^[“\"]?(?:他|她)(?:还|并|也|又)?(?:强调|指出|要求|表示|说|提出)")
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』\"']*|[^。！？!?]+$")
+
+
+def names_pattern(names: Iterable[str]) -> str:
+    """A regex alternation of ``names``, longest first so 李明华 is found whole, not as 李明."""
+    return "|".join(map(re.escape, sorted(set(names), key=len, reverse=True)))
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -45,7 +51,7 @@ def attribute(paragraphs: list[list[str]], names: list[str]) -> list[list[str | 
     """For each sentence of each paragraph, the speaker it belongs to (or None)."""
     if not names:
         return [[None] * len(sentences) for sentences in paragraphs]
-    marker = re.compile("(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _SPEECH)
+    marker = re.compile(f"({names_pattern(names)}){_SPEECH}")
     result: list[list[str | None]] = []
     previous: str | None = None
     for sentences in paragraphs:

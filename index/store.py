@@ -19,10 +19,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .chunk import distinct_speakers
+from .chunk import HEADING_SEPARATOR, distinct_speakers
 from .document import Document
 
 SCHEMA_VERSION = "1"
+_DOCUMENTS_VERSION = "documents_version"
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,8 @@ class Store:
     def _write(self, documents: Iterable[Document], documents_table: str, chunks_table: str, with_originals: bool) -> None:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         db = self.db
+        if documents_table == "documents":
+            self._documents_changed()
         for document in documents:
             db.execute(f"delete from {chunks_table} where doc_id = ?", [document.id])
             if with_originals:
@@ -175,20 +178,30 @@ class Store:
         found = db.execute("select 1 from documents where id = ?", [doc_id]).fetchone() is not None
         for table, column in (("chunks", "doc_id"), ("documents", "id"), ("originals", "id")):
             db.execute(f"delete from {table} where {column} = ?", [doc_id])
+        self._documents_changed()
         return found
 
     def clear(self) -> None:
         """Remove every document (call inside ``transaction``)."""
         for table in ("chunks", "documents", "originals"):
             self.db.execute(f"delete from {table}")
+        self._documents_changed()
 
-    def documents(self) -> list[DocumentRecord]:
-        rows = self.db.query("select * from documents order by coalesce(date, '') desc, title")
+    def documents(self, limit: int = -1) -> list[DocumentRecord]:
+        """Documents, newest meeting first (at most ``limit``; all when it is -1)."""
+        rows = self.db.query("select * from documents order by coalesce(date, '') desc, title limit ?", [limit])
         return [_record(row) for row in rows]
 
-    def documents_version(self) -> tuple:
-        """A cheap key that changes when documents are added, replaced or removed."""
-        return tuple(self.db.execute("select count(*), max(added_at), total(chunk_count) from documents").fetchone())
+    def documents_version(self) -> str | None:
+        """A key that changes whenever documents are added, replaced or removed (in any process)."""
+        return self.get_meta(_DOCUMENTS_VERSION)
+
+    def _documents_changed(self) -> None:
+        """Bump ``documents_version``, inside the transaction that changes the documents."""
+        self.db.execute(
+            "insert into meta (key, value) values (?, '1') on conflict (key) do update set value = value + 1",
+            [_DOCUMENTS_VERSION],
+        )
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         return self.documents_by_id([doc_id]).get(doc_id)
@@ -222,6 +235,24 @@ class Store:
             [doc_id, first, last if last is not None else 2**62],
         )
         return [_chunk(row) for row in rows]
+
+    def first_chunk_under(self, doc_id: str, label: str, first: int, last: int | None = None) -> ChunkRecord | None:
+        """The first chunk in positions [first, last] whose heading path has ``label`` as one of its points."""
+        rows = self.db.query(
+            "select * from chunks where doc_id = ? and position >= ? and position <= ? and instr(heading, ?) > 0"
+            " order by position",
+            [doc_id, first, last if last is not None else 2**62, label],
+        )
+        return next((chunk for chunk in map(_chunk, rows) if label in chunk.heading.split(HEADING_SEPARATOR)), None)
+
+    def headings(self, doc_ids: list[str]) -> list[str]:
+        """The distinct heading paths of some documents, in document and position order."""
+        rows = self.db.execute(
+            f"select heading from chunks where doc_id in ({', '.join('?' * len(doc_ids))}) and heading != ''"
+            " group by doc_id, heading order by min(rowid)",
+            doc_ids,
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def iter_chunks(self) -> Iterator[tuple[DocumentRecord, ChunkRecord]]:
         """Every chunk with its document, for rebuilding the search index from stored tokens."""
@@ -277,6 +308,7 @@ class Staging:
         for staged, live in self._TABLES:
             self.store.db.execute(f"delete from {live}")
             self.store.db.execute(f"insert into {live} select * from {staged}")
+        self.store._documents_changed()
         self.drop()
 
     def drop(self) -> None:

@@ -152,6 +152,43 @@ def test_place_switch_to_a_document_off_the_topic_finds_nothing(collection: Coll
     assert collection.ask(["集贤县秋粮收购有什么要求", "德州呢"]).passages == []
 
 
+def test_switch_to_two_places_searches_both_and_not_the_last_answers(collection: Collection, reports: dict[str, str]) -> None:
+    answer = collection.ask(["集贤县有什么会议要求", "德州和宁阳县呢"])
+    assert answer.query.doc_ids is not None
+    assert set(answer.query.doc_ids) == {reports["dezhou"], reports["ningyang"]}
+    assert {passage.doc_id for passage in answer.passages} <= {reports["dezhou"], reports["ningyang"]}
+
+
+def test_each_earlier_turn_is_read_with_the_answer_the_user_saw(tmp_path, reports: dict[str, str], collection: Collection) -> None:
+    """A third turn asks about the meeting the second turn's answer came from, remembered or not."""
+    chat = ["乡村振兴有什么要求", "组织保障方面呢"]
+    shown = collection.ask(chat).sources[0]
+    assert collection.ask([*chat, "是哪天开的"]).meeting.id == shown
+    fresh = Collection(collection.db_path)  # no remembered answers: the earlier turns are searched again
+    assert fresh.ask([*chat, "是哪天开的"]).meeting.id == shown
+    fresh.close()
+
+
+def test_a_speakers_name_inside_another_word_does_not_split_the_question(collection: Collection) -> None:
+    text = "县委召开农田建设推进会\n县委书记张建主持会议。张建强调，要打通堵点。\n会议主张加快建设高标准农田，确保年底前完工。\n"
+    collection.add_sources([SourceText(name="zhang.txt", text=text, format="txt", original=text.encode())])
+    assert "张建" in collection.ask(["张建强调了什么"]).query.terms
+    answer = collection.ask(["主张建设高标准农田有什么要求"])
+    assert "张建" not in answer.query.terms and "高标准农田" in answer.query.terms
+    assert answer.passages
+
+
+def test_names_follow_documents_removed_and_added_within_a_second(collection: Collection) -> None:
+    first = "聊城市召开秋粮收购会议\n会议要求，聊城市各县区要加快秋粮收购进度。\n"
+    second = "泰安市召开秋粮收购会议\n会议要求，泰安市各县区要加快秋粮收购进度。\n"
+    added = collection.add_sources([SourceText(name="a.txt", text=first, format="txt", original=first.encode())])
+    assert collection.names().named_by("聊城")
+    collection.remove(added.added[0].id)
+    collection.add_sources([SourceText(name="b.txt", text=second, format="txt", original=second.encode())])
+    assert collection.names().named_by("聊城") == ()
+    assert collection.names().named_by("泰安")
+
+
 # -- an aspect of the topic ---------------------------------------------------
 
 
