@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,10 +43,10 @@ def _progress(items: Iterable) -> Iterable:
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     collection = _collection(settings, args.db, seed=False)
     if args.rebuild:
-        report = collection.rebuild()
+        report = collection.rebuild(workers=args.workers)
         print(f"rebuilt from stored originals: {len(report.added)} documents")
     else:
-        report = collection.add_paths(args.paths, wrap=_progress)
+        report = collection.add_paths(args.paths, wrap=_progress, workers=args.workers)
     for record in report.added if not args.rebuild else ():
         print(f"added    {record.id}  {record.title[:40]}  ({record.chunk_count} chunks)")
     for name in report.unchanged:
@@ -132,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     index = with_db(commands.add_parser("index", help="add or update documents"))
     index.add_argument("paths", nargs="*", type=Path, help="files or folders (.txt .md .docx .pdf .jsonl)")
     index.add_argument("--rebuild", action="store_true", help="re-process every stored original into a fresh index")
+    index.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes that clean and tokenize (default: one per core)"
+    )
     index.set_defaults(run=cmd_index)
 
     ask = with_db(commands.add_parser("ask", help="answer the last turn; earlier turns are the chat so far"))

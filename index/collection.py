@@ -14,21 +14,23 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from .conversation import Topic, resolve
-from .document import Document, build_document
+from .build import build_all
+from .document import Document
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
 from .metadata import meeting_fact_spans
 from .overview import main_points
 from .scope import DocumentNames, word_tags
 from .search import Passage, Query, passage_of, search
-from .search_index import Generations, IndexedChunk, SearchIndex
+from .search_index import Generations, IndexedChunk, SearchIndex, Writing
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .store import ChunkRecord, DocumentRecord, Staging, Store
 from .normalize import normalize
-from .tokenize import char_bigrams, tokenize
+from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ BATCH_DOCUMENTS = 200
 MAX_HISTORY_TURNS = 6
 _GENERATION_KEY = "generation"
 _SEEDED_KEY = "initialized"
+_PIPELINE_KEY = "pipeline"
 
 
 @dataclass
@@ -71,11 +74,15 @@ def seed_sources() -> Iterator[SourceText | ReadError]:
             yield from read_bytes(entry.name, entry.read_bytes())
 
 
-def _indexed_chunks(
-    document: DocumentRecord, chunks: Iterable[tuple[int, str, tuple[str, ...], list[str], list[str]]]
-) -> Iterator[IndexedChunk]:
-    title_tokens = tokenize(document.title)
-    place_tokens = tokenize(document.place or "")
+@lru_cache(maxsize=4096)
+def _token_text(text: str) -> str:
+    """Space-separated tokens of a title, issuer or heading path; a document's chunks share them."""
+    return " ".join(tokenize(text))
+
+
+def _indexed_chunks(document: DocumentRecord, chunks: Iterable[tuple[int, str, tuple[str, ...], str, str]]) -> Iterator[IndexedChunk]:
+    """Index entries from (position, heading, voices, token text, bigram text) per chunk."""
+    title, place = _token_text(document.title), _token_text(document.place or "")
     for position, heading, voices, tokens, bigrams in chunks:
         yield IndexedChunk(
             doc_id=document.id,
@@ -83,10 +90,10 @@ def _indexed_chunks(
             fields={
                 "body": tokens,
                 "bigram": bigrams,
-                "title": title_tokens,
-                "heading": tokenize(heading),
-                "speaker": list(voices),  # once per sentence: where a person says most, they match best
-                "place": place_tokens,
+                "title": title,
+                "heading": _token_text(heading),
+                "speaker": " ".join(voices),  # once per sentence: where a person says most, they match best
+                "place": place,
             },
         )
 
@@ -105,7 +112,7 @@ def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> I
     """Index entries rebuilt from the catalogue: stored tokens, bigrams recomputed from the text."""
     return _indexed_chunks(
         document,
-        ((c.position, c.heading, c.voices, c.tokens, char_bigrams(normalize(c.text))) for c in chunks),
+        ((c.position, c.heading, c.voices, " ".join(c.tokens), " ".join(char_bigrams(normalize(c.text)))) for c in chunks),
     )
 
 
@@ -154,6 +161,7 @@ class Collection:
         self._names: tuple[str | None, DocumentNames] | None = None
         self._answered = _AnsweredSources()
         self._ensure_index()
+        self._ensure_pipeline()
 
     # -- index lifecycle -------------------------------------------------
 
@@ -179,6 +187,16 @@ class Collection:
             self._index = fresh
             self.generations.remove_all_but(fresh.generation)
 
+    def _ensure_pipeline(self) -> None:
+        """Re-process the stored originals when they were tokenized by another version of the
+        pipeline than questions now are (their tokens would not match the questions')."""
+        built_with = self.store.get_meta(_PIPELINE_KEY)
+        if built_with != PIPELINE_VERSION and self.store.chunk_count():
+            log.warning("documents were tokenized by pipeline %s, questions are by %s; re-processing the originals",
+                        built_with or "1", PIPELINE_VERSION)
+            self.rebuild()
+        self.store.set_meta(_PIPELINE_KEY, PIPELINE_VERSION)
+
     def _all_stored_chunks(self) -> Iterator[IndexedChunk]:
         for document in self.store.documents():
             yield from _stored_chunks(document, self.store.chunks_of(document.id))
@@ -194,53 +212,48 @@ class Collection:
 
     # -- adding and removing ---------------------------------------------
 
-    def add_sources(self, sources: Iterable[SourceText | ReadError]) -> IngestReport:
-        """Add or update documents; unchanged ones are recognised by content and skipped."""
+    def add_sources(self, sources: Iterable[SourceText | ReadError], workers: int = 1) -> IngestReport:
+        """Add or update documents, built on ``workers`` processes; unchanged ones are recognised by content and skipped.
+
+        Each batch is committed to the catalogue and the index together, so what is
+        searchable is always what is stored; one index writer serves the whole run.
+        """
         report = IngestReport()
         batch: list[Document] = []
-        for source in sources:
-            if isinstance(source, ReadError):
-                report.skipped.append(source)
-                continue
-            document = self._prepare(source, report)
-            if document is not None:
-                batch.append(document)
-            if len(batch) >= BATCH_DOCUMENTS:
-                self._commit(batch, report)
-                batch = []
-        self._commit(batch, report)
+        with self._write_lock, self.index.writing() as writing:
+            for built in build_all(sources, workers):
+                if isinstance(built, ReadError):
+                    report.skipped.append(built)
+                elif self.store.content_hash(built.id) == built.content_hash:
+                    report.unchanged.append(built.name)
+                else:
+                    batch.append(built)
+                if len(batch) >= BATCH_DOCUMENTS:
+                    self._write_batch(batch, report, self.store.put_documents, writing)
+                    batch = []
+            self._write_batch(batch, report, self.store.put_documents, writing)
         self.store.set_meta(_SEEDED_KEY, "1")
         return report
 
-    def _prepare(self, source: SourceText, report: IngestReport) -> Document | None:
-        try:
-            document = build_document(source)
-        except Exception as error:  # a document that breaks a rule must not stop the others
-            log.exception("failed to process %s", source.name)
-            report.skipped.append(ReadError(source.name, f"could not be processed: {error}"))
-            return None
-        if document is None:
-            report.skipped.append(ReadError(source.name, "no text left after removing page chrome"))
-            return None
-        if self.store.content_hash(document.id) == document.content_hash:
-            report.unchanged.append(source.name)
-            return None
-        return document
-
-    def _commit(self, batch: list[Document], report: IngestReport) -> None:
+    def _write_batch(
+        self, batch: list[Document], report: IngestReport, put: Callable[[list[Document]], None], writing: Writing
+    ) -> None:
+        """Store a batch with ``put`` and index it, in one transaction (a failed commit rolls both back)."""
         if not batch:
             return
         unique = list({document.id: document for document in batch}.values())
         records = [_record_of(document) for document in unique]
-        with self._write_lock, self.store.transaction():
-            self.store.put_documents(unique)
+        with self.store.transaction():
+            put(unique)
             chunks = (chunk for document, record in zip(unique, records) for chunk in _document_chunks(document, record))
-            self.index.write(chunks, delete_doc_ids=[document.id for document in unique])
+            writing.commit(chunks, delete_doc_ids=[document.id for document in unique])
         report.added.extend(records)
 
-    def add_paths(self, paths: Iterable[Path], wrap: Callable[[Iterable], Iterable] = lambda items: items) -> IngestReport:
+    def add_paths(
+        self, paths: Iterable[Path], wrap: Callable[[Iterable], Iterable] = lambda items: items, workers: int = 1
+    ) -> IngestReport:
         """Add files and folders (walked recursively); ``wrap`` can add a progress bar."""
-        return self.add_sources(wrap(source for path in paths for source in read_path(path)))
+        return self.add_sources(wrap(source for path in paths for source in read_path(path)), workers)
 
     def add_file(self, name: str, data: bytes) -> IngestReport:
         """Add one uploaded file (a .jsonl file may hold many documents)."""
@@ -259,7 +272,7 @@ class Collection:
                 self.index.write((), delete_doc_ids=[doc_id])
         return found
 
-    def rebuild(self) -> IngestReport:
+    def rebuild(self, workers: int = 1) -> IngestReport:
         """Re-process every stored original into a new index generation, then swap it in.
 
         Until the final transaction the old catalogue rows and index keep serving;
@@ -271,20 +284,17 @@ class Collection:
             staging = self.store.staging()
             try:
                 batch: list[Document] = []
-                for original in self.store.originals():
-                    source = read_original(original.name, original.format, original.content)
-                    if isinstance(source, ReadError):
-                        report.skipped.append(source)
-                        continue
-                    document = build_document(source)
-                    if document is None:
-                        report.skipped.append(ReadError(source.name, "no text left after removing page chrome"))
-                        continue
-                    batch.append(document)
-                    if len(batch) >= BATCH_DOCUMENTS:
-                        self._stage(batch, staging, fresh, report)
-                        batch = []
-                self._stage(batch, staging, fresh, report)
+                sources = (read_original(o.name, o.format, o.content) for o in self.store.originals())
+                with fresh.writing() as writing:
+                    for built in build_all(sources, workers, strict=True):
+                        if isinstance(built, ReadError):
+                            report.skipped.append(built)
+                            continue
+                        batch.append(built)
+                        if len(batch) >= BATCH_DOCUMENTS:
+                            self._write_batch(batch, report, staging.put_documents, writing)
+                            batch = []
+                    self._write_batch(batch, report, staging.put_documents, writing)
                 with self.store.transaction():
                     staging.publish()
                     self.store.set_meta(_GENERATION_KEY, fresh.generation)
@@ -295,16 +305,6 @@ class Collection:
             self._index = fresh
             self.generations.remove_all_but(fresh.generation)
             return report
-
-    def _stage(self, batch: list[Document], staging: Staging, fresh: SearchIndex, report: IngestReport) -> None:
-        if not batch:
-            return
-        unique = list({document.id: document for document in batch}.values())
-        records = [_record_of(document) for document in unique]
-        with self.store.transaction():
-            staging.put_documents(unique)
-        fresh.write(chunk for document, record in zip(unique, records) for chunk in _document_chunks(document, record))
-        report.added.extend(records)
 
     # -- reading ---------------------------------------------------------
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from .normalize import normalize
 from .scope import DocumentNames
 from .search import Query
-from .tokenize import segmenter, tokenize_question
+from .tokenize import segment, tokenize_question
 
 CONTEXT_WEIGHT = 0.5
 """Weight of inherited topic terms relative to the turn's own words."""
@@ -93,7 +93,7 @@ def _named_documents(terms: list[str], names: DocumentNames) -> tuple[str, ...]:
 def _question_words(turn: str, names: DocumentNames) -> list[str]:
     """The turn's search words, a speaker's name kept whole however jieba would cut it."""
     key = normalize(turn)
-    boundaries = set(accumulate(map(len, segmenter().lcut(key)), initial=0))
+    boundaries = set(accumulate(map(len, segment(key)), initial=0))
     spans = names.speakers_in(key, boundaries)
     rest = "".join(" " if any(start <= i < end for start, end in spans) else char for i, char in enumerate(key))
     return [key[start:end] for start, end in spans] + tokenize_question(rest)

@@ -20,10 +20,11 @@ class Document:
     name: str
     meta: DocumentMeta
     chunks: list[Chunk]
-    chunk_tokens: list[list[str]]
-    """Search tokens of each chunk's text, in chunk order."""
-    chunk_bigrams: list[list[str]]
-    """Character bigrams of each chunk's normalized text, in chunk order."""
+    chunk_tokens: list[str]
+    """Search tokens of each chunk's text, space-separated as stored and indexed, in chunk order
+    (joined where the document is built, on the worker processes of a bulk run)."""
+    chunk_bigrams: list[str]
+    """Character bigrams of each chunk's normalized text, space-separated, in chunk order."""
     format: str
     original: bytes
     content_hash: str
@@ -54,8 +55,8 @@ def build_document(source: SourceText) -> Document | None:
         name=source.name,
         meta=meta,
         chunks=chunks,
-        chunk_tokens=[tokenize_normalized(key) for key in keys],
-        chunk_bigrams=[char_bigrams(key) for key in keys],
+        chunk_tokens=[" ".join(tokenize_normalized(key)) for key in keys],
+        chunk_bigrams=[" ".join(char_bigrams(key)) for key in keys],
         format=source.format,
         original=source.original,
         content_hash=digest,

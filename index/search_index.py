@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +27,11 @@ WRITER_HEAP_BYTES = 128 * 1024 * 1024
 
 @dataclass(frozen=True)
 class IndexedChunk:
-    """What the index needs of one chunk: its key and the tokens of each field."""
+    """What the index needs of one chunk: its key and the tokens of each field (space-separated)."""
 
     doc_id: str
     position: int
-    fields: Mapping[str, list[str]]
+    fields: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -68,27 +69,20 @@ class SearchIndex:
         """Chunks in the index; the reader follows commits itself (``write`` also reloads)."""
         return self._index.searcher().num_docs
 
-    def write(self, chunks: Iterable[IndexedChunk], delete_doc_ids: Iterable[str] = ()) -> int:
-        """Delete whole documents, add chunks and commit once; returns the number added."""
+    @contextmanager
+    def writing(self) -> Iterator[Writing]:
+        """One writer for several commits (a bulk run), whose segment merges run in the
+        background and are waited for once, at the end."""
         writer = self._index.writer(WRITER_HEAP_BYTES)
         try:
-            for doc_id in delete_doc_ids:
-                writer.delete_documents_by_term("doc_id", doc_id)
-            added = 0
-            for chunk in chunks:
-                document = tantivy.Document(doc_id=chunk.doc_id, position=chunk.position)
-                for name in SEARCH_FIELDS:
-                    document.add_text(name, " ".join(chunk.fields.get(name, ())))
-                writer.add_document(document)
-                added += 1
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
+            yield Writing(self._index, writer)
         finally:
             writer.wait_merging_threads()
-        self._index.reload()
-        return added
+
+    def write(self, chunks: Iterable[IndexedChunk], delete_doc_ids: Iterable[str] = ()) -> int:
+        """Delete whole documents, add chunks and commit once; returns the number added."""
+        with self.writing() as writing:
+            return writing.commit(chunks, delete_doc_ids)
 
     def doc_freqs(self, field: str, terms: Iterable[str]) -> dict[str, int]:
         """How many chunks contain each term in ``field`` (one searcher for all of them)."""
@@ -130,6 +124,34 @@ class SearchIndex:
             stored = searcher.doc(address)
             hits.append(Hit(stored["doc_id"][0], stored["position"][0], score))
         return hits
+
+
+class Writing:
+    """An open writer of one generation."""
+
+    def __init__(self, index: tantivy.Index, writer: tantivy.IndexWriter) -> None:
+        self._index = index
+        self._writer = writer
+
+    def commit(self, chunks: Iterable[IndexedChunk], delete_doc_ids: Iterable[str] = ()) -> int:
+        """Delete whole documents, add chunks and commit (all or nothing); returns the number added."""
+        writer = self._writer
+        try:
+            for doc_id in delete_doc_ids:
+                writer.delete_documents_by_term("doc_id", doc_id)
+            added = 0
+            for chunk in chunks:
+                document = tantivy.Document(doc_id=chunk.doc_id, position=chunk.position)
+                for name in SEARCH_FIELDS:
+                    document.add_text(name, chunk.fields.get(name, ""))
+                writer.add_document(document)
+                added += 1
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        self._index.reload()
+        return added
 
 
 class Generations:

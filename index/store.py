@@ -143,30 +143,36 @@ class Store:
         self._write(documents, "documents", "chunks", with_originals=True)
 
     def _write(self, documents: Iterable[Document], documents_table: str, chunks_table: str, with_originals: bool) -> None:
+        # Plain executemany per table: building a row dict per chunk for sqlite-utils'
+        # insert_all cost more than the writing itself in bulk runs.
+        documents = list(documents)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        db = self.db
+        conn = self.db.conn
         if documents_table == "documents":
             self._documents_changed()
-        for document in documents:
-            db.execute(f"delete from {chunks_table} where doc_id = ?", [document.id])
-            if with_originals:
-                db["originals"].upsert(
-                    {"id": document.id, "name": document.name, "format": document.format,
-                     "content": document.original, "added_at": now},
-                    pk="id",
-                )
-            db[documents_table].upsert(_document_row(document, now), pk="id")
-            db[chunks_table].insert_all(
-                (
-                    {
-                        "doc_id": document.id, "position": chunk.position, "paragraph": chunk.paragraph,
-                        "text": chunk.text, "heading": chunk.heading,
-                        "speakers": json.dumps(chunk.voices, ensure_ascii=False), "tokens": " ".join(tokens),
-                    }
-                    for chunk, tokens in zip(document.chunks, document.chunk_tokens)
-                ),
-                pk=("doc_id", "position"),
+        conn.executemany(f"delete from {chunks_table} where doc_id = ?", [(document.id,) for document in documents])
+        if with_originals:
+            conn.executemany(
+                "insert or replace into originals (id, name, format, content, added_at) values (?, ?, ?, ?, ?)",
+                [(d.id, d.name, d.format, d.original, now) for d in documents],
             )
+        rows = [_document_row(document, now) for document in documents]
+        if rows:
+            columns = ", ".join(rows[0])
+            conn.executemany(
+                f"insert or replace into {documents_table} ({columns}) values ({', '.join('?' * len(rows[0]))})",
+                [tuple(row.values()) for row in rows],
+            )
+        conn.executemany(
+            f"insert into {chunks_table} (doc_id, position, paragraph, text, heading, speakers, tokens)"
+            " values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (document.id, chunk.position, chunk.paragraph, chunk.text, chunk.heading,
+                 json.dumps(chunk.voices, ensure_ascii=False), tokens)
+                for document in documents
+                for chunk, tokens in zip(document.chunks, document.chunk_tokens)
+            ],
+        )
 
     def staging(self) -> Staging:
         """Empty side tables for a rebuild, published in one transaction when it is complete."""

@@ -6,17 +6,19 @@ always agree; questions additionally drop the words that only shape a question.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
-import jieba
+import rjieba
 
 from .normalize import normalize
 
-jieba.setLogLevel(logging.WARNING)
+PIPELINE_VERSION = "2"
+"""Changes with anything that changes the tokens of a text (normalization, segmentation,
+filtering): a catalogue built by another version is re-processed from its originals.
+2: OpenCC's C++ converter and jieba-rs instead of their pure-Python versions; lone letters dropped."""
 
 _MASK_CHARS = frozenset("x*_×")
 
@@ -33,14 +35,23 @@ QUESTION_WORDS = _word_list("question_words.txt")
 
 
 @cache
-def segmenter() -> jieba.Tokenizer:
-    """jieba with the domain dictionary; built once per process (about 1 s)."""
-    tokenizer = jieba.Tokenizer()
-    with resources.as_file(resources.files(__package__).joinpath("data/userdict.txt")) as path:
-        tokenizer.load_userdict(str(path))
-    return tokenizer
+def _segmenter() -> rjieba.Jieba:
+    """jieba's dictionary with the domain words added, in jieba-rs (about 20× faster than jieba);
+    built once per process (about 0.2 s)."""
+    segmenter = rjieba.Jieba()
+    for line in resources.files(__package__).joinpath("data/userdict.txt").read_text("utf-8").splitlines():
+        word, *rest = line.split() or [""]
+        if word and not word.startswith("#"):
+            segmenter.add_word(word, int(rest[0]) if rest and rest[0].isdigit() else None, rest[1] if len(rest) > 1 else None)
+    return segmenter
 
 
+def segment(key: str) -> list[str]:
+    """jieba's cut (with its HMM for unknown words) of normalized text: every piece, words and the rest."""
+    return _segmenter().cut(key, True)
+
+
+@lru_cache(maxsize=1 << 18)  # a collection's vocabulary repeats: most tokens are seen before
 def _is_content(token: str) -> bool:
     """False for whitespace, punctuation and symbols, masked names (``x``, ``**``), lone letters and stopwords."""
     if token in STOPWORDS or not token.strip():
@@ -54,7 +65,7 @@ def _is_content(token: str) -> bool:
 
 def tokenize_normalized(key: str) -> list[str]:
     """Tokens of text that has already been through ``normalize``."""
-    return [token for token in segmenter().lcut(key) if _is_content(token)]
+    return [token for token in segment(key) if _is_content(token)]
 
 
 def tokenize(text: str) -> list[str]:
@@ -81,7 +92,8 @@ def tokenize_question(text: str) -> list[str]:
     return [token for token in tokenize_normalized(key) if not is_question_word(token)]
 
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")
+"""Each position where two Chinese characters start (a lookahead, so the pairs overlap)."""
 
 
 def char_bigrams(key: str) -> list[str]:
@@ -90,7 +102,4 @@ def char_bigrams(key: str) -> list[str]:
     A second, segmentation-free view of the text: it still matches where jieba cut a
     question and a passage differently (工作作风 / 作风).
     """
-    pairs: list[str] = []
-    for run in _CJK_RUN.findall(key):
-        pairs.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return pairs
+    return _CJK_PAIR.findall(key)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-import index.collection
+import index.build
 from index.document import Document
 from index.read import SourceText
 from index.store import Staging
@@ -98,20 +98,20 @@ async def test_more_from_an_earlier_question_is_stale(bot: Running) -> None:
 
 def _fail_processing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Processing one stored original raises (say a cleaning rule crashes on it)."""
-    real = index.collection.build_document
+    real = index.build.build_document
 
     def build_document(source: SourceText) -> Document | None:
         if source.name == "river.txt":
             raise RuntimeError("cleaning rule crashed")
         return real(source)
 
-    monkeypatch.setattr(index.collection, "build_document", build_document)
+    monkeypatch.setattr(index.build, "build_document", build_document)
 
 
 def _fail_publishing(monkeypatch: pytest.MonkeyPatch) -> None:
     """New cleaning rules retitle every document, but the swap fails after the staged rows
     replaced the live ones (say the disk is full): nothing of the new rules may show."""
-    real_build, real_publish = index.collection.build_document, Staging.publish
+    real_build, real_publish = index.build.build_document, Staging.publish
 
     def build_document(source: SourceText) -> Document | None:
         document = real_build(source)
@@ -122,7 +122,7 @@ def _fail_publishing(monkeypatch: pytest.MonkeyPatch) -> None:
         real_publish(self)
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(index.collection, "build_document", build_document)
+    monkeypatch.setattr(index.build, "build_document", build_document)
     monkeypatch.setattr(Staging, "publish", publish)
 
 
