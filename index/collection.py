@@ -24,7 +24,7 @@ from .document import Document
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
 from .metadata import meeting_fact_spans
 from .overview import main_points
-from .scope import DocumentNames, word_tags
+from .scope import DocumentNames, name_words
 from .search import Passage, Query, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
@@ -382,7 +382,7 @@ class Collection:
     def warm_up(self) -> None:
         """Load what the first questions would otherwise wait for: jieba's dictionary and word tags."""
         tokenize("会议")
-        word_tags()
+        name_words()
 
     def close(self) -> None:
         self.store.close()

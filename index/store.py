@@ -228,8 +228,10 @@ class Store:
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
+        # Joined from the list of keys, so each is one primary-key lookup (a row-value IN list scans the table).
         rows = self.db.query(
-            f"select * from chunks where (doc_id, position) in (values {', '.join(['(?, ?)'] * len(wanted))})",
+            f"select c.* from (values {', '.join(['(?, ?)'] * len(wanted))}) as k"
+            " join chunks c on c.doc_id = k.column1 and c.position = k.column2",
             [value for key in wanted for value in key],
         )
         return {(row["doc_id"], row["position"]): _chunk(row) for row in rows}
