@@ -112,7 +112,7 @@ def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> I
     """Index entries rebuilt from the catalogue: stored tokens, bigrams recomputed from the text."""
     return _indexed_chunks(
         document,
-        ((c.position, c.heading, c.voices, " ".join(c.tokens), " ".join(char_bigrams(normalize(c.text)))) for c in chunks),
+        ((c.position, c.heading, c.voices, c.token_text, " ".join(char_bigrams(normalize(c.text)))) for c in chunks),
     )
 
 

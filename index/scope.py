@@ -31,6 +31,8 @@ _GENERIC_PLACE = re.compile(
 _ADMIN_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|省|市|县|区|旗|盟|镇|乡)$")
 MAX_NAMED_SHARE = 0.5
 """A word in the titles of more than this share of the documents describes them all."""
+MAX_NAMED_DOCUMENTS = 500
+"""A word in more titles than this (中国, 全国 in a large archive) is no scope to search in."""
 
 
 @cache
@@ -84,6 +86,9 @@ class DocumentNames:
         self._places = _Lines([normalize(document.place or "").replace("\n", " ") for document in documents])
         speakers = {speaker for document in documents for speaker in document.speakers}
         self._speakers = re.compile(names_pattern(speakers)) if speakers else None
+        self._named: dict[str, tuple[str, ...]] = {}
+        """Words already looked up (a question's words are looked up several times); the
+        instance lives until the documents change."""
 
     def speakers_in(self, key: str, boundaries: set[int]) -> list[tuple[int, int]]:
         """Spans of normalized text that name one of the documents' speakers, starting and ending
@@ -94,10 +99,15 @@ class DocumentNames:
 
     def named_by(self, word: str) -> tuple[str, ...]:
         """The documents ``word`` names (best first: issuer matches before title matches), or ()."""
+        if word not in self._named:
+            self._named[word] = self._look_up(word)
+        return self._named[word]
+
+    def _look_up(self, word: str) -> tuple[str, ...]:
         key = _name_key(word)
         if len(key) < 2 or "\n" in key or not _looks_like_name(word):
             return ()
-        most = max(1, int(MAX_NAMED_SHARE * len(self._ids)))
+        most = max(1, min(MAX_NAMED_DOCUMENTS, int(MAX_NAMED_SHARE * len(self._ids))))
         named = list(dict.fromkeys(self._places.containing(key, most + 1) + self._titles.containing(key, most + 1)))
         if not named or len(named) > most:
             return ()

@@ -140,10 +140,15 @@ def highlight_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _chunk_terms(chunk: ChunkRecord, document: DocumentRecord) -> frozenset[str]:
-    """Every token a chunk can be found by: body, heading, title, speakers and place."""
+def _present(chunk: ChunkRecord, document: DocumentRecord, wanted: set[str]) -> set[str]:
+    """Which of ``wanted`` a chunk can be found by: its body, heading, title, speakers and place.
+
+    The few query words are looked for in the stored token text, rather than a set made of
+    every token of every candidate.
+    """
+    body = f" {chunk.token_text} "
     extra = _field_tokens(" ".join((document.title, chunk.heading, " ".join(chunk.speakers), document.place or "")))
-    return frozenset(chunk.tokens) | extra
+    return {term for term in wanted if term in extra or f" {term} " in body}
 
 
 def _known_parts(term: str, known: dict[str, int]) -> list[str]:
@@ -248,7 +253,8 @@ def _mentions(chunk: ChunkRecord, document: DocumentRecord, terms: set[str]) -> 
     """How often a chunk and its document's title use ``terms``: a passage about something
     names it more than once, or comes from the document titled by it."""
     title = _field_tokens(document.title)
-    return sum(chunk.tokens.count(term) + (term in title) for term in terms)
+    tokens = chunk.tokens
+    return sum(tokens.count(term) + (term in title) for term in terms)
 
 
 def _outline_items(text: str) -> list[str] | None:
@@ -329,13 +335,14 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     unheard_of = any(term not in known for term in weights)
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
         return []
+    wanted = set(weights).union(*(e.tokens for e in query.expansions))
     scored: list[tuple[float, float, set[str], ChunkRecord, DocumentRecord]] = []
     for hit in hits:
         chunk = chunks.get((hit.doc_id, hit.position))
         document = documents.get(hit.doc_id)
         if chunk is None or document is None:  # changed by a concurrent re-index
             continue
-        present = _chunk_terms(chunk, document)
+        present = _present(chunk, document, wanted)
         matched = {term for term in weights if term in present}
         equivalents = [e for e in query.expansions if e.stands_for in weights and present.issuperset(e.tokens)]
         matched |= {e.stands_for for e in equivalents}

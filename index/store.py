@@ -51,11 +51,16 @@ class ChunkRecord:
     heading: str
     voices: tuple[str, ...]
     """The speaker of each sentence that has one (see ``Chunk.voices``)."""
-    tokens: list[str]
+    token_text: str
+    """The chunk's search tokens, space-separated, as stored and indexed."""
 
     @property
     def speakers(self) -> tuple[str, ...]:
         return distinct_speakers(self.voices)
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.token_text.split()
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,13 @@ class Store:
             database = Database(connection)
             self._local.db = database
         return database
+
+    def _rows(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+        """Rows addressable by column name, made by sqlite3 itself (dicts built in Python cost
+        more than the lookups on the search path)."""
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, list(params))
 
     def close(self) -> None:
         database = getattr(self._local, "db", None)
@@ -195,7 +207,7 @@ class Store:
 
     def documents(self, limit: int = -1) -> list[DocumentRecord]:
         """Documents, newest meeting first (at most ``limit``; all when it is -1)."""
-        rows = self.db.query("select * from documents order by coalesce(date, '') desc, title limit ?", [limit])
+        rows = self._rows("select * from documents order by coalesce(date, '') desc, title limit ?", [limit])
         return [_record(row) for row in rows]
 
     def documents_version(self) -> str | None:
@@ -217,7 +229,7 @@ class Store:
         wanted = list(dict.fromkeys(doc_ids))
         if not wanted:
             return {}
-        rows = self.db.query(f"select * from documents where id in ({', '.join('?' * len(wanted))})", wanted)
+        rows = self._rows(f"select * from documents where id in ({', '.join('?' * len(wanted))})", wanted)
         return {row["id"]: _record(row) for row in rows}
 
     def chunk_count(self) -> int:
@@ -229,7 +241,7 @@ class Store:
         if not wanted:
             return {}
         # Joined from the list of keys, so each is one primary-key lookup (a row-value IN list scans the table).
-        rows = self.db.query(
+        rows = self._rows(
             f"select c.* from (values {', '.join(['(?, ?)'] * len(wanted))}) as k"
             " join chunks c on c.doc_id = k.column1 and c.position = k.column2",
             [value for key in wanted for value in key],
@@ -238,7 +250,7 @@ class Store:
 
     def chunks_of(self, doc_id: str, first: int = 0, last: int | None = None) -> list[ChunkRecord]:
         """A document's chunks with positions in [first, last], in order."""
-        rows = self.db.query(
+        rows = self._rows(
             "select * from chunks where doc_id = ? and position >= ? and position <= ? order by position",
             [doc_id, first, last if last is not None else 2**62],
         )
@@ -246,7 +258,7 @@ class Store:
 
     def first_chunk_under(self, doc_id: str, label: str, first: int, last: int | None = None) -> ChunkRecord | None:
         """The first chunk in positions [first, last] whose heading path has ``label`` as one of its points."""
-        rows = self.db.query(
+        rows = self._rows(
             "select * from chunks where doc_id = ? and position >= ? and position <= ? and instr(heading, ?) > 0"
             " order by position",
             [doc_id, first, last if last is not None else 2**62, label],
@@ -269,7 +281,7 @@ class Store:
                 yield document, chunk
 
     def originals(self) -> Iterator[StoredOriginal]:
-        for row in self.db.query("select id, name, format, content from originals order by added_at, id"):
+        for row in self._rows("select id, name, format, content from originals order by added_at, id"):
             yield StoredOriginal(row["id"], row["name"], row["format"], row["content"])
 
 
@@ -283,7 +295,7 @@ def _document_row(document: Document, added_at: str) -> dict[str, object]:
     }
 
 
-def _record(row: dict) -> DocumentRecord:
+def _record(row: sqlite3.Row) -> DocumentRecord:
     return DocumentRecord(
         id=row["id"], name=row["name"], title=row["title"], date=row["date"], place=row["place"],
         source_url=row["source_url"], speakers=json.loads(row["speakers"] or "{}"),
@@ -291,10 +303,10 @@ def _record(row: dict) -> DocumentRecord:
     )
 
 
-def _chunk(row: dict) -> ChunkRecord:
+def _chunk(row: sqlite3.Row) -> ChunkRecord:
     return ChunkRecord(
         doc_id=row["doc_id"], position=row["position"], paragraph=row["paragraph"], text=row["text"],
-        heading=row["heading"], voices=tuple(json.loads(row["speakers"] or "[]")), tokens=row["tokens"].split(),
+        heading=row["heading"], voices=tuple(json.loads(row["speakers"] or "[]")), token_text=row["tokens"],
     )
 
 
