@@ -114,8 +114,9 @@ def passage_of(
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _field_tokens(text: str) -> frozenset[str]:
+    """Tokens of a title, issuer or heading path, cut once (candidates share their documents')."""
     return frozenset(tokenize(text))
 
 
@@ -147,8 +148,9 @@ def _present(chunk: ChunkRecord, document: DocumentRecord, wanted: set[str]) -> 
     every token of every candidate.
     """
     body = f" {chunk.token_text} "
-    extra = _field_tokens(" ".join((document.title, chunk.heading, " ".join(chunk.speakers), document.place or "")))
-    return {term for term in wanted if term in extra or f" {term} " in body}
+    fields = (_field_tokens(document.title), _field_tokens(chunk.heading), _field_tokens(document.place or ""))
+    speakers = set(chunk.speakers)
+    return {term for term in wanted if f" {term} " in body or term in speakers or any(term in field for field in fields)}
 
 
 def _known_parts(term: str, known: dict[str, int]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from .chunk import HEADING_SEPARATOR, distinct_speakers
 from .document import Document
 
 SCHEMA_VERSION = "1"
+CACHED_DOCUMENTS = 20_000
+"""Document records kept in memory for the search path (each a few hundred bytes)."""
 _DOCUMENTS_VERSION = "documents_version"
 
 
@@ -77,6 +80,8 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._records: tuple[str | None, OrderedDict[str, DocumentRecord]] = (None, OrderedDict())
+        self._records_lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._create_schema()
 
@@ -225,12 +230,22 @@ class Store:
         return self.documents_by_id([doc_id]).get(doc_id)
 
     def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, DocumentRecord]:
-        """Documents by id, in one query; missing ids are left out."""
+        """Documents by id (missing ids are left out): from memory while no document has
+        changed since they were read, else in one query."""
+        version = self.documents_version()
+        if self._records[0] != version:
+            self._records = (version, OrderedDict())
+        cache = self._records[1]
         wanted = list(dict.fromkeys(doc_ids))
-        if not wanted:
-            return {}
-        rows = self._rows(f"select * from documents where id in ({', '.join('?' * len(wanted))})", wanted)
-        return {row["id"]: _record(row) for row in rows}
+        missing = [doc_id for doc_id in wanted if doc_id not in cache]
+        if missing:
+            rows = self._rows(f"select * from documents where id in ({', '.join('?' * len(missing))})", missing)
+            with self._records_lock:
+                for row in rows:
+                    cache[row["id"]] = _record(row)
+                while len(cache) > CACHED_DOCUMENTS:
+                    cache.popitem(last=False)
+        return {doc_id: cache[doc_id] for doc_id in wanted if doc_id in cache}
 
     def chunk_count(self) -> int:
         return self.db.execute("select count(*) from chunks").fetchone()[0]
@@ -295,10 +310,16 @@ def _document_row(document: Document, added_at: str) -> dict[str, object]:
     }
 
 
+def _json(text: str | None, empty: type[list] | type[dict]) -> list | dict:
+    """A stored JSON list or object; most are empty, and skipping the parser for them shows
+    on the search path (fifty chunks per question)."""
+    return json.loads(text) if text and len(text) > 2 else empty()
+
+
 def _record(row: sqlite3.Row) -> DocumentRecord:
     return DocumentRecord(
         id=row["id"], name=row["name"], title=row["title"], date=row["date"], place=row["place"],
-        source_url=row["source_url"], speakers=json.loads(row["speakers"] or "{}"),
+        source_url=row["source_url"], speakers=_json(row["speakers"], dict),
         chunk_count=row["chunk_count"], char_count=row["char_count"], added_at=row["added_at"],
     )
 
@@ -306,7 +327,7 @@ def _record(row: sqlite3.Row) -> DocumentRecord:
 def _chunk(row: sqlite3.Row) -> ChunkRecord:
     return ChunkRecord(
         doc_id=row["doc_id"], position=row["position"], paragraph=row["paragraph"], text=row["text"],
-        heading=row["heading"], voices=tuple(json.loads(row["speakers"] or "[]")), token_text=row["tokens"],
+        heading=row["heading"], voices=tuple(_json(row["speakers"], list)), token_text=row["tokens"],
     )
 
 
