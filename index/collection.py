@@ -212,15 +212,18 @@ class Collection:
 
     # -- adding and removing ---------------------------------------------
 
-    def add_sources(self, sources: Iterable[SourceText | ReadError], workers: int = 1) -> IngestReport:
+    def add_sources(
+        self, sources: Iterable[SourceText | ReadError], workers: int = 1, merge_in_background: bool = False
+    ) -> IngestReport:
         """Add or update documents, built on ``workers`` processes; unchanged ones are recognised by content and skipped.
 
         Each batch is committed to the catalogue and the index together, so what is
-        searchable is always what is stored; one index writer serves the whole run.
+        searchable is always what is stored; one index writer serves the whole run, and
+        its segment merges may finish in the background (a serving process's uploads).
         """
         report = IngestReport()
         batch: list[Document] = []
-        with self._write_lock, self.index.writing() as writing:
+        with self._write_lock, self.index.writing(merge_in_background) as writing:
             for built in build_all(sources, workers):
                 if isinstance(built, ReadError):
                     report.skipped.append(built)
@@ -256,8 +259,8 @@ class Collection:
         return self.add_sources(wrap(source for path in paths for source in read_path(path)), workers)
 
     def add_file(self, name: str, data: bytes) -> IngestReport:
-        """Add one uploaded file (a .jsonl file may hold many documents)."""
-        return self.add_sources(read_bytes(name, data))
+        """Add one uploaded file (a .jsonl file may hold many documents); searchable on return."""
+        return self.add_sources(read_bytes(name, data), merge_in_background=True)
 
     def ensure_seeded(self) -> None:
         """Load the seed documents into a catalogue that has never been filled."""

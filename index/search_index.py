@@ -13,6 +13,7 @@ failed one leaves the old generation serving.
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -60,6 +61,8 @@ class SearchIndex:
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
         self._index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+        self._writer_free = threading.Lock()
+        """Held by the one writer tantivy allows, until its merges are done."""
 
     @property
     def generation(self) -> str:
@@ -70,14 +73,28 @@ class SearchIndex:
         return self._index.searcher().num_docs
 
     @contextmanager
-    def writing(self) -> Iterator[Writing]:
-        """One writer for several commits (a bulk run), whose segment merges run in the
-        background and are waited for once, at the end."""
+    def writing(self, merge_in_background: bool = False) -> Iterator[Writing]:
+        """One writer for several commits (a bulk run), whose segment merges run alongside
+        and are waited for once at the end, or, with ``merge_in_background``, after the
+        caller has gone on (what was committed is searchable already). The next writer
+        waits until they are done."""
+        self._writer_free.acquire()
         writer = self._index.writer(WRITER_HEAP_BYTES)
         try:
             yield Writing(self._index, writer)
-        finally:
+        except BaseException:
+            self._finish(writer)
+            raise
+        if merge_in_background:
+            threading.Thread(target=self._finish, args=(writer,), name="tantivy-merges", daemon=True).start()
+        else:
+            self._finish(writer)
+
+    def _finish(self, writer: tantivy.IndexWriter) -> None:
+        try:
             writer.wait_merging_threads()
+        finally:
+            self._writer_free.release()
 
     def write(self, chunks: Iterable[IndexedChunk], delete_doc_ids: Iterable[str] = ()) -> int:
         """Delete whole documents, add chunks and commit once; returns the number added."""

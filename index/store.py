@@ -24,7 +24,7 @@ from .chunk import HEADING_SEPARATOR, distinct_speakers
 from .document import Document
 
 SCHEMA_VERSION = "1"
-CACHED_DOCUMENTS = 20_000
+CACHED_DOCUMENTS = 5_000
 """Document records kept in memory for the search path (each a few hundred bytes)."""
 _DOCUMENTS_VERSION = "documents_version"
 
