@@ -46,7 +46,8 @@ def source_line(passage: Passage) -> str:
 
 def meeting_line(document: DocumentRecord) -> str:
     """The facts of a meeting's document, for a question about the meeting (是哪天开的)."""
-    parts = [f"《{document.title}》", f"日期：{display_date(document.date)}", f"发布/地点：{document.place or '未注明'}"]
+    date = f"日期：{display_date(document.date)}" if document.date else display_date(None)
+    parts = [f"《{document.title}》", date, f"发布/地点：{document.place or '未注明'}"]
     if document.speakers:
         parts.append("发言：" + "、".join(document.speakers))
     return " · ".join(parts)
