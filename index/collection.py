@@ -194,7 +194,12 @@ class Collection:
         if built_with != PIPELINE_VERSION and self.store.chunk_count():
             log.warning("documents were tokenized by pipeline %s, questions are by %s; re-processing the originals",
                         built_with or "1", PIPELINE_VERSION)
-            self.rebuild()
+            try:
+                self.rebuild()
+            except Exception:  # keep serving the old tokens (answers are still found); try again next start
+                log.exception("re-processing the originals failed; serving the index built by pipeline %s",
+                              built_with or "1")
+                return
         self.store.set_meta(_PIPELINE_KEY, PIPELINE_VERSION)
 
     def _all_stored_chunks(self) -> Iterator[IndexedChunk]:

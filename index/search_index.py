@@ -79,7 +79,11 @@ class SearchIndex:
         caller has gone on (what was committed is searchable already). The next writer
         waits until they are done."""
         self._writer_free.acquire()
-        writer = self._index.writer(WRITER_HEAP_BYTES)
+        try:
+            writer = self._index.writer(WRITER_HEAP_BYTES)  # another process's writer: LockBusy
+        except BaseException:
+            self._writer_free.release()
+            raise
         try:
             yield Writing(self._index, writer)
         except BaseException:

@@ -237,15 +237,18 @@ class Store:
             self._records = (version, OrderedDict())
         cache = self._records[1]
         wanted = list(dict.fromkeys(doc_ids))
-        missing = [doc_id for doc_id in wanted if doc_id not in cache]
+        with self._records_lock:
+            found = {doc_id: cache[doc_id] for doc_id in wanted if doc_id in cache}
+        missing = [doc_id for doc_id in wanted if doc_id not in found]
         if missing:
             rows = self._rows(f"select * from documents where id in ({', '.join('?' * len(missing))})", missing)
+            fetched = {row["id"]: _record(row) for row in rows}
+            found |= fetched
             with self._records_lock:
-                for row in rows:
-                    cache[row["id"]] = _record(row)
+                cache.update(fetched)
                 while len(cache) > CACHED_DOCUMENTS:
                     cache.popitem(last=False)
-        return {doc_id: cache[doc_id] for doc_id in wanted if doc_id in cache}
+        return {doc_id: found[doc_id] for doc_id in wanted if doc_id in found}
 
     def chunk_count(self) -> int:
         return self.db.execute("select count(*) from chunks").fetchone()[0]

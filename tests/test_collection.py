@@ -83,3 +83,13 @@ def test_seeded_collection_answers_farmland_question(tmp_path: Path) -> None:
     assert len(seeded.documents()) == 5
     answer = seeded.ask(["会议对高标准农田提出了什么要求"])
     assert answer.passages and "高标准农田" in answer.passages[0].text
+
+
+def test_more_documents_than_the_record_cache_holds_are_all_returned(collection: Collection, meeting_files: Path, monkeypatch) -> None:
+    import index.store
+
+    collection.add_paths([meeting_files])
+    ids = [document.id for document in collection.documents()]
+    monkeypatch.setattr(index.store, "CACHED_DOCUMENTS", 1)
+    assert set(collection.store.documents_by_id(ids)) == set(ids)
+    assert set(collection.store.documents_by_id(ids)) == set(ids), "and again, partly from the cache"

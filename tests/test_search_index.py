@@ -1,0 +1,35 @@
+"""The tantivy index generation: writers, and what happens when another one holds the index."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import tantivy
+
+from index.search_index import SCHEMA, IndexedChunk, SearchIndex
+
+
+def _chunk(doc_id: str) -> IndexedChunk:
+    return IndexedChunk(doc_id=doc_id, position=0, fields={"body": "秋粮 收购", "bigram": "秋粮 粮收 收购"})
+
+
+def test_a_writer_refused_by_another_process_leaves_the_index_writable(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "g1")
+    other = tantivy.Index(SCHEMA, path=str(tmp_path / "g1"), reuse=True).writer(15_000_000)  # as another process would
+    with pytest.raises(Exception):
+        index.write([_chunk("a")])
+    other.wait_merging_threads()
+    done = threading.Event()
+    threading.Thread(target=lambda: (index.write([_chunk("b")]), done.set()), daemon=True).start()
+    assert done.wait(10), "the failed attempt released the writer slot"
+    assert index.num_docs() == 1
+
+
+def test_background_merges_keep_the_next_writer_waiting_not_failing(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "g1")
+    for number in range(5):
+        with index.writing(merge_in_background=True) as writing:
+            writing.commit([_chunk(f"d{number}")])
+    assert index.num_docs() == 5
