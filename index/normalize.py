@@ -46,13 +46,18 @@ def _normalize_char(char: str) -> str:
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalize character by character, returning the key and, for each key
-    character, the index of the original character it came from.
+    """The normalized key and, for each key character, the index of the original
+    character it came from.
 
     Used to map matches found in the normalized key back onto the original text
-    (for highlighting). Per-character conversion can differ from phrase-level
-    ``normalize`` on rare phrases; a missed highlight is the only consequence.
+    (for highlighting). Most texts keep their length when normalized, and then the
+    positions are the same; otherwise the text is normalized character by character
+    (which can differ from phrase-level ``normalize`` on rare phrases: a missed
+    highlight is the only consequence).
     """
+    whole = normalize(text)
+    if len(whole) == len(text):
+        return whole, list(range(len(text)))
     key: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):
