@@ -28,7 +28,7 @@ from .scope import DocumentNames, name_words
 from .search import Passage, Query, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
-from .store import ChunkRecord, DocumentRecord, Staging, Store
+from .store import ChunkRecord, DocumentRecord, Store
 from .normalize import normalize
 from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize
 
