@@ -66,6 +66,7 @@ async def measure(chats: int, questions: int, pause: float, data_dir: Path) -> l
     stub.start()
     collection = Collection(data_dir / "meetings.db")
     collection.ensure_seeded()
+    collection.warm_up()  # as `meeting-bot run` does while polling starts
     history = ChatHistory(data_dir / "chats.db")
     settings = Settings(
         data_dir=data_dir, telegram_token=TOKEN, base_url=stub.base_url, base_file_url=stub.base_file_url,
