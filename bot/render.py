@@ -45,12 +45,12 @@ def source_line(passage: Passage) -> str:
 
 
 def meeting_line(document: DocumentRecord) -> str:
-    """The facts of a meeting's document, for a question about the meeting (是哪天开的)."""
+    """The facts of the last answer's meeting, for a question about it (是哪天开的)."""
     date = f"日期：{display_date(document.date)}" if document.date else display_date(None)
     parts = [f"《{document.title}》", date, f"发布/地点：{document.place or '未注明'}"]
     if document.speakers:
         parts.append("发言：" + "、".join(document.speakers))
-    return " · ".join(parts)
+    return "上一条回答出自：" + " · ".join(parts)
 
 
 def nothing_found_lines(question: str, documents: list[DocumentRecord], points: list[str]) -> list[str]:
@@ -131,7 +131,7 @@ def answer_text(answer: Answer, bold: bool = False, coverage: tuple[list[Documen
     wrap = (lambda s: f"\033[1m{s}\033[0m") if bold else (lambda s: f"【{s}】")
     lines = [f"问：{answer.question}"]
     if answer.meeting:
-        lines.append(f"上一条回答出自：{meeting_line(answer.meeting)}")
+        lines.append(meeting_line(answer.meeting))
     for number, passage in enumerate(answer.passages, start=1):
         text, spans = excerpt(passage)
         lines.append(f"\n[{number}] {passage.title}")

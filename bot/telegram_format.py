@@ -38,7 +38,7 @@ def answer_messages(answer: Answer, first_number: int = 1) -> list[str]:
     """The answer as one or more HTML messages, each under the Telegram limit."""
     blocks = [passage_html(first_number + i, passage) for i, passage in enumerate(answer.passages)]
     if answer.meeting:
-        blocks.insert(0, f"上一条回答出自：{escape(meeting_line(answer.meeting))}")
+        blocks.insert(0, escape(meeting_line(answer.meeting)))
     return split_messages(blocks)
 
 

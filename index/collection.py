@@ -331,9 +331,10 @@ class Collection:
         """A passage with the chunks around it, for reading it in context."""
         return self.store.chunks_of(doc_id, max(0, position - radius), position + radius)
 
-    def names(self) -> DocumentNames:
-        """The documents' titles and issuers to look names up in, rebuilt when the documents change."""
-        version = self.store.documents_version()
+    def names(self, version: str | None = None) -> DocumentNames:
+        """The documents' titles and issuers to look names up in, rebuilt when the documents
+        change (``version``: ``store.documents_version()``, when the caller has read it)."""
+        version = version if version is not None else self.store.documents_version()
         if self._names is None or self._names[0] != version:
             self._names = (version, DocumentNames(self.store.documents()))
         return self._names[1]
@@ -372,8 +373,9 @@ class Collection:
         history = [turn for turn in turns if turn.strip()][-MAX_HISTORY_TURNS:]
         if not history:
             raise ValueError("no question given")
-        names = self.names()
-        state = (self.index.generation, self.store.documents_version())
+        version = self.store.documents_version()
+        names = self.names(version)
+        state = (self.index.generation, version)
         topic: Topic | None = None
         for number in range(1, len(history)):
             resolved = resolve(history[number - 1], topic, names)
@@ -388,7 +390,7 @@ class Collection:
         return answer
 
     def warm_up(self) -> None:
-        """Load what the first questions would otherwise wait for: jieba's dictionary and word tags."""
+        """Load what the first questions would otherwise wait for: the segmenter's dictionary and the place and body names."""
         tokenize("会议")
         name_words()
 

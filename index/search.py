@@ -223,12 +223,7 @@ def _spelled_frequencies(index: SearchIndex, unknown: list[str]) -> dict[str, in
 
 def _search_key(chunk: ChunkRecord, document: DocumentRecord) -> str:
     """Normalized title and text of a chunk, where spelled words are looked up as substrings."""
-    return _normalized(f"{document.title}\n{chunk.text}")
-
-
-@lru_cache(maxsize=4096)
-def _normalized(text: str) -> str:
-    return normalize(text)
+    return normalize(f"{document.title}\n{chunk.text}")
 
 
 def _similarity(pairs: set[str], other: set[str]) -> float:
@@ -244,7 +239,7 @@ class _ShownOnce:
         self._pairs: list[set[str]] = []
 
     def is_new(self, text: str) -> bool:
-        pairs = set(char_bigrams(_normalized(text)))
+        pairs = set(char_bigrams(normalize(text)))
         if any(_similarity(pairs, other) >= DUPLICATE_SIMILARITY for other in self._pairs):
             return False
         self._pairs.append(pairs)
@@ -279,7 +274,7 @@ def introduced_body(chunk: ChunkRecord, store: Store, matched: set[str]) -> Chun
         if len(chunk.text) > HEADING_ONLY_CHARS or heading_rank(chunk.text) is None:
             return None
         items = [chunk.text]
-    scored = [(sum(term in _normalized(item) for term in matched), item) for item in items]
+    scored = [(sum(term in normalize(item) for term in matched), item) for item in items]
     hits, item = max(scored, default=(0, ""), key=lambda pair: pair[0])
     if not hits:
         return None
