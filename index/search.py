@@ -126,14 +126,22 @@ def _idf(total: int, frequency: int) -> float:
 
 
 def highlight_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    """Spans of ``text`` whose normalized form is one of ``terms`` (longest terms first)."""
+    """Spans of ``text`` whose normalized form is one of ``terms``, overlapping ones merged.
+
+    Each term is found with ``str.find``: a regular expression of the terms would be
+    compiled anew for nearly every question, which costs more than the search.
+    """
     if not terms:
         return []
     key, offsets = normalize_with_offsets(text)
-    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)))
+    found: list[tuple[int, int]] = []
+    for term in terms:
+        start = key.find(term)
+        while start >= 0:
+            found.append((offsets[start], offsets[start + len(term) - 1] + 1))
+            start = key.find(term, start + 1)
     spans: list[tuple[int, int]] = []
-    for match in pattern.finditer(key):
-        start, end = offsets[match.start()], offsets[match.end() - 1] + 1
+    for start, end in sorted(found):
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
@@ -142,15 +150,20 @@ def highlight_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
 
 
 def _present(chunk: ChunkRecord, document: DocumentRecord, wanted: set[str]) -> set[str]:
-    """Which of ``wanted`` a chunk can be found by: its body, heading, title, speakers and place.
+    """Which of ``wanted`` a chunk can be found by: its body, speakers, title, place and heading.
 
     The few query words are looked for in the stored token text, rather than a set made of
-    every token of every candidate.
+    every token of every candidate; the heading path is cut into words only when a word not
+    found elsewhere occurs in it (headings vary from chunk to chunk, titles do not).
     """
     body = f" {chunk.token_text} "
-    fields = (_field_tokens(document.title), _field_tokens(chunk.heading), _field_tokens(document.place or ""))
     speakers = set(chunk.speakers)
-    return {term for term in wanted if f" {term} " in body or term in speakers or any(term in field for field in fields)}
+    title, place = _field_tokens(document.title), _field_tokens(document.place or "")
+    present = {term for term in wanted if f" {term} " in body or term in speakers or term in title or term in place}
+    rest = [term for term in wanted - present if term in normalize(chunk.heading)]
+    if rest:
+        present.update(term for term in rest if term in _field_tokens(chunk.heading))
+    return present
 
 
 def _known_parts(term: str, known: dict[str, int]) -> list[str]:
