@@ -90,6 +90,9 @@ class DocumentNames:
         """Words already looked up (a question's words are looked up several times); the
         instance lives until the documents change."""
 
+    def __len__(self) -> int:
+        return len(self._ids)
+
     def speakers_in(self, key: str, boundaries: set[int]) -> list[tuple[int, int]]:
         """Spans of normalized text that name one of the documents' speakers, starting and ending
         on word ``boundaries``: jieba may cut 杨洪涛 into 杨 + 洪涛, but 张建 is no name in 主张建设."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+import index.collection as collection_module
 from index.collection import Collection
 from index.conversation import meeting_aspect
 from index.read import SourceText
@@ -187,6 +190,22 @@ def test_names_follow_documents_removed_and_added_within_a_second(collection: Co
     collection.add_sources([SourceText(name="b.txt", text=second, format="txt", original=second.encode())])
     assert collection.names().named_by("聊城") == ()
     assert collection.names().named_by("泰安")
+
+
+
+def test_a_large_collection_re_reads_names_in_the_background(collection: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the inline size the question is answered with the previous names, and the new ones follow."""
+    first = "聊城市召开秋粮收购会议\n会议要求，聊城市各县区要加快秋粮收购进度。\n"
+    second = "泰安市召开秋粮收购会议\n会议要求，泰安市各县区要加快秋粮收购进度。\n"
+    collection.add_sources([SourceText(name="a.txt", text=first, format="txt", original=first.encode())])
+    assert collection.names().named_by("聊城")
+    monkeypatch.setattr(collection_module, "NAMES_READ_INLINE", 0)
+    collection.add_sources([SourceText(name="b.txt", text=second, format="txt", original=second.encode())])
+    assert collection.ask(["泰安市秋粮收购有什么要求"]).passages, "the new document is searchable at once"
+    deadline = time.monotonic() + 10
+    while not collection.names().named_by("泰安") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert collection.names().named_by("泰安") and collection.names().named_by("聊城")
 
 
 # -- an aspect of the topic ---------------------------------------------------
