@@ -34,7 +34,11 @@ from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize
 
 log = logging.getLogger(__name__)
 
-BATCH_DOCUMENTS = 200
+BATCH_DOCUMENTS = 2_000
+BATCH_CHUNKS = 20_000
+"""A bulk run commits once per this many documents or chunks, whichever comes first: each
+commit is a tantivy segment, and a million paragraphs in 2 000-chunk commits were left in 21
+segments, searched 25 % slower than 5 (measured with one commit of the same chunks)."""
 MAX_HISTORY_TURNS = 6
 NAMES_READ_INLINE = 2_000
 """Documents up to which changed names are re-read before the next question (see ``Collection.names``)."""
@@ -116,6 +120,28 @@ def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> I
         document,
         ((c.position, c.heading, c.voices, c.token_text, " ".join(char_bigrams(normalize(c.text)))) for c in chunks),
     )
+
+
+def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
+    """Documents in commit-sized batches (``BATCH_DOCUMENTS`` or ``BATCH_CHUNKS``), in order."""
+    batch: list[Document] = []
+    chunks = 0
+    for document in documents:
+        batch.append(document)
+        chunks += len(document.chunks)
+        if len(batch) >= BATCH_DOCUMENTS or chunks >= BATCH_CHUNKS:
+            yield batch
+            batch, chunks = [], 0
+    if batch:
+        yield batch
+
+
+def _skipped(built: Document | ReadError, report: IngestReport) -> bool:
+    """Whether ``built`` is an unreadable original, noted in ``report``."""
+    if isinstance(built, ReadError):
+        report.skipped.append(built)
+        return True
+    return False
 
 
 def _record_of(document: Document) -> DocumentRecord:
@@ -230,19 +256,19 @@ class Collection:
         its segment merges may finish in the background (a serving process's uploads).
         """
         report = IngestReport()
-        batch: list[Document] = []
-        with self._write_lock, self.index.writing(merge_in_background) as writing:
+
+        def new_documents() -> Iterator[Document]:
             for built in build_all(sources, workers):
-                if isinstance(built, ReadError):
-                    report.skipped.append(built)
-                elif self.store.content_hash(built.id) == built.content_hash:
+                if _skipped(built, report):
+                    continue
+                if self.store.content_hash(built.id) == built.content_hash:
                     report.unchanged.append(built.name)
                 else:
-                    batch.append(built)
-                if len(batch) >= BATCH_DOCUMENTS:
-                    self._write_batch(batch, report, self.store.put_documents, writing)
-                    batch = []
-            self._write_batch(batch, report, self.store.put_documents, writing)
+                    yield built
+
+        with self._write_lock, self.index.writing(merge_in_background) as writing:
+            for batch in _batches(new_documents()):
+                self._write_batch(batch, report, self.store.put_documents, writing)
         self.store.set_meta(_SEEDED_KEY, "1")
         return report
 
@@ -294,18 +320,11 @@ class Collection:
             report = IngestReport()
             staging = self.store.staging()
             try:
-                batch: list[Document] = []
                 sources = (read_original(o.name, o.format, o.content) for o in self.store.originals())
+                built = build_all(sources, workers, strict=True)
                 with fresh.writing() as writing:
-                    for built in build_all(sources, workers, strict=True):
-                        if isinstance(built, ReadError):
-                            report.skipped.append(built)
-                            continue
-                        batch.append(built)
-                        if len(batch) >= BATCH_DOCUMENTS:
-                            self._write_batch(batch, report, staging.put_documents, writing)
-                            batch = []
-                    self._write_batch(batch, report, staging.put_documents, writing)
+                    for batch in _batches(item for item in built if not _skipped(item, report)):
+                        self._write_batch(batch, report, staging.put_documents, writing)
                 with self.store.transaction():
                     staging.publish()
                     self.store.set_meta(_GENERATION_KEY, fresh.generation)
