@@ -15,10 +15,22 @@ import re
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable, Coroutine
+from html import escape
 from pathlib import Path
+from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
 from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -33,19 +45,30 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.history import ChatHistory
-from bot.telegram_format import answer_messages, context_html, document_html, nothing_found_html, split_messages
+from bot.render import display_date, question_refusal
+from bot.telegram_format import (
+    answer_messages,
+    context_html,
+    document_html,
+    nothing_found_html,
+    split_messages,
+)
 from index.collection import Answer, Collection
-from index.read import SUPPORTED_SUFFIXES
+from index.read import SUPPORTED_SUFFIXES, safe_name
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 3
 MAX_PAGES = 5
-MAX_QUESTION_CHARS = 300
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """Telegram's Bot API download limit."""
 DOCS_PAGE = 10
-CALLBACK = re.compile(r"^(?:(more):([0-9a-f]{8}):(\d{1,2})|(ctx):([\w.-]{1,40}):(\d{1,7})|(src):([\w.-]{1,48})|(docs):(\d{1,4}))$")
+CALLBACK = re.compile(
+    r"\A(?:(more):([0-9a-f]{8}):([0-9]{1,2})|(ctx):([\w.-]{1,40}):([0-9]{1,7})|(src):([\w.-]{1,48})|(docs):([0-9]{1,4}))\Z"
+)
+"""Every button the bot makes (document ids may be Chinese, hence ``\\w``). A press is acted on only
+if its data matches whole: ``\\Z``, as ``$`` lets a trailing newline through; ``[0-9]``, as ``\\d``
+takes any script's digits."""
 
 COMMANDS = [
     BotCommand("start", "开始使用"),
@@ -87,6 +110,42 @@ class BotState:
             return True
         recent.append(now)
         return False
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """PTB's rate limiter, which waits out flood control (429), also retrying network failures and 5xx.
+
+    PTB retries getUpdates itself but no other request, so without this one dropped connection
+    loses a reply. Waits double from ``delay``; ``attempts`` bounds the tries. A request that
+    timed out may have reached Telegram all the same, and retrying it then sends the message
+    twice: a reply is delivered at least once, as a duplicate answer does less harm than none.
+    """
+
+    def __init__(self, attempts: int, delay: float) -> None:
+        super().__init__(max_retries=3)
+        self._attempts = attempts
+        self._delay = delay
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        attempt = 1
+        while True:
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except NetworkError as error:  # TimedOut is one; BadRequest too, but resending will not fix it
+                if isinstance(error, BadRequest) or attempt >= self._attempts:
+                    raise
+                wait = self._delay * 2 ** (attempt - 1)
+                log.warning("%s failed (%s: %s); try %d of %d in %.1f s", endpoint, type(error).__name__, error, attempt + 1, self._attempts, wait)
+                await asyncio.sleep(wait)
+                attempt += 1
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
@@ -151,14 +210,50 @@ async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if update.callback_query:
         await update.callback_query.answer("抱歉，你没有使用权限。", show_alert=True)
-    elif update.effective_message and (chat is None or chat.type == ChatType.PRIVATE):
+    elif update.effective_message and (chat is None or chat.type == ChatType.PRIVATE or _for_bot(update.effective_message, context.bot)):
         await update.effective_message.reply_text("抱歉，这个机器人仅供授权人员使用。")
     raise ApplicationHandlerStop
+
+
+def _addressed(message: Message, bot: Bot) -> str | None:
+    """A group message's text without the bot's @mention, if it mentions the bot or replies to it; else None.
+
+    Mentions are read from the message's entities, so ``@meeting_bot_fan`` or an e-mail
+    address does not count as ``@meeting_bot``.
+    """
+    mention = f"@{bot.username}".lower()
+    mentions = [entity for entity, name in message.parse_entities([MessageEntity.MENTION]).items() if name.lower() == mention]
+    if mentions:
+        text = (message.text or "").encode("utf-16-le")  # entity offsets count UTF-16 code units
+        for entity in sorted(mentions, key=lambda entity: entity.offset, reverse=True):
+            text = text[: 2 * entity.offset] + text[2 * (entity.offset + entity.length) :]
+        return text.decode("utf-16-le")
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+        return message.text or ""
+    return None
+
+
+def _for_bot(message: Message, bot: Bot) -> bool:
+    """Whether a group message is meant for this bot: one of its commands, a mention, or a reply to it."""
+    entities = message.entities
+    if message.text and entities and entities[0].type == MessageEntity.BOT_COMMAND and entities[0].offset == 0:
+        _, _, target = message.parse_entity(entities[0]).partition("@")
+        return not target or target.lower() == (bot.username or "").lower()
+    return _addressed(message, bot) is not None
 
 
 def _require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = update.effective_user
     return _state(context).is_admin(user.id if user else None)
+
+
+async def _show_action(context: ContextTypes.DEFAULT_TYPE, chat_id: int, action: str) -> None:
+    """Show "typing…": a courtesy, so failing to show it must not cost the user the answer."""
+    try:
+        await context.bot.send_chat_action(chat_id, action)
+    except TelegramError as error:
+        log.warning("could not show %s: %s", action, error)
 
 
 # -- questions -------------------------------------------------------------
@@ -169,17 +264,15 @@ async def ask_question(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
     message = update.effective_message
     state = _state(context)
     question = question.strip()
-    if not question:
-        await message.reply_text("请直接输入问题，例如：会议对高标准农田提出了什么要求")
-        return
-    if len(question) > MAX_QUESTION_CHARS:
-        await message.reply_text(f"问题太长了（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。")
+    refusal = question_refusal([question])
+    if refusal:
+        await message.reply_text(refusal)
         return
     if state.over_rate(update.effective_user.id):
         await message.reply_text("提问太频繁了，请稍等一分钟再问。")
         return
-    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     chat_id = update.effective_chat.id
+    await _show_action(context, chat_id, ChatAction.TYPING)
     turns = await asyncio.to_thread(state.history.add, chat_id, question)  # before replying: the next turn may come at once
     await _send_answer(message, context, turns, page=0)
 
@@ -191,14 +284,9 @@ async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In groups, answer only when mentioned or replied to."""
-    message = update.effective_message
-    username = context.bot.username
-    mention = f"@{username}" if username else None
-    replied_to_bot = message.reply_to_message is not None and message.reply_to_message.from_user is not None and message.reply_to_message.from_user.id == context.bot.id
-    if mention and mention.lower() in message.text.lower():
-        await ask_question(update, context, re.sub(re.escape(mention), "", message.text, flags=re.I))
-    elif replied_to_bot:
-        await ask_question(update, context, message.text)
+    question = _addressed(update.effective_message, context.bot)
+    if question is not None:
+        await ask_question(update, context, question)
 
 
 async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -234,17 +322,12 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "/docs 已收录的会议文件 · /stats 收录统计",
     ]
     if _require_admin(update, context):
-        lines.append("管理员：发送 .txt/.md/.docx/.pdf/.jsonl 文件即可添加；/reindex 重建索引；/remove 文件编号 删除")
-    from html import escape
-
+        lines.append("管理员：私聊发送 .txt/.md/.docx/.pdf/.jsonl 文件即可添加；/reindex 重建索引；/remove 文件编号 删除")
     await update.effective_message.reply_text(escape("\n".join(lines)), parse_mode=ParseMode.HTML)
 
 
 def _docs_page(documents: list, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    from html import escape
-
-    from bot.render import display_date
-
+    page = min(page, max(0, len(documents) - 1) // DOCS_PAGE)  # a forged or outdated page number
     start = page * DOCS_PAGE
     shown = documents[start : start + DOCS_PAGE]
     lines = [f"共 {len(documents)} 份会议文件（第 {page + 1} 页）："]
@@ -284,6 +367,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     match = CALLBACK.match(query.data or "")
     if not match:
         await query.answer("无效的按钮。")
+        return
+    if query.message is None or not query.message.is_accessible:  # an inline message, or deleted or over 48 hours old
+        await query.answer("这个按钮已过期，请重新提问。", show_alert=True)
         return
     state = _state(context)
     collection = state.collection
@@ -357,13 +443,6 @@ async def cmd_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await update.effective_message.reply_text("已删除。" if removed else "没有这个编号的文件。")
 
 
-def safe_name(name: str | None) -> str:
-    """A file name with no path parts or control characters, keeping its suffix."""
-    base = Path((name or "upload").replace("\\", "/")).name
-    base = re.sub(r"[\x00-\x1f\x7f/]", "", base).strip(". ") or "upload"
-    return base[-120:]
-
-
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An admin sends a file: add it to the collection and say what happened."""
     message = update.effective_message
@@ -395,7 +474,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update) and update.effective_message:
         try:
             await update.effective_message.reply_text("抱歉，处理时出错了，请稍后再试。")
-        except Exception:  # the failure may be Telegram itself
+        except TelegramError:  # the failure may be Telegram itself
             log.warning("could not tell the user about the error")
 
 
@@ -410,7 +489,9 @@ def build_application(settings: Settings, collection: Collection, history: ChatH
         .token(settings.require_token())
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(RetryingRateLimiter(settings.send_attempts, settings.retry_delay))
+        .read_timeout(settings.request_timeout)
+        .get_updates_read_timeout(settings.request_timeout)
         .concurrent_updates(True)
         .post_init(_post_init)
         .build()
@@ -423,19 +504,25 @@ def build_application(settings: Settings, collection: Collection, history: ChatH
     ):
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(on_button))
-    application.add_handler(MessageHandler(filters.Document.ALL, on_document))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, on_document))  # files in groups are for people
     text = filters.TEXT & ~filters.COMMAND
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, on_private_text))
     application.add_handler(MessageHandler(filters.ChatType.GROUPS & text, on_group_text))
     application.add_error_handler(on_error)
+    _keep_token_out_of_logs()
     return application
+
+
+def _keep_token_out_of_logs() -> None:
+    """httpx logs each request's URL at INFO, and Bot API URLs hold the token."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def configure_logging() -> None:
     """INFO logs without request URLs (they contain the token) or message contents."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    _keep_token_out_of_logs()
 
 
 def run(settings: Settings) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.render import answer_json, answer_text, display_date
+from index.errors import CatalogueError
+from bot.render import answer_json, answer_text, display_date, question_refusal
 
 if TYPE_CHECKING:
     from index.collection import Answer, Collection
@@ -64,8 +65,12 @@ def _readable(collection: Collection, answer: Answer) -> str:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    collection = _collection(settings, args.db, seed=True)
     if args.turns:
+        refusal = question_refusal(args.turns)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return 2
+        collection = _collection(settings, args.db, seed=True)
         answer = collection.ask(args.turns, args.k)
         print(answer_json(answer) if args.json else _readable(collection, answer))
         return 0
@@ -74,6 +79,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     import json
 
+    collection = _collection(settings, args.db, seed=True)
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
@@ -81,7 +87,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             turns = json.loads(line)["turns"]
             if not isinstance(turns, list):
                 raise TypeError('"turns" must be a list of strings')
-            print(answer_json(collection.ask([str(turn) for turn in turns], args.k)), flush=True)
+            turns = [str(turn) for turn in turns]
+            refusal = question_refusal(turns)
+            if refusal:
+                raise ValueError(refusal)
+            print(answer_json(collection.ask(turns, args.k)), flush=True)
         except (ValueError, KeyError, TypeError) as error:
             print(json.dumps({"error": f"line {number}: {error}"}, ensure_ascii=False), flush=True)
     return 0
@@ -103,9 +113,12 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             turns = []
             print("已开始新话题。")
             continue
-        if line:
-            turns.append(line)
-            print(_readable(collection, collection.ask(turns, args.k)))
+        refusal = question_refusal([line])
+        if refusal:
+            print(refusal)
+            continue
+        turns.append(line)
+        print(_readable(collection, collection.ask(turns, args.k)))
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
@@ -165,6 +178,6 @@ def main(argv: list[str] | None = None) -> int:
             print("meeting-bot index: give files or folders, or --rebuild", file=sys.stderr)
             return 2
         return args.run(args, settings)
-    except ConfigError as error:
+    except (ConfigError, CatalogueError) as error:
         print(f"meeting-bot: {error}", file=sys.stderr)
         return 2

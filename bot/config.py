@@ -45,6 +45,12 @@ class Settings:
     webhook_port: int = 8443
     questions_per_minute: int = 12
     """Per-user limit on questions, so one user cannot monopolise the search threads."""
+    request_timeout: float = 5.0
+    """Seconds to wait for Telegram to answer one request (the long poll gets this on top of its own wait)."""
+    send_attempts: int = 4
+    """Tries per request to Telegram that fails on the network or with a 5xx, so a brief outage loses no reply."""
+    retry_delay: float = 1.0
+    """Seconds before the first retry; each further retry waits twice as long."""
 
     @property
     def db_path(self) -> Path:

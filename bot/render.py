@@ -16,6 +16,19 @@ from index.store import DocumentRecord
 from index.speakers import split_sentences
 
 EXCERPT_CHARS = 300
+MAX_QUESTION_CHARS = 300
+"""Longest turn either front end answers: anything longer is a pasted text, not a question,
+and would only be cut into hundreds of search terms."""
+
+
+def question_refusal(turns: list[str]) -> str | None:
+    """Why a conversation is not asked as it stands (no question, or a turn too long); None if it is."""
+    if not any(turn.strip() for turn in turns):
+        return "请直接输入问题，例如：会议对高标准农田提出了什么要求"
+    longest = max(len(turn.strip()) for turn in turns)
+    if longest > MAX_QUESTION_CHARS:
+        return f"问题太长了（{longest} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。"
+    return None
 
 
 def display_date(date: str | None) -> str:

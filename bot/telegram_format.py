@@ -2,7 +2,8 @@
 
 Every piece of document or user text goes through ``html.escape``; only the tags
 written here (<b>, <i>, <a>) reach Telegram unescaped. Long replies are split
-between passages so no message exceeds Telegram's 4096-character limit.
+between passages so no message exceeds Telegram's 4096-character limit, which it
+counts in UTF-16 units (an emoji is two).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from index.search import Passage
 from index.store import ChunkRecord, DocumentRecord
 
 MESSAGE_LIMIT = 4096
+_TAG = re.compile(r"<(/?)[a-z]+[^>]*>")
 
 
 def _link(url: str) -> str:
@@ -42,19 +44,48 @@ def answer_messages(answer: Answer, first_number: int = 1) -> list[str]:
     return split_messages(blocks)
 
 
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many leading characters of ``text`` fit in ``limit`` UTF-16 units."""
+    end = min(len(text), limit)
+    while (excess := utf16_len(text[:end]) - limit) > 0:
+        end -= (excess + 1) // 2
+    return end
+
+
+def _cut(block: str, limit: int) -> int:
+    """Where to cut a block too long for one message: its last line end within ``limit``, else
+    the last place there outside any tag, entity or element (Telegram rejects a broken one)."""
+    end = _fitting(block, limit)
+    line_end = block.rfind("\n", 0, end)
+    if line_end > 0:
+        return line_end
+    for opening, closing in (("&", ";"), ("<", ">")):
+        start = block.rfind(opening, 0, end)
+        if start > block.rfind(closing, 0, end):
+            end = start
+    opened: list[int] = []
+    for tag in _TAG.finditer(block, 0, end):
+        opened = opened[:-1] if tag[1] else [*opened, tag.start()]
+    return (opened[0] if opened else end) or _fitting(block, limit)
+
+
 def split_messages(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Pack blocks into messages of at most ``limit`` characters, never splitting inside a block
-    unless one block alone is too long (then it is cut at a line end)."""
+    """Pack blocks into messages of at most ``limit`` UTF-16 units, never splitting inside a block
+    unless one block alone is too long (then it is cut by ``_cut``)."""
     messages: list[str] = []
     current = ""
     for block in blocks:
-        while len(block) > limit:
-            cut = block.rfind("\n", 0, limit)
-            cut = cut if cut > 0 else limit
+        while utf16_len(block) > limit:
+            cut = _cut(block, limit)
             messages.append(block[:cut])
             block = block[cut:].lstrip("\n")
         candidate = f"{current}\n\n{block}" if current else block
-        if len(candidate) > limit:
+        if utf16_len(candidate) > limit:
             messages.append(current)
             current = block
         else:
@@ -68,13 +99,33 @@ def nothing_found_html(question: str, documents: list[DocumentRecord], points: l
     return "\n".join(escape(line) for line in nothing_found_lines(question, documents, points)) + "\n可以换个说法再问。"
 
 
+def _escaped_within(text: str, budget: int) -> str:
+    """``text`` escaped, shortened with "…" to fit ``budget`` UTF-16 units."""
+    escaped = escape(text)
+    if utf16_len(escaped) <= budget:
+        return escaped
+    low, high = 0, len(text)  # the longest prefix whose escaped form and "…" fit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if utf16_len(escape(text[:middle])) < budget:
+            low = middle
+        else:
+            high = middle - 1
+    return escape(text[:low]) + "…"
+
+
 def context_html(document: DocumentRecord, chunks: list[ChunkRecord], position: int) -> str:
-    lines = [f"<b>{escape(document.title)}</b>", f"<i>{escape(display_date(document.date))}</i>", ""]
-    for chunk in chunks:
-        text = escape(chunk.text)
-        lines.append(f"<b>▶ 第{chunk.paragraph}段</b>\n{text}" if chunk.position == position else f"第{chunk.paragraph}段\n{text}")
-        lines.append("")
-    return split_messages(["\n".join(lines).strip()])[0]
+    """A passage (marked ▶) between its neighbours, in one message: the texts share what the
+    title and labels leave, the shortest served first, so one long paragraph cannot push out the passage."""
+    head = f"<b>{escape(document.title)}</b>\n<i>{escape(display_date(document.date))}</i>"
+    labels = {c.position: f"<b>▶ 第{c.paragraph}段</b>" if c.position == position else f"第{c.paragraph}段" for c in chunks}
+    budget = MESSAGE_LIMIT - utf16_len(head) - sum(utf16_len(label) + 3 for label in labels.values())  # 3 line breaks each
+    texts: dict[int, str] = {}
+    for served, chunk in enumerate(sorted(chunks, key=lambda c: len(c.text))):
+        texts[chunk.position] = _escaped_within(chunk.text, budget // (len(chunks) - served))
+        budget -= utf16_len(texts[chunk.position])
+    body = "\n\n".join(f"{labels[c.position]}\n{texts[c.position]}" for c in chunks)
+    return split_messages([f"{head}\n\n{body}"])[0]
 
 
 def document_html(document: DocumentRecord) -> str:

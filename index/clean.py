@@ -14,7 +14,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .normalize import compact
+from .normalize import compact, normalize
 
 SENTENCE_END = "。！？!?；;…"
 CLOSING_QUOTES = "”’」』\"'）)】》"
@@ -25,7 +25,9 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 URL = re.compile(r"https?://[^\s<>\"'，。）)】]+")
 
 _TONE_MARKS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
-_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[（(]([a-zA-Züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]{1,7}[1-5]?)[)）]")
+_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])(?:[^\S\n]*\n[^\S\n]*)?[（(]([a-zA-Züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]{1,7}[1-5]?)[)）]")
+"""A parenthesized latin syllable right after a Chinese character, or first on the next line
+(a line broken between 鄉 and (xiāng) would bring them together only once joined)."""
 
 ENUMERATOR = re.compile(
     r"^(?:第[一二三四五六七八九十百]+(?:点意见|部分|章|节|条)?[，,、：:]?"
@@ -61,7 +63,18 @@ _PROMO_WORDS = re.compile(
     r"这里找|分享会|免费领取|点击领取|领取|扫码|加微信|进群|加群|课程|训练营|广告|推荐阅读|往期回顾|往期推荐|相关阅读|延伸阅读|猜你喜欢|热门推荐"
 )
 _RELATED_TAIL = re.compile(r"^(?:推荐阅读|往期回顾|往期推荐|相关阅读|延伸阅读|猜你喜欢|热门推荐|相关新闻|相关链接|相关文章)[:：]?$")
+_NOTICE_CLAUSE = re.compile(r"^(?:[①-⑳]|[（(]?\d{1,2}[)）、.．](?!\d))")
+"""A numbered clause of a legal notice (①凡本网… / 2.如有…), matched on the line, not its key (NFKC makes ① a 1)."""
+_MARKDOWN_PREFIX = re.compile(r"(?m)^(?:[^\S\n]*(?:#{1,6}[^\S\n]+|>[^\S\n]?|[-*+][^\S\n]+(?=\S)))+")
+"""Heading, quote and list markers, nested ones (> > 引文, - - 要点) too; never across a line break."""
+_STAMPED = re.compile(r"(?:\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?|\d{1,2}:\d{2})$")
+"""A line ending in a date or a time is a page's header (原创 章丘农业 2024年03月22日 18:05), not a broken sentence."""
+_HEADER_LABEL = re.compile(r"^(信息来源|来源|稿源|出处|作者|发布日期|发布时间|浏览次数|点击数|阅读次数|访问量)\s*[:：]")
+_HEADER_CHARS = 100
 _SHORT = 40
+_OPENING_CHARS = 100
+"""How much of a line the chrome rules read: chrome and notices show in their opening, and a
+paragraph whose opening is complete needs no new check as more broken lines are joined to it."""
 
 
 @dataclass
@@ -88,18 +101,33 @@ def strip_glosses(text: str) -> str:
         is_gloss = bool(_TONE_MARKS & set(syllable)) or (toned >= 3 and syllable.islower())
         return "" if is_gloss else match.group(0)
 
-    return _GLOSS.sub(replace, text)
+    previous = None
+    while text != previous:  # a gloss after a gloss (鄉(xiāng)(xiāng)) follows the character once the first is gone
+        previous, text = text, _GLOSS.sub(replace, text)
+    return text
 
 
 def strip_markup(text: str) -> str:
-    """Turn HTML or Markdown into plain lines (documents are sometimes saved as either)."""
+    """Turn HTML or Markdown into plain lines (documents are sometimes saved as either).
+
+    Repeated until nothing changes, as markup can hide markup: an escaped tag
+    (&lt;p&gt;) is a tag once unescaped, bold inside bold (****要点****) is bold once stripped.
+    """
+    previous = None
+    while text != previous:  # each change shortens the text, so this ends
+        previous, text = text, _strip_markup_once(text)
+    return text
+
+
+def _strip_markup_once(text: str) -> str:
     if len(re.findall(r"</?(?:p|br|div|span|section|h\d|li|strong|b|em|a)\b[^>]*>", text, re.I)) >= 2:
         text = re.sub(r"(?i)<br\s*/?>|</(?:p|div|section|h\d|li)>", "\n", text)
         text = re.sub(r"(?s)<(script|style)\b.*?</\1>", "", text, flags=re.I)
         text = html.unescape(re.sub(r"<[^>]+>", "", text))
-    text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))", "", text)
-    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
-    return re.sub(r"\[([^\]]+)\]\((https?://[^)]+)\)", r"\1 \2", text)
+    text = _MARKDOWN_PREFIX.sub("", text)
+    # Emphasis may span a line break that cleaning later joins.
+    text = re.sub(r"(?s)\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
+    return re.sub(r"\[([^\]]+)\]\s*\((https?://[^)]+)\)", r"\1 \2", text)
 
 
 def is_heading(line: str) -> bool:
@@ -115,7 +143,7 @@ def ends_sentence(line: str) -> bool:
 
 def _should_join(previous: str, line: str) -> bool:
     """True when ``line`` continues the sentence ``previous`` broke off."""
-    if ends_sentence(previous) or is_heading(previous) or ENUMERATOR.match(line):
+    if ends_sentence(previous) or is_heading(previous) or ENUMERATOR.match(line) or _STAMPED.search(previous):
         return False
     if previous.endswith(tuple(_CONTINUES)):
         return True
@@ -144,10 +172,49 @@ def _is_button_bar(key: str) -> bool:
     return words > 0 and words * 2 >= letters
 
 
+def _has_text(line: str) -> bool:
+    """Whether ``line`` holds Chinese, looked for beyond its opening only when need be."""
+    opening = line[:_OPENING_CHARS]
+    return bool(_CJK.search(compact(opening)) or (len(line) > len(opening) and _CJK.search(compact(line))))
+
+
+def _field(key: str, opening: str) -> re.Match[str] | None:
+    """The label and value of a labelled line (信息来源：…, 记者|…), given its ``opening`` and that
+    opening's compact ``key``: a short line, or one with a link."""
+    labelled = _FIELD_LABEL.match(key)
+    return labelled if labelled and (len(key) <= 60 or URL.search(opening)) else None
+
+
+def _header_fields(line: str) -> list[tuple[str, str]]:
+    """The fields of a page's header line that holds several (发布日期：… 信息来源：… 浏览次数：), or []."""
+    if len(line) > _HEADER_CHARS or re.search(r"[，。；！？]", line):
+        return []
+    fields: list[list[str]] = []
+    for segment in line.split():
+        label = _HEADER_LABEL.match(normalize(segment))
+        if label:
+            fields.append([label[1], segment[label.end():]])
+        elif fields:
+            fields[-1][1] += " " + segment
+        else:
+            return []
+    return [(label, value.strip()) for label, value in fields] if len(fields) >= 2 else []
+
+
+def _reads_as_body(text: str) -> bool:
+    """Whether the line rules keep ``text`` (which holds Chinese) as body, whatever precedes it.
+
+    A paragraph joined from broken lines, or cut back to before its credits, must pass them as
+    its lines did, or cleaning the cleaned text would drop it: 规范版权转载， / 加强授权管理。
+    hold three notice words only once joined, 查看全文。采编：… is chrome once cut.
+    """
+    opening = text[:_OPENING_CHARS]
+    key = compact(opening)
+    return not _field(key, opening) and not _RELATED_TAIL.match(key) and _classify(key) is None
+
+
 def _classify(key: str) -> str | None:
-    """Why a line (given as its compact normalized key) is chrome, or None for body text."""
-    if not _CJK.search(key):
-        return "no-text"
+    """Why a line holding Chinese (given as its opening's compact key) is chrome, or None for body text."""
     if _LEGAL_HEAD.search(key[:16]) or (len(set(_LEGAL_WORDS.findall(key))) >= 3 and _NOTICE_WORDS.search(key)):
         return "legal"
     if _ACCOUNT_LABEL.match(key):
@@ -172,23 +239,33 @@ def clean(text: str) -> CleanText:
     kept: list[str | None] = []  # None marks a paragraph break
     skip_next = False
     in_legal = False
-    for number, line in enumerate(lines):
+    tails: list[tuple[int, int, dict[str, str]]] = []
+    for line in lines:
         if not line:
             kept.append(None)
             continue
-        key = compact(line)
+        opening = line[:_OPENING_CHARS]
+        key = compact(opening)
         result.urls.extend(URL.findall(line))
-        labelled = _FIELD_LABEL.match(key)
-        if labelled and (len(key) <= 60 or URL.search(line)):
+        header = _header_fields(line)
+        if header:
+            for label, value in header:
+                result.fields.setdefault(label, value)
+            kept.append(None)
+            continue
+        labelled = _field(key, opening)
+        if labelled:
             label, value = labelled.groups()
             original_value = re.split(r"[:：|｜丨]", line, maxsplit=1)[-1].strip()
             result.fields.setdefault(label, original_value or value)
             kept.append(None)
             continue
-        if _RELATED_TAIL.match(key) and number > len(lines) * 0.6:
-            break
-        reason = _classify(key)
-        if in_legal and (reason or _LEGAL_WORDS.search(key) or re.match(r"^[①-⑳\d]", key)):
+        if _RELATED_TAIL.match(key):
+            tails.append((len(kept), len(result.urls), dict(result.fields)))
+            kept.append(None)
+            continue
+        reason = _classify(key) if _has_text(line) else "no-text"
+        if in_legal and (reason or _LEGAL_WORDS.search(key) or _NOTICE_CLAUSE.match(line)):
             continue
         in_legal = reason == "legal"
         if skip_next and len(key) <= _SHORT:
@@ -199,8 +276,27 @@ def clean(text: str) -> CleanText:
             kept.append(None)
             continue
         kept.append(line)
+    _cut_related_tail(kept, result, tails)
     result.paragraphs = _join_lines(kept)
     return result
+
+
+def _cut_related_tail(kept: list[str | None], result: CleanText, tails: list[tuple[int, int, dict[str, str]]]) -> None:
+    """Cut ``kept`` (and the links and fields found since) at the first related-reading label
+    (相关新闻) after which only headlines were kept: the article ended there. A label that body
+    sentences follow stood in a sidebar. ``tails`` holds, for each label, how many lines, links
+    and which fields there were before it.
+
+    Deciding by what is kept after the label, rather than by where the label stands, makes
+    the same cut when the cleaned text is cleaned again (its chrome gone, the label would stand elsewhere).
+    """
+    last_sentence = max((index for index, line in enumerate(kept) if line and ends_sentence(line)), default=-1)
+    for lines, links, fields in tails:
+        if lines > last_sentence:
+            del kept[lines:]
+            del result.urls[links:]
+            result.fields = fields
+            return
 
 
 def _join_lines(lines: list[str | None]) -> list[str]:
@@ -211,7 +307,9 @@ def _join_lines(lines: list[str | None]) -> list[str]:
             if current:
                 paragraphs.append(current)
             current = ""
-        elif current and _should_join(current, line):
+        elif current and _should_join(current, line) and (
+            len(current) >= _OPENING_CHARS or _reads_as_body(current + line)  # else the opening is the same
+        ):
             current += line
         else:
             if current:
@@ -219,4 +317,6 @@ def _join_lines(lines: list[str | None]) -> list[str]:
             current = line
     if current:
         paragraphs.append(current)
-    return [cut for cut in (_cut_tail_credit(p) for p in paragraphs) if cut.strip()]
+    # A paragraph cut back to what precedes its credits may have no text left (&amp;编辑：李四).
+    cuts = ((paragraph, _cut_tail_credit(paragraph)) for paragraph in paragraphs)
+    return [cut for paragraph, cut in cuts if cut == paragraph or (_has_text(cut) and _reads_as_body(cut))]

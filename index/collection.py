@@ -191,30 +191,52 @@ class Collection:
         self._answered = _AnsweredSources()
         self._ensure_index()
         self._ensure_pipeline()
+        self._add_unindexed_originals()
 
     # -- index lifecycle -------------------------------------------------
 
     def _ensure_index(self) -> None:
-        """Open the live generation; rebuild it from stored tokens if missing or out of step."""
-        generation = self.store.get_meta(_GENERATION_KEY)
-        if generation and self.generations.exists(generation):
-            index = self.generations.open(generation)
-            try:
-                in_step = index.num_docs() == self.store.chunk_count()
-            except Exception:  # a corrupt index cannot even be counted
-                in_step = False
-            if in_step:
-                self._index = index
+        """Open the live generation; rebuild it from stored tokens if it is missing, unreadable or
+        out of step with the catalogue (say a process was killed between the index's commit and
+        the catalogue's). What a killed rebuild left is removed, unless another process is rebuilding."""
+        with self.store.reporting_damage():
+            generation = self.store.get_meta(_GENERATION_KEY)
+            self._index = self._open_in_step(generation)
+            if self._index is not None:
+                with self.generations.exclusive(wait=False) as alone:
+                    if alone:
+                        self._remove_leftovers()
                 return
-            log.warning("search index %s does not match the catalogue; rebuilding it from stored tokens", generation)
-        elif generation:
-            log.warning("search index %s is missing; rebuilding it from stored tokens", generation)
-        with self._write_lock:
-            fresh = self.generations.create()
-            fresh.write(self._all_stored_chunks())
-            self.store.set_meta(_GENERATION_KEY, fresh.generation)
-            self._index = fresh
-            self.generations.remove_all_but(fresh.generation)
+            with self._write_lock, self.generations.exclusive():
+                if self.store.get_meta(_GENERATION_KEY) == generation:  # else another process rebuilt it meanwhile
+                    fresh = self.generations.create()
+                    fresh.write(self._all_stored_chunks())
+                    self.store.set_meta(_GENERATION_KEY, fresh.generation)
+                    self._index = fresh
+                self._remove_leftovers()
+
+    def _open_in_step(self, generation: str | None) -> SearchIndex | None:
+        """The live generation if it opens and holds as many chunks as the catalogue; else None, with a warning."""
+        if generation is None:  # a new catalogue
+            return None
+        chunks = self.store.chunk_count()
+        try:
+            index = self.generations.open(generation)
+            indexed = index.num_docs()
+        except (OSError, ValueError) as error:  # tantivy: missing or damaged files, or another schema
+            log.warning("search index %s cannot be opened (%s); rebuilding it from stored tokens", generation, error)
+            return None
+        if indexed != chunks:
+            log.warning("search index %s holds %d chunks, the catalogue %d; rebuilding it from stored tokens",
+                        generation, indexed, chunks)
+            return None
+        return index
+
+    def _remove_leftovers(self) -> None:
+        """Drop a killed rebuild's staging tables and every generation but the live one
+        (holding ``generations.exclusive``, so no rebuild is using them)."""
+        self.store.drop_staging()
+        self.generations.remove_all_but(self.index.generation)
 
     def _ensure_pipeline(self) -> None:
         """Re-process the stored originals when they were tokenized by another version of the
@@ -237,12 +259,26 @@ class Collection:
 
     @property
     def index(self) -> SearchIndex:
-        """The live generation, following a swap made by another thread or process."""
-        generation = self.store.get_meta(_GENERATION_KEY)
-        if self._index is None or (generation and generation != self._index.generation):
-            self._index = self.generations.open(generation) if generation else self._index
-        assert self._index is not None
-        return self._index
+        """The live generation, following a swap made by another thread or process.
+
+        A generation is removed only after a swap away from it, so one still live once opened
+        was opened whole; one superseded meanwhile may have been opened half-removed (tantivy
+        then fails, at once or at the first question), and gives way to the newer one.
+        """
+        while True:
+            generation = self.store.get_meta(_GENERATION_KEY)
+            if self._index is not None and (not generation or generation == self._index.generation):
+                return self._index
+            assert generation is not None
+            try:
+                index = self.generations.open(generation)
+            except (OSError, ValueError):
+                if self.store.get_meta(_GENERATION_KEY) == generation:  # still live, so unreadable
+                    raise
+                continue
+            if self.store.get_meta(_GENERATION_KEY) == generation:
+                self._index = index
+                return index
 
     # -- adding and removing ---------------------------------------------
 
@@ -313,9 +349,10 @@ class Collection:
         """Re-process every stored original into a new index generation, then swap it in.
 
         Until the final transaction the old catalogue rows and index keep serving;
-        if anything fails before it, they stay live and the new generation is dropped.
+        if anything fails before it, they stay live and the new generation is dropped
+        (by the next start, if the process was killed). One rebuild runs at a time, in all processes.
         """
-        with self._write_lock:
+        with self._write_lock, self.generations.exclusive():
             fresh = self.generations.create()
             report = IngestReport()
             staging = self.store.staging()
@@ -329,12 +366,24 @@ class Collection:
                     staging.publish()
                     self.store.set_meta(_GENERATION_KEY, fresh.generation)
             except BaseException:
-                staging.drop()
+                self.store.drop_staging()
                 self.generations.remove_all_but(self.index.generation)
                 raise
             self._index = fresh
             self.generations.remove_all_but(fresh.generation)
-            return report
+        self._add_unindexed_originals()
+        return report
+
+    def _add_unindexed_originals(self) -> None:
+        """Index the originals no document was built from: added by another process while a
+        rebuild ran (its swap publishes the documents it built), so no upload is ever lost."""
+        if self.store.documents_version() is None:
+            return
+        report = self.add_sources(
+            read_original(o.name, o.format, o.content) for o in self.store.originals(unindexed_only=True)
+        )
+        if report.added:
+            log.warning("indexed %d stored originals that had no document (added during a rebuild)", len(report.added))
 
     # -- reading ---------------------------------------------------------
 

@@ -8,7 +8,9 @@ gives one: a partial date stays partial (``--06-04``), never invented.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from .clean import URL, CleanText, ends_sentence, is_heading
 from .normalize import normalize, normalize_with_offsets
@@ -17,6 +19,10 @@ from .speakers import names_pattern
 
 _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日")
+_DATELINE_DATE = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:上午|下午|晚上|晚|早上)?[，,]")
+"""A month and day opening a report's sentence (6月4日上午，…): the day it reports on, not a deadline (6月底前)."""
+PUBLISHED_WITHIN_DAYS = 7
+"""A page's header date this many days after its dateline's is the day it was published, not the meeting's."""
 _URL_DATE = re.compile(r"(?<!\d)(20\d{2})[-/_]?(\d{2})(?:[-/_]?(\d{2}))?(?!\d)")
 _MEETING_VERB = re.compile(r"召开|举行|举办|主持召开|组织召开")
 _MEETING_NAME = re.compile(
@@ -26,6 +32,9 @@ _HELD_AT = re.compile(r"在([^，。；,;]{2,40}?(?:会议|大会|会))上")
 _DATELINE = re.compile(r"^([\u4e00-\u9fff]{2,10}?)(?:讯|电|消息)?(?=\d{1,2}月\d{1,2}日)")
 _GENERIC_SUBJECTS = re.compile(r"^(?:我|本|全|各|该|市|县|区|省|会议|今天|近日|日前)")
 _ISSUER_FIELDS = ("信息来源", "来源", "稿源", "出处")
+_PUBLISHED_FIELDS = ("发布日期", "发布时间")
+_NO_ISSUER = re.compile(r"^(?:网络|互联网|本站|本网|原创|转载|网友)")
+"""来源 values that name no one (来源：网络整理)."""
 _LINK_FIELDS = ("原文链接", "原文地址", "链接", "来源", "信息来源", "出处")
 _HEAD_CHARS = 300
 _TITLE_CHARS = 80
@@ -70,6 +79,14 @@ def _derived_title(paragraphs: list[str], fallback: str) -> str:
     return (without_dateline[:30] + "…") if without_dateline else fallback
 
 
+def _stamped_year_month(stamps: Sequence[str]) -> tuple[int, int] | None:
+    for stamp in stamps:
+        full = _FULL_DATE.search(stamp)
+        if full and _valid(int(full[1]), int(full[2]), int(full[3])):
+            return int(full[1]), int(full[2])
+    return None
+
+
 def _url_year_month(urls: list[str]) -> tuple[int, int] | None:
     for url in urls:
         for year, month, _day in _URL_DATE.findall(url):
@@ -78,20 +95,47 @@ def _url_year_month(urls: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def find_date(text_head: str, urls: list[str], given: str | None) -> str | None:
-    """The meeting date stated near the start of a text, as ``YYYY-MM-DD`` or ``--MM-DD``."""
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _reported_day(after: str, published: date) -> date | None:
+    """The dateline's day when a page's full header date is its publication: a sentence opening
+    with a month and day shortly before it (发布时间：2024-03-22 … 3月21日，区农业农村局召开…)."""
+    dateline = _DATELINE_DATE.search(after)
+    if not dateline:
+        return None
+    month, day = int(dateline[1]), int(dateline[2])
+    year = published.year if month <= published.month else published.year - 1
+    if not _valid(year, month, day):
+        return None
+    reported = date(year, month, day)
+    return reported if 0 < (published - reported).days <= PUBLISHED_WITHIN_DAYS else None
+
+
+def find_date(text_head: str, urls: list[str], given: str | None, stamps: Sequence[str] = ()) -> str | None:
+    """The meeting date stated near the start of a text, as ``YYYY-MM-DD`` or ``--MM-DD``.
+
+    ``stamps`` are the page's source lines (来源：章丘区农业农村局 发布日期：2024年03月22日) that may carry
+    the day it was published: like a link's date, they give the year to a dateline's month and day.
+    """
     if given:
         full = _FULL_DATE.search(given)
         return f"{full[1]}-{int(full[2]):02d}-{int(full[3]):02d}" if full else given
     full = _FULL_DATE.search(text_head)
     partial = _MONTH_DAY.search(text_head)
     # The first date stated is the meeting's; a later full date is usually a deadline.
-    if full and (partial is None or full.start() <= partial.start()) and 1 <= int(full[2]) <= 12 and 1 <= int(full[3]) <= 31:
-        return f"{full[1]}-{int(full[2]):02d}-{int(full[3]):02d}"
+    if full and (partial is None or full.start() <= partial.start()) and _valid(int(full[1]), int(full[2]), int(full[3])):
+        stated = date(int(full[1]), int(full[2]), int(full[3]))
+        return (_reported_day(text_head[full.end():], stated) or stated).isoformat()
     if not partial or not (1 <= int(partial[1]) <= 12 and 1 <= int(partial[2]) <= 31):
         return None
     month, day = int(partial[1]), int(partial[2])
-    published = _url_year_month(urls)
+    published = _stamped_year_month(stamps) or _url_year_month(urls)
     if published is None:
         return f"--{month:02d}-{day:02d}"
     year = published[0] if published[1] >= month else published[0] - 1  # reported after the meeting
@@ -102,7 +146,7 @@ def find_place(title: str | None, paragraphs: list[str], fields: dict[str, str])
     """Who held or published the meeting: a 来源 line, the dateline, or the subject of 召开."""
     for label in _ISSUER_FIELDS:
         value = fields.get(label, "")
-        if value and not URL.search(value):
+        if value and not URL.search(value) and not _NO_ISSUER.match(normalize(value)):
             return value
     first = _first_sentence(paragraphs)
     dateline = _DATELINE.match(first)
@@ -133,8 +177,9 @@ def describe(source: SourceText, cleaned: CleanText) -> tuple[DocumentMeta, list
         title_line, body = split_title(cleaned.paragraphs)
     title = source.title or title_line or _derived_title(body, fallback=source.name)
     link = source.source if source.source and URL.match(source.source) else find_link(cleaned.fields, cleaned.urls)
-    head = (title_line or "") + " " + "".join(body)[:_HEAD_CHARS]
-    date = find_date(head, [link] if link else [], source.date)
+    head = (title_line or "") + "\n" + "\n".join(body)[:_HEAD_CHARS]
+    stamps = [cleaned.fields[label] for label in _PUBLISHED_FIELDS + _ISSUER_FIELDS if label in cleaned.fields]
+    date = find_date(head, [link] if link else [], source.date, stamps)
     place = find_place(title_line or source.title, body, cleaned.fields)
     if place is None and source.source and not URL.match(source.source):
         place = source.source

@@ -10,11 +10,16 @@ import codecs
 import hashlib
 import io
 import json
+import os
+import re
+import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 from .normalize import strip_invisible
 
@@ -23,6 +28,15 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".jsonl"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest single document file read into memory (.jsonl archives are streamed instead)."""
 MAX_JSONL_LINE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 4 * MAX_FILE_BYTES
+"""Largest total a .docx may unzip to: python-docx loads every part, so a small zip bomb would fill memory."""
+MAX_NAME_CHARS = 120
+MAX_TITLE_CHARS = 200
+"""A longer "title" in a .jsonl row is text, not a title; it is cut so that every reply can show it."""
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+"""Controls, format characters (zero-width, bidi overrides that reorder what is shown), line
+separators and lone surrogates (which SQLite and terminals cannot take)."""
+_CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]{3}")
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,10 @@ def decode(data: bytes) -> str:
     """Decode text bytes: BOM first, then strict UTF-8, then statistical detection
     restricted to the Chinese legacy encodings (GB18030 covers GBK and GB2312).
 
+    A file pasted together from UTF-8 and legacy parts (some lines are Chinese in valid
+    UTF-8, others are not UTF-8) is decoded line by line: detection over the whole would
+    read the UTF-8 part as GB18030 mojibake, or give up.
+
     Raises ``ValueError`` for data that is binary or in no supported encoding.
     """
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -68,15 +86,60 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    lines = data.splitlines(keepends=True)
+    as_utf8 = [_utf8_or_none(line) for line in lines]
+    if not any(text and _CHINESE_RUN.search(text) for text in as_utf8):
+        return str(_legacy(data))
+    legacy = _legacy(b"".join(line for line, text in zip(lines, as_utf8) if text is None)).encoding
+    return "".join(line.decode(legacy, errors="replace") if text is None else text for line, text in zip(lines, as_utf8))
+
+
+def _utf8_or_none(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _legacy(data: bytes) -> CharsetMatch:
+    """The best reading of ``data`` in GB18030 or Big5."""
     guess = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
     if guess is None:
         raise ValueError("unknown text encoding (not UTF-8, GB18030/GBK or Big5)")
-    return str(guess)
+    return guess
+
+
+def _visible(text: str) -> str:
+    """``text`` on one line, without the characters that hide, reorder or break it (``_HIDDEN_CATEGORIES``)."""
+    return "".join(
+        char if unicodedata.category(char) not in _HIDDEN_CATEGORIES else " " if char.isspace() else "" for char in text
+    )
+
+
+def safe_name(name: str | None) -> str:
+    """An uploaded file's name as it may be stored and shown: its last path part, visible
+    characters only, no leading dots, at most ``MAX_NAME_CHARS`` (its end, so the suffix stays)."""
+    base = _visible(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return base[-MAX_NAME_CHARS:].strip(". ") or "upload"
+
+
+def _path_name(path: Path) -> str:
+    """A file's name in reports and the catalogue: its path as given, in UTF-8 even where the
+    file system's bytes are not (SQLite refuses the surrogates Python keeps them as), visible."""
+    return _visible(os.fsencode(path).decode("utf-8", errors="replace"))
+
+
+def _size_reason(what: str, size: int, limit: int) -> str:
+    return f"{what} ({size >> 20} MB > {limit >> 20} MB)"
 
 
 def _read_docx(data: bytes) -> str:
     import docx  # python-docx; imported lazily, only .docx uploads need it
 
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValueError(_size_reason("unzips too large", unpacked, MAX_UNPACKED_BYTES))
     document = docx.Document(io.BytesIO(data))
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
@@ -105,22 +168,27 @@ def _jsonl_row(name: str, line_number: int, line: bytes) -> SourceText | ReadErr
         return ReadError(where, 'needs a non-empty "text" string')
     def optional(key: str) -> str | None:
         value = row.get(key)
-        return str(value).strip() or None if value is not None else None
+        return _visible(str(value)).strip() or None if value is not None else None
     source = optional("source") or optional("source_url")
+    title = optional("title")
+    if title and len(title) > MAX_TITLE_CHARS:
+        title = title[: MAX_TITLE_CHARS - 1] + "…"
     return SourceText(
         name=f"{name}#{optional('id') or line_number}",
         text=strip_invisible(row["text"]),
         format="jsonl",
         original=line.strip(),
         doc_id=optional("id"),
-        title=optional("title"),
+        title=title,
         date=optional("date"),
         source=source,
     )
 
 
 def read_bytes(name: str, data: bytes) -> Iterator[SourceText | ReadError]:
-    """Decode one file's bytes by its suffix. A .jsonl file yields one item per line."""
+    """Decode one uploaded file's bytes by its suffix, under its ``safe_name``. A .jsonl file
+    yields one item per line."""
+    name = safe_name(name)
     if Path(name).suffix.lower() == ".jsonl":
         yield from _jsonl_rows(name, data.splitlines())
     else:
@@ -157,35 +225,51 @@ def read_path(path: Path) -> Iterator[SourceText | ReadError]:
             if child.is_file() and not child.name.startswith("."):
                 yield from read_path(child)
         return
+    name = _path_name(path)
     if not path.exists():
-        yield ReadError(str(path), "no such file or folder")
+        yield ReadError(name, "no such file or folder")
         return
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        yield ReadError(str(path), f"unsupported file type {suffix or '(none)'}")
+        yield ReadError(name, f"unsupported file type {suffix or '(none)'}")
         return
     if suffix == ".jsonl":
-        yield from _stream_jsonl(path)
+        yield from _stream_jsonl(name, path)
         return
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        yield ReadError(str(path), f"file too large ({size // 1_000_000} MB > {MAX_FILE_BYTES // 1_000_000} MB)")
+        yield ReadError(name, _size_reason("file too large", size, MAX_FILE_BYTES))
         return
-    yield read_document(str(path), path.read_bytes())
+    yield read_document(name, path.read_bytes())
 
 
-def _stream_jsonl(path: Path) -> Iterator[SourceText | ReadError]:
+def _stream_jsonl(name: str, path: Path) -> Iterator[SourceText | ReadError]:
     """Read a .jsonl archive line by line so a large archive never sits in memory at once."""
     with path.open("rb") as handle:
-        yield from _jsonl_rows(str(path), handle)
+        yield from _jsonl_rows(name, _bounded_lines(handle, MAX_JSONL_LINE_BYTES))
+
+
+def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The lines of ``handle``, none read beyond ``limit + 1`` bytes: a longer line (a file with
+    no line breaks at all) comes back cut there, its rest skipped a megabyte at a time."""
+    while line := handle.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def _jsonl_rows(name: str, lines: Iterable[bytes]) -> Iterator[SourceText | ReadError]:
+    """One item per non-blank line; an archive of none is an error, not a silent no-op."""
+    empty = True
     for number, line in enumerate(lines, start=1):
-        if len(line) > MAX_JSONL_LINE_BYTES:
-            yield ReadError(f"{name}:{number}", "line too long")
-        elif line.strip():
-            yield _jsonl_row(name, number, line)
+        too_long = len(line) > MAX_JSONL_LINE_BYTES
+        if not too_long and not line.strip():
+            continue
+        empty = False
+        yield ReadError(f"{name}:{number}", "line too long") if too_long else _jsonl_row(name, number, line)
+    if empty:
+        yield ReadError(name, "empty file")
 
 
 def read_original(name: str, format: str, content: bytes) -> SourceText | ReadError:

@@ -7,11 +7,12 @@ boosted separately from the body.
 
 Each full build goes into a new *generation* directory beside the old ones; the
 catalogue records which generation is live, so a rebuild swaps atomically and a
-failed one leaves the old generation serving.
+failed (or killed) one leaves the old generation serving.
 """
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import threading
 import time
@@ -182,6 +183,10 @@ class Generations:
         self.root = root
 
     def open(self, name: str) -> SearchIndex:
+        """An existing generation; FileNotFoundError if it holds no index (tantivy would create an
+        empty one, which answers nothing)."""
+        if not self.exists(name):
+            raise FileNotFoundError(f"no search index in {self.root / name}")
         return SearchIndex(self.root / name)
 
     def create(self) -> SearchIndex:
@@ -189,6 +194,21 @@ class Generations:
 
     def exists(self, name: str | None) -> bool:
         return bool(name) and (self.root / name / "meta.json").exists()
+
+    @contextmanager
+    def exclusive(self, wait: bool = True) -> Iterator[bool]:
+        """Hold the lock under which, in every process, a generation is built and swapped in and
+        leftovers are removed; yields whether it is held (without ``wait``, False if another
+        holder has it). The system releases a killed holder's lock."""
+        lock_path = self.root.with_name(self.root.name + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a") as lock_file:  # closing it releases the lock
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+            except BlockingIOError:
+                held = False
+            yield held
 
     def remove_all_but(self, keep: str) -> None:
         """Delete superseded or abandoned generations (a process still reading one keeps its open files)."""

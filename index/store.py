@@ -22,11 +22,16 @@ from sqlite_utils import Database
 
 from .chunk import HEADING_SEPARATOR, distinct_speakers
 from .document import Document
+from .errors import CatalogueError
 
 SCHEMA_VERSION = "1"
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+"""SQLite's primary result codes for a file that is not, or no longer, a readable database."""
 CACHED_DOCUMENTS = 5_000
 """Document records kept in memory for the search path (each a few hundred bytes)."""
 _DOCUMENTS_VERSION = "documents_version"
+_STAGED_TABLES = (("documents_next", "documents"), ("chunks_next", "chunks"))
+"""A rebuild's side tables and the live tables they replace."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,8 @@ class Store:
         self._records: tuple[str | None, OrderedDict[str, DocumentRecord]] = (None, OrderedDict())
         self._records_lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._create_schema()
+        with self.reporting_damage():
+            self._create_schema()
 
     @property
     def db(self) -> Database:
@@ -108,16 +114,32 @@ class Store:
             database.close()
             self._local.db = None
 
+    @contextmanager
+    def reporting_damage(self) -> Iterator[None]:
+        """Turn SQLite's report of a damaged file into a ``CatalogueError`` that names the file and
+        what to do (a busy or locked database is not damage, and is raised as it is)."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            if getattr(error, "sqlite_errorcode", 0) & 0xFF not in _DAMAGED:
+                raise
+            raise CatalogueError(
+                f"the catalogue {self.path} is damaged ({error}); it holds the original documents the search"
+                " index is rebuilt from, so it cannot be rebuilt itself: restore it from a backup, or move it"
+                " away to start an empty catalogue and index the documents again"
+            ) from error
+
     def _create_schema(self) -> None:
         db = self.db
         db.enable_wal()
-        db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
-        db["originals"].create(
-            {"id": str, "name": str, "format": str, "content": bytes, "added_at": str}, pk="id", if_not_exists=True
-        )
-        self._create_content_tables("documents", "chunks")
-        if self.get_meta("schema_version") is None:
-            self.set_meta("schema_version", SCHEMA_VERSION)
+        with self.transaction():  # sqlite-utils reads the schema before it writes (see ``transaction``)
+            db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+            db["originals"].create(
+                {"id": str, "name": str, "format": str, "content": bytes, "added_at": str}, pk="id", if_not_exists=True
+            )
+            self._create_content_tables("documents", "chunks")
+            if self.get_meta("schema_version") is None:
+                self.set_meta("schema_version", SCHEMA_VERSION)
 
     def _create_content_tables(self, documents_table: str, chunks_table: str) -> None:
         db = self.db
@@ -140,16 +162,36 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """All writes inside commit together or not at all."""
-        with self.db.atomic() as db:
-            yield db
+        """All writes inside commit together or not at all; nested, a savepoint.
+
+        The write lock is taken first (``BEGIN IMMEDIATE``), waiting out another connection's
+        write: a transaction that reads before it writes would otherwise fail at once with
+        "database is locked" while another one writes (SQLite does not wait to turn a read
+        into a write).
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic() as db:
+                yield db
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+        """One statement, so it waits out another connection's write (see ``transaction``)."""
+        self.db.execute(
+            "insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value", [key, value]
+        )
 
     def content_hash(self, doc_id: str) -> str | None:
         row = self.db.execute("select content_hash from documents where id = ?", [doc_id]).fetchone()
@@ -194,6 +236,11 @@ class Store:
     def staging(self) -> Staging:
         """Empty side tables for a rebuild, published in one transaction when it is complete."""
         return Staging(self)
+
+    def drop_staging(self) -> None:
+        """Drop a rebuild's side tables: once published, after it failed, or left by a killed one."""
+        for staged, _live in _STAGED_TABLES:
+            self.db.execute(f"drop table if exists {staged}")
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove a document, its chunks and its original (call inside ``transaction``)."""
@@ -298,8 +345,10 @@ class Store:
             for chunk in self.chunks_of(document.id):
                 yield document, chunk
 
-    def originals(self) -> Iterator[StoredOriginal]:
-        for row in self._rows("select id, name, format, content from originals order by added_at, id"):
+    def originals(self, unindexed_only: bool = False) -> Iterator[StoredOriginal]:
+        """The stored originals, oldest first; with ``unindexed_only``, those no document was built from."""
+        where = " where id not in (select id from documents)" if unindexed_only else ""
+        for row in self._rows(f"select id, name, format, content from originals{where} order by added_at, id"):
             yield StoredOriginal(row["id"], row["name"], row["format"], row["content"])
 
 
@@ -337,24 +386,19 @@ def _chunk(row: sqlite3.Row) -> ChunkRecord:
 class Staging:
     """Side tables that receive a rebuilt catalogue while the live one keeps serving."""
 
-    _TABLES = (("documents_next", "documents"), ("chunks_next", "chunks"))
-
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.drop()
-        store._create_content_tables("documents_next", "chunks_next")
+        with store.transaction():
+            store.drop_staging()
+            store._create_content_tables("documents_next", "chunks_next")
 
     def put_documents(self, documents: Iterable[Document]) -> None:
         self.store._write(documents, "documents_next", "chunks_next", with_originals=False)
 
     def publish(self) -> None:
         """Replace the live rows with the staged ones (call inside ``transaction``)."""
-        for staged, live in self._TABLES:
+        for staged, live in _STAGED_TABLES:
             self.store.db.execute(f"delete from {live}")
             self.store.db.execute(f"insert into {live} select * from {staged}")
         self.store._documents_changed()
-        self.drop()
-
-    def drop(self) -> None:
-        for staged, _live in self._TABLES:
-            self.store.db.execute(f"drop table if exists {staged}")
+        self.store.drop_staging()

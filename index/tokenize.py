@@ -15,10 +15,12 @@ import rjieba
 
 from .normalize import normalize
 
-PIPELINE_VERSION = "2"
-"""Changes with anything that changes the tokens of a text (normalization, segmentation,
+PIPELINE_VERSION = "3"
+"""Changes with anything that changes the tokens of a text (cleaning, normalization, segmentation,
 filtering): a catalogue built by another version is re-processed from its originals.
-2: OpenCC's C++ converter and jieba-rs instead of their pure-Python versions; lone letters dropped."""
+2: OpenCC's C++ converter and jieba-rs instead of their pure-Python versions; lone letters dropped.
+3: Traditional→Simplified until nothing changes, lone surrogates dropped; cleaning reads header
+lines of several fields and nested markup, keeps body lines after notices."""
 
 _MASK_CHARS = frozenset("x*_×")
 

@@ -3,24 +3,77 @@
 It implements the methods the bot uses (getMe, getUpdates, sendMessage, editMessageText,
 answerCallbackQuery, sendChatAction, setMyCommands, getFile, file download, ...), queues
 updates pushed by a test, and records every call so the test can assert on replies.
+
+It can also misbehave the ways Telegram and the network do (``fail``): flood control (429
+with ``retry_after``), server errors (5xx), a request that hangs past the client's timeout,
+one answered only after the client gave up, and a connection dropped without a response.
+A call counts in ``calls`` only when the stand-in carried it out, as Telegram would.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import json
+import re
+import socket
 import threading
 import time
+from collections.abc import AsyncIterator, Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
 from telegram.ext import Application
 
 BOT_USER = {"id": 777, "is_bot": True, "first_name": "Meeting", "username": "meeting_test_bot"}
+MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{5,32}\b")
+
+FaultKind = Literal["retry_after", "server_error", "timeout", "late", "drop"]
+"""How a request fails: ``timeout`` hangs and is never carried out; ``late`` is carried out
+but answered only after ``delay`` (when the client has given up); ``drop`` closes the
+connection without a response, unprocessed."""
+
+
+@dataclasses.dataclass
+class Fault:
+    """One way a method fails, for a number of calls or until a moment (an outage)."""
+
+    kind: FaultKind
+    calls: int | None
+    until: float | None
+    """``time.perf_counter()`` at which the outage ends."""
+    retry_after: int
+    delay: float
+
+    def active(self, now: float) -> bool:
+        return self.calls > 0 if self.calls is not None else now < (self.until or 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Attempt:
+    """One request as it arrived: its method, what the stand-in did with it, and when."""
+
+    method: str
+    outcome: FaultKind | Literal["ok"]
+    at: float
+
+
+def _utf16_length(text: str) -> int:
+    """Telegram measures entity offsets in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _entities(text: str) -> list[dict[str, Any]]:
+    """The entities Telegram's clients attach: a leading /command, and @mentions."""
+    entities = []
+    if text.startswith("/"):
+        entities.append({"type": "bot_command", "offset": 0, "length": _utf16_length(text.split()[0])})
+    for match in MENTION.finditer(text):
+        entities.append({"type": "mention", "offset": _utf16_length(text[: match.start()]), "length": _utf16_length(match[0])})
+    return entities
 
 
 class BotApiStub:
@@ -29,13 +82,17 @@ class BotApiStub:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.call_times: list[float] = []
         """``time.perf_counter()`` at which each of ``calls`` arrived."""
+        self.attempts: list[Attempt] = []
+        """Every request (getUpdates included), failed or not, in order of arrival."""
         self.delivered_at: dict[int, float] = {}
         """When each update was first handed to the bot by getUpdates, by update_id."""
         self.updates: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
+        self.faults: dict[str, Fault] = {}
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._condition = threading.Condition()
+        self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -51,6 +108,7 @@ class BotApiStub:
         self._thread.start()
 
     def stop(self) -> None:
+        self._stopping.set()  # releases requests held by a ``timeout`` or ``late`` fault
         self._server.shutdown()
         self._server.server_close()
 
@@ -71,26 +129,42 @@ class BotApiStub:
             **fields,
         }
 
+    def bot_message(self, chat_id: int, text: str, chat_type: str = "private") -> dict[str, Any]:
+        """A message as the bot sent it (to reply to, or to carry buttons)."""
+        return {**self.message(chat_id, BOT_USER["id"], chat_type, text=text), "from": BOT_USER}
+
     def send_text(self, chat_id: int, user_id: int, text: str, chat_type: str = "private", **fields: Any) -> int:
         """Queue a text message; returns its update_id."""
-        entities = []
-        if text.startswith("/"):
-            entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
-        return self._push({"message": self.message(chat_id, user_id, chat_type, text=text, entities=entities, **fields)})
+        return self._push({"message": self.message(chat_id, user_id, chat_type, text=text, entities=_entities(text), **fields)})
 
-    def press(self, chat_id: int, user_id: int, data: str) -> None:
-        message = self.message(chat_id, BOT_USER["id"], text="answer")
-        message["from"] = BOT_USER
-        self._push({"callback_query": {
+    def press(self, chat_id: int, user_id: int, data: str, chat_type: str = "private", accessible: bool = True) -> int:
+        """Queue a button press on a message of the bot's; an inaccessible one is older than Telegram keeps."""
+        message = self.bot_message(chat_id, "answer", chat_type)
+        if not accessible:
+            message = {"chat": message["chat"], "message_id": message["message_id"], "date": 0}
+        return self._push({"callback_query": {
             "id": str(next(self._ids)), "chat_instance": "ci", "data": data,
             "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}, "message": message,
         }})
 
-    def send_document(self, chat_id: int, user_id: int, file_name: str, content: bytes) -> None:
+    def send_document(self, chat_id: int, user_id: int, file_name: str, content: bytes, chat_type: str = "private") -> int:
         file_id = f"file{next(self._ids)}"
         self.files[file_id] = content
         document = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": len(content)}
-        self._push({"message": self.message(chat_id, user_id, document=document)})
+        return self._push({"message": self.message(chat_id, user_id, chat_type, document=document)})
+
+    def fail(
+        self, method: str, kind: FaultKind, *, calls: int | None = None, seconds: float | None = None,
+        retry_after: int = 1, delay: float = 2.0,
+    ) -> Fault:
+        """Make ``method`` fail the next ``calls`` times, or for ``seconds`` from now (an outage)."""
+        if (calls is None) == (seconds is None):
+            raise ValueError("give either calls or seconds")
+        until = time.perf_counter() + seconds if seconds is not None else None
+        fault = Fault(kind, calls, until, retry_after, delay)
+        with self._condition:
+            self.faults[method] = fault
+        return fault
 
     # -- what a test reads ------------------------------------------------------
 
@@ -98,18 +172,43 @@ class BotApiStub:
         with self._condition:
             return [p for m, p in self.calls if m == method and (chat_id is None or str(p.get("chat_id")) == str(chat_id))]
 
+    def tried(self, method: str = "sendMessage", outcome: str | None = None) -> list[Attempt]:
+        """Requests for ``method`` (with that ``outcome``, when given), failed ones included."""
+        with self._condition:
+            return [a for a in self.attempts if a.method == method and (outcome is None or a.outcome == outcome)]
+
     async def wait_for(self, count: int, method: str = "sendMessage", chat_id: int | None = None, timeout: float = 20) -> list[dict[str, Any]]:
         """Wait (without blocking the event loop the bot runs on) for ``count`` calls of ``method``."""
+        return await self._wait(lambda: self.sent(method, chat_id), count, timeout, f"{method} calls")
+
+    async def wait_for_attempts(self, count: int, method: str, outcome: str | None = None, timeout: float = 20) -> list[Attempt]:
+        """Wait for ``count`` requests for ``method`` (with ``outcome``), e.g. to know an outage has begun."""
+        return await self._wait(lambda: self.tried(method, outcome), count, timeout, f"{method} requests ({outcome or 'any'})")
+
+    @staticmethod
+    async def _wait(found: Callable[[], list[Any]], count: int, timeout: float, what: str) -> list[Any]:
         deadline = time.monotonic() + timeout
         while True:
-            found = self.sent(method, chat_id)
-            if len(found) >= count:
-                return found
+            items = found()
+            if len(items) >= count:
+                return items
             if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} {method} calls, got {len(found)}: {found}")
+                raise AssertionError(f"expected {count} {what}, got {len(items)}: {items}")
             await asyncio.sleep(0.02)
 
     # -- the HTTP side --------------------------------------------------------------
+
+    def _take_fault(self, method: str) -> Fault | None:
+        """The fault this request meets, if any, with the request noted in ``attempts``."""
+        with self._condition:
+            now = time.perf_counter()
+            fault = self.faults.get(method)
+            if fault is not None and not fault.active(now):
+                fault = None
+            if fault is not None and fault.calls is not None:
+                fault.calls -= 1
+            self.attempts.append(Attempt(method, fault.kind if fault else "ok", now))
+            return fault
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -127,14 +226,20 @@ class BotApiStub:
                         return pending
                     self._condition.wait(0.05)
         if method in {"sendMessage", "editMessageText"}:
-            chat_id = int(params.get("chat_id") or 0)
-            message = self.message(chat_id, BOT_USER["id"], text=params.get("text", ""))
-            message["from"] = BOT_USER
-            return message
+            return self.bot_message(int(params.get("chat_id") or 0), params.get("text", ""))
         if method == "getFile":
             file_id = params["file_id"]
             return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}
         return True
+
+    def _carry_out(self, method: str, params: dict[str, Any]) -> Any:
+        result = self._result(method, params)
+        with self._condition:
+            if method != "getUpdates":
+                self.calls.append((method, params))
+                self.call_times.append(time.perf_counter())
+            self._condition.notify_all()
+        return result
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self
@@ -144,11 +249,16 @@ class BotApiStub:
                 pass
 
             def _reply(self, status: int, body: bytes, content_type: str = "application/json") -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                with contextlib.suppress(ConnectionError):  # the client gave up: a cancelled long poll, a ``late`` fault
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+
+            def _error(self, status: int, description: str, **parameters: Any) -> None:
+                body = {"ok": False, "error_code": status, "description": description}
+                self._reply(status, json.dumps(body | ({"parameters": parameters} if parameters else {})).encode())
 
             def do_GET(self) -> None:
                 prefix = f"/file/bot{stub.token}/documents/"
@@ -163,7 +273,7 @@ class BotApiStub:
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
                 prefix = f"/bot{stub.token}/"
                 if not self.path.startswith(prefix):
-                    self._reply(401, json.dumps({"ok": False, "error_code": 401, "description": "Unauthorized"}).encode())
+                    self._error(401, "Unauthorized")
                     return
                 method = self.path[len(prefix):]
                 if raw.startswith("{"):
@@ -175,20 +285,31 @@ class BotApiStub:
                             params[key] = json.loads(value) if value[:1] in "[{" else value
                         except ValueError:
                             params[key] = value
-                result = stub._result(method, params)
-                with stub._condition:
-                    if method != "getUpdates":
-                        stub.calls.append((method, params))
-                        stub.call_times.append(time.perf_counter())
-                    stub._condition.notify_all()
-                self._reply(200, json.dumps({"ok": True, "result": result}).encode())
+                fault = stub._take_fault(method)
+                kind = fault.kind if fault else "ok"
+                if fault and kind in {"timeout", "late"}:
+                    stub._stopping.wait(fault.delay)
+                if fault and kind == "retry_after":
+                    self._error(429, f"Too Many Requests: retry after {fault.retry_after}", retry_after=fault.retry_after)
+                elif kind == "server_error":
+                    self._error(500, "Internal Server Error")
+                elif kind in {"timeout", "drop"}:
+                    self.close_connection = True
+                    with contextlib.suppress(OSError):
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                else:
+                    self._reply(200, json.dumps({"ok": True, "result": stub._carry_out(method, params)}).encode())
 
         return Handler
 
 
 @contextlib.asynccontextmanager
 async def running(application: Application) -> AsyncIterator[Application]:
-    """Run ``application`` with long polling (against the stand-in) for the duration of the block."""
+    """Run ``application`` with long polling (against the stand-in) for the duration of the block.
+
+    Leaving the block waits for every update already fetched to be fully handled, so a test
+    can count replies afterwards knowing that none is still on its way.
+    """
     async with application:
         await application.post_init(application)
         await application.start()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+import index.collection
 from index.collection import Collection
 
 
@@ -93,3 +97,27 @@ def test_more_documents_than_the_record_cache_holds_are_all_returned(collection:
     monkeypatch.setattr(index.store, "CACHED_DOCUMENTS", 1)
     assert set(collection.store.documents_by_id(ids)) == set(ids)
     assert set(collection.store.documents_by_id(ids)) == set(ids), "and again, partly from the cache"
+
+
+def test_a_document_added_by_another_process_during_a_rebuild_is_kept(
+    collection: Collection, meeting_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The swap publishes what the rebuild built; an upload stored meanwhile (by another process,
+    here another Collection on the same files) is indexed from its original right after."""
+    collection.add_paths([meeting_files / "grain.txt"])
+    other = Collection(collection.db_path)
+    building = index.collection.build_all
+
+    def build_while_another_adds(*args: object, **kwargs: object) -> Iterator[object]:
+        for built in building(*args, **kwargs):
+            monkeypatch.setattr(index.collection, "build_all", building)  # the other adds as usual
+            other.add_paths([meeting_files / "river.txt"])
+            yield built
+
+    monkeypatch.setattr(index.collection, "build_all", build_while_another_adds)
+    collection.rebuild()
+    monkeypatch.undo()
+    assert len(collection.documents()) == 2
+    assert collection.index.num_docs() == collection.store.chunk_count()
+    assert any("河" in passage.title for passage in collection.ask(["河长制工作有什么要求"]).passages)
+    other.close()

@@ -90,6 +90,31 @@ def test_full_date_wins_over_link_year() -> None:
     assert meta.date == "2024-03-05"
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["发布时间：2024-03-22 09:15", "来源：章丘区农业农村局 发布日期：2024年03月22日", "原创 章丘农业 2024年03月22日 18:05"],
+)
+def test_a_pages_publication_date_gives_way_to_its_dateline(header: str) -> None:
+    text = f"章丘区召开高标准农田建设推进会\n{header}\n3月21日上午，章丘区农业农村局召开高标准农田建设推进会。\n"
+    meta, _ = describe_text(text)
+    assert meta.date == "2024-03-21"
+
+
+def test_a_dateline_in_december_under_a_january_header_is_the_year_before() -> None:
+    meta, _ = describe_text("市应急局召开安全生产会议\n发布时间：2025-01-03\n12月30日，市应急局召开安全生产会议。\n")
+    assert meta.date == "2024-12-30"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["会议要求，各县区3月25日，完成摸底。", "会议要求各县区6月1日前完成摸底。", "2月20日，市里召开了动员会。"],
+)
+def test_a_full_meeting_date_keeps_later_days_and_earlier_months_out(sentence: str) -> None:
+    """A deadline after the meeting, or a day weeks before it, is not the day the report is about."""
+    meta, _ = describe_text(f"市农牧局召开党组会议\n2024年3月21日，市农牧局召开党组会议。{sentence}\n")
+    assert meta.date == "2024-03-21"
+
+
 def test_given_date_is_normalized() -> None:
     meta, _ = describe_text("6月4日，市农牧局召开党组会议。\n", date="2023年6月4日")
     assert meta.date == "2023-06-04"
@@ -168,3 +193,23 @@ def test_given_non_url_source_is_the_place() -> None:
     meta, _ = describe_text("6月4日，我局召开党组会议。\n", source="乌兰察布市农牧局")
     assert meta.source_url is None
     assert meta.place == "乌兰察布市农牧局"
+
+
+@pytest.mark.parametrize(
+    ("header", "place"),
+    [
+        ("发布日期：2024-03-22 10:36　信息来源：章丘区农业农村局　浏览次数：", "章丘区农业农村局"),
+        ("發佈時間：2023-06-09　來源：集賢縣應急管理局", "集賢縣應急管理局"),
+        ("来源：章丘区农业农村局 发布日期：2024年03月22日", "章丘区农业农村局"),
+    ],
+)
+def test_a_header_line_of_several_fields_gives_the_issuer_and_the_year(header: str, place: str) -> None:
+    meta, body = describe_text(f"召开高标准农田建设推进会\n{header}\n3月21日，召开高标准农田建设推进会。\n")
+    assert meta.place == place
+    assert meta.date is not None and meta.date.endswith("-03-21") and meta.date[:4] in {"2023", "2024"}
+    assert all("来源" not in paragraph and "來源" not in paragraph for paragraph in body)
+
+
+def test_a_source_that_names_no_one_is_no_place() -> None:
+    meta, _ = describe_text("在全镇管护工作会议上的讲话\n来源：网络整理\n同志们：今天我们召开管护工作会议。\n")
+    assert meta.place is None

@@ -1,0 +1,7 @@
+"""Errors the front ends report to the user as they are (kept apart so the CLI can catch them
+without importing the engine before it is needed)."""
+
+
+class CatalogueError(Exception):
+    """The catalogue file is damaged. It is the source of truth — the index is rebuilt from it —
+    so nothing can rebuild it: the admin has to restore it."""
