@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
 from html import escape
 from pathlib import Path
@@ -30,7 +30,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -49,11 +49,14 @@ from bot.render import display_date, question_refusal
 from bot.telegram_format import (
     answer_messages,
     context_html,
+    digest_messages,
     document_html,
     nothing_found_html,
     split_messages,
+    timeline_html,
 )
 from index.collection import Answer, Collection
+from index.search import Passage
 from index.read import SUPPORTED_SUFFIXES, safe_name
 
 log = logging.getLogger(__name__)
@@ -63,8 +66,12 @@ MAX_PAGES = 5
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """Telegram's Bot API download limit."""
 DOCS_PAGE = 10
+TIMELINE_PAGE = 5
+REMEMBERED_TIMELINES = 10_000
+"""Chats whose last /timeline topic is kept for its page buttons (the oldest forgotten first)."""
 CALLBACK = re.compile(
-    r"\A(?:(more):([0-9a-f]{8}):([0-9]{1,2})|(ctx):([\w.-]{1,40}):([0-9]{1,7})|(src):([\w.-]{1,48})|(docs):([0-9]{1,4}))\Z"
+    r"\A(?:(more):([0-9a-f]{8}):([0-9]{1,2})|(ctx):([\w.-]{1,40}):([0-9]{1,7})|(src):([\w.-]{1,48})|(docs):([0-9]{1,4})"
+    r"|(tl):([0-9a-f]{8}):([0-9]{1,3})|(dig):([\w.-]{1,48}))\Z"
 )
 """Every button the bot makes (document ids may be Chinese, hence ``\\w``). A press is acted on only
 if its data matches whole: ``\\Z``, as ``$`` lets a trailing newline through; ``[0-9]``, as ``\\d``
@@ -75,6 +82,8 @@ COMMANDS = [
     BotCommand("help", "使用说明和示例问题"),
     BotCommand("ask", "提问（群聊中使用）"),
     BotCommand("new", "开始新话题"),
+    BotCommand("timeline", "某个话题的会议时间线，如 /timeline 高标准农田"),
+    BotCommand("digest", "某次会议的要求、责任单位和时限"),
     BotCommand("docs", "已收录的会议文件"),
     BotCommand("stats", "收录统计"),
     BotCommand("reindex", "重建索引（管理员）"),
@@ -89,8 +98,17 @@ class BotState:
         self.settings = settings
         self.collection = collection
         self.history = history
-        self.recent_questions: dict[int, deque[float]] = defaultdict(deque)
+        self.recent_questions: OrderedDict[int, deque[float]] = OrderedDict()
+        """Each user's questions of the last minute, the user who asked longest ago first."""
         self.reindexing = False
+        self.timelines: OrderedDict[int, str] = OrderedDict()
+        """Each chat's last /timeline topic, for its page buttons."""
+
+    def remember_timeline(self, chat_id: int, topic: str) -> None:
+        self.timelines[chat_id] = topic
+        self.timelines.move_to_end(chat_id)
+        while len(self.timelines) > REMEMBERED_TIMELINES:
+            self.timelines.popitem(last=False)
 
     def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
         users, chats = self.settings.allowed_user_ids, self.settings.allowed_chat_ids
@@ -103,13 +121,24 @@ class BotState:
 
     def over_rate(self, user_id: int) -> bool:
         now = time.monotonic()
-        recent = self.recent_questions[user_id]
+        while self.recent_questions:  # users quiet for a minute are forgotten
+            oldest = next(iter(self.recent_questions.values()))
+            if now - oldest[-1] <= 60:
+                break
+            self.recent_questions.popitem(last=False)
+        recent = self.recent_questions.setdefault(user_id, deque())
+        self.recent_questions.move_to_end(user_id)
         while recent and now - recent[0] > 60:
             recent.popleft()
         if len(recent) >= self.settings.questions_per_minute:
             return True
         recent.append(now)
         return False
+
+
+NOT_REPEATED_AFTER_TIMEOUT = frozenset({"answerCallbackQuery", "editMessageText"})
+"""Requests that fail when repeated after Telegram did carry them out (a button is answered once;
+an edit to the same text is refused), so a timed-out one is not sent again."""
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -140,7 +169,8 @@ class RetryingRateLimiter(AIORateLimiter):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except NetworkError as error:  # TimedOut is one; BadRequest too, but resending will not fix it
-                if isinstance(error, BadRequest) or attempt >= self._attempts:
+                repeats_harm = isinstance(error, TimedOut) and endpoint in NOT_REPEATED_AFTER_TIMEOUT
+                if isinstance(error, BadRequest) or repeats_harm or attempt >= self._attempts:
                     raise
                 wait = self._delay * 2 ** (attempt - 1)
                 log.warning("%s failed (%s: %s); try %d of %d in %.1f s", endpoint, type(error).__name__, error, attempt + 1, self._attempts, wait)
@@ -167,6 +197,7 @@ def _keyboard(answer: Answer, turns: list[str], page: int) -> InlineKeyboardMark
         row = [
             _button(f"原文 {number}", f"ctx:{passage.doc_id}:{passage.position}"),
             _button(f"来源 {number}", f"src:{passage.doc_id}"),
+            _button(f"要点 {number}", f"dig:{passage.doc_id}"),
         ]
         rows.append([button for button in row if button])
     if len(answer.passages) == PAGE_SIZE and page + 1 < MAX_PAGES:
@@ -191,7 +222,7 @@ async def _send_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, tur
             await message.reply_text("没有更多相关段落了。")
             return
         documents, points = await asyncio.to_thread(state.collection.coverage)
-        await message.reply_text(nothing_found_html(turns[-1], documents, points), parse_mode=ParseMode.HTML)
+        await message.reply_text(nothing_found_html(turns[-1], documents, points, answer.scope), parse_mode=ParseMode.HTML)
         return
     texts = answer_messages(answer, first_number=page * PAGE_SIZE + 1)
     for index, text in enumerate(texts):
@@ -208,11 +239,13 @@ async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chat = update.effective_chat
     if _state(context).allowed(user.id if user else None, chat.id if chat else None):
         return
-    if update.callback_query:
-        await update.callback_query.answer("抱歉，你没有使用权限。", show_alert=True)
-    elif update.effective_message and (chat is None or chat.type == ChatType.PRIVATE or _for_bot(update.effective_message, context.bot)):
-        await update.effective_message.reply_text("抱歉，这个机器人仅供授权人员使用。")
-    raise ApplicationHandlerStop
+    try:
+        if update.callback_query:
+            await update.callback_query.answer("抱歉，你没有使用权限。", show_alert=True)
+        elif update.effective_message and (chat is None or chat.type == ChatType.PRIVATE or _for_bot(update.effective_message, context.bot)):
+            await update.effective_message.reply_text("抱歉，这个机器人仅供授权人员使用。")
+    finally:  # a refusal that could not be sent must not let the update through to the handlers
+        raise ApplicationHandlerStop
 
 
 def _addressed(message: Message, bot: Bot) -> str | None:
@@ -294,6 +327,59 @@ async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await ask_question(update, context, " ".join(context.args or []))
 
 
+def _timeline_page(topic: str, passages: list[Passage], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    pages = max(1, -(-len(passages) // TIMELINE_PAGE))
+    page = min(page, pages - 1)  # a forged or outdated page number
+    start = page * TIMELINE_PAGE
+    text = timeline_html(topic, passages[start : start + TIMELINE_PAGE], start + 1, len(passages))
+    key = _version([topic])
+    buttons = [
+        button
+        for button in (
+            _button("上一页", f"tl:{key}:{page - 1}") if page > 0 else None,
+            _button("下一页", f"tl:{key}:{page + 1}") if page + 1 < pages else None,
+        )
+        if button
+    ]
+    return text, InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+async def cmd_timeline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/timeline TOPIC — every meeting on the topic, in meeting-date order, paged."""
+    topic = " ".join(context.args or []).strip()
+    refusal = question_refusal([topic]) if topic else "请在命令后写上话题，例如：/timeline 高标准农田"
+    if refusal:
+        await update.effective_message.reply_text(refusal)
+        return
+    state = _state(context)
+    passages = await asyncio.to_thread(state.collection.timeline, topic)
+    if not passages:
+        await update.effective_message.reply_text(f"没有找到提到“{topic}”的会议。")
+        return
+    state.remember_timeline(update.effective_chat.id, topic)
+    text, markup = _timeline_page(topic, passages, 0)
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True)
+
+
+async def _send_digest(message: Message, context: ContextTypes.DEFAULT_TYPE, doc_id: str) -> bool:
+    """Send a document's requirements; False when there is no such document."""
+    found = await asyncio.to_thread(_state(context).collection.digest, doc_id)
+    if found is None:
+        return False
+    for text in digest_messages(*found):
+        await message.reply_text(text, parse_mode=ParseMode.HTML)
+    return True
+
+
+async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/digest DOC_ID — a meeting's requirements, with who is to do them and by when."""
+    if not context.args:
+        await update.effective_message.reply_text("用法：/digest 文件编号（见 /docs），或点回答下的“要点”按钮。")
+        return
+    if not await _send_digest(update.effective_message, context, context.args[0]):
+        await update.effective_message.reply_text("没有这个文件编号，请用 /docs 查看。")
+
+
 async def cmd_new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/new — forget the conversation so far."""
     await asyncio.to_thread(_state(context).history.clear, update.effective_chat.id)
@@ -319,6 +405,8 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "示例问题：",
         *examples,
         "",
+        "/timeline 话题：各次会议怎么说、何时说的（如 /timeline 高标准农田）",
+        "/digest 文件编号，或回答下的“要点”：会议布置的要求、责任单位和时限",
         "/docs 已收录的会议文件 · /stats 收录统计",
     ]
     if _require_admin(update, context):
@@ -395,11 +483,25 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await query.answer()
         await query.message.reply_text(document_html(document), parse_mode=ParseMode.HTML, disable_web_page_preview=True)
-    else:
+    elif match[9]:
         documents = await asyncio.to_thread(collection.documents)
         text, markup = _docs_page(documents, int(match[10]))
         await query.answer()
         await query.edit_message_text(split_messages([text])[0], parse_mode=ParseMode.HTML, reply_markup=markup)
+    elif match[11]:
+        topic = state.timelines.get(update.effective_chat.id)
+        if topic is None or _version([topic]) != match[12]:
+            await query.answer("这个按钮已过期，请重新发送 /timeline。", show_alert=True)
+            return
+        passages = await asyncio.to_thread(collection.timeline, topic)
+        text, markup = _timeline_page(topic, passages, int(match[13]))
+        await query.answer()
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True)
+    else:
+        if not await _send_digest(query.message, context, match[15]):
+            await query.answer("该文件已删除。", show_alert=True)
+            return
+        await query.answer()
 
 
 # -- admin -------------------------------------------------------------------
@@ -421,12 +523,13 @@ async def cmd_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     async def rebuild() -> None:
         try:
             report = await asyncio.to_thread(state.collection.rebuild)
-            await message.reply_text(f"索引重建完成：{len(report.added)} 份文件，跳过 {len(report.skipped)} 份。")
         except Exception:
+            state.reindexing = False
             log.exception("re-index failed; the previous index stays live")
             await message.reply_text("重建失败，原索引仍在使用。详情见日志。")
-        finally:
-            state.reindexing = False
+            return
+        state.reindexing = False  # before saying so: a /reindex sent on reading it starts a new one
+        await message.reply_text(f"索引重建完成：{len(report.added)} 份文件，跳过 {len(report.skipped)} 份。")
 
     context.application.create_task(rebuild(), update=update)
 
@@ -458,7 +561,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
         await message.reply_text("文件超过 20 MB，Telegram 无法下载；请拆分后再发送。")
         return
-    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
+    await _show_action(context, update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
     telegram_file = await document.get_file()
     data = bytes(await telegram_file.download_as_bytearray())
     report = await asyncio.to_thread(_state(context).collection.add_file, name, data)
@@ -500,6 +603,7 @@ def build_application(settings: Settings, collection: Collection, history: ChatH
     application.add_handler(TypeHandler(Update, check_access), group=-1)
     for name, callback in (
         ("start", cmd_start), ("help", cmd_help), ("ask", cmd_ask), ("new", cmd_new), ("docs", cmd_docs),
+        ("timeline", cmd_timeline), ("digest", cmd_digest),
         ("stats", cmd_stats), ("reindex", cmd_reindex), ("remove", cmd_remove),
     ):
         application.add_handler(CommandHandler(name, callback))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from index.errors import CatalogueError
-from bot.render import answer_json, answer_text, display_date, question_refusal
+from bot.render import answer_json, answer_text, digest_text, display_date, question_refusal, timeline_text
 
 if TYPE_CHECKING:
     from index.collection import Answer, Collection
@@ -128,6 +128,26 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    refusal = question_refusal([args.topic])
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
+    collection = _collection(settings, args.db, seed=True)
+    print(timeline_text(args.topic, collection.timeline(args.topic), bold=sys.stdout.isatty()))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    collection = _collection(settings, args.db, seed=True)
+    found = collection.digest(args.doc_id)
+    if found is None:
+        print(f"meeting-bot: no document {args.doc_id!r} (see `meeting-bot docs`)", file=sys.stderr)
+        return 2
+    print(digest_text(*found))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import run
 
@@ -163,6 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = with_db(commands.add_parser("docs", help="list indexed documents"))
     docs.set_defaults(run=cmd_docs)
+
+    timeline = with_db(commands.add_parser("timeline", help="every meeting on a topic, in meeting-date order"))
+    timeline.add_argument("topic", metavar="TOPIC")
+    timeline.set_defaults(run=cmd_timeline)
+
+    digest = with_db(commands.add_parser("digest", help="a meeting's requirements, with who and by when"))
+    digest.add_argument("doc_id", metavar="DOC_ID", help="a document id from `meeting-bot docs`")
+    digest.set_defaults(run=cmd_digest)
 
     run = commands.add_parser("run", help="run the Telegram bot (reads .env)")
     run.set_defaults(run=cmd_run)

@@ -26,6 +26,7 @@ class ChatHistory:
             "create table if not exists turns (chat_id integer, at real, text text)"
         )
         self._connection.execute("create index if not exists turns_chat on turns (chat_id, at)")
+        self._connection.execute("create index if not exists turns_at on turns (at)")
         self._lock = threading.Lock()
         self.max_turns = max_turns
         self.max_age = max_age
@@ -51,10 +52,11 @@ class ChatHistory:
         with self._lock:
             now = time.time()  # taken under the lock, so turns are stored in the order they are numbered
             self._connection.execute("insert into turns values (?, ?, ?)", (chat_id, now, text))
+            self._connection.execute("delete from turns where at < ?", (now - self.max_age,))  # every chat's: quiet ones too
             self._connection.execute(
-                "delete from turns where chat_id = ? and (at < ? or rowid not in "
-                "(select rowid from turns where chat_id = ? order by at desc, rowid desc limit ?))",
-                (chat_id, now - self.max_age, chat_id, self.max_turns),
+                "delete from turns where chat_id = ? and rowid not in "
+                "(select rowid from turns where chat_id = ? order by at desc, rowid desc limit ?)",
+                (chat_id, chat_id, self.max_turns),
             )
             return self._recent(chat_id)
 

@@ -10,10 +10,13 @@ import json
 import re
 from collections.abc import Callable
 
+from index.chunk import HEADING_SEPARATOR
 from index.collection import Answer
+from index.digest import DigestSection, Requirement
 from index.search import Passage
-from index.store import DocumentRecord
 from index.speakers import split_sentences
+from index.store import DocumentRecord
+from index.timeline import is_dated
 
 EXCERPT_CHARS = 300
 MAX_QUESTION_CHARS = 300
@@ -64,6 +67,11 @@ def meeting_line(document: DocumentRecord) -> str:
     if document.speakers:
         parts.append("发言：" + "、".join(document.speakers))
     return "上一条回答出自：" + " · ".join(parts)
+
+
+def scope_line(scope: str) -> str:
+    """Where the question looked, when it named a time or a place (``Answer.scope``)."""
+    return f"范围：{scope}"
 
 
 def nothing_found_lines(question: str, documents: list[DocumentRecord], points: list[str]) -> list[str]:
@@ -139,10 +147,11 @@ def mark(text: str, spans: list[tuple[int, int]], wrap: Callable[[str], str], es
 
 def answer_text(answer: Answer, bold: bool = False, coverage: tuple[list[DocumentRecord], list[str]] = ([], [])) -> str:
     """A readable plain-text answer for the terminal; ``coverage`` is suggested when nothing is found."""
+    scope = [scope_line(answer.scope)] if answer.scope else []
     if not answer.passages:
-        return "\n".join([f"问：{answer.question}", *nothing_found_lines(answer.question, *coverage)])
+        return "\n".join([f"问：{answer.question}", *scope, *nothing_found_lines(answer.question, *coverage)])
     wrap = (lambda s: f"\033[1m{s}\033[0m") if bold else (lambda s: f"【{s}】")
-    lines = [f"问：{answer.question}"]
+    lines = [f"问：{answer.question}", *scope]
     if answer.meeting:
         lines.append(meeting_line(answer.meeting))
     for number, passage in enumerate(answer.passages, start=1):
@@ -152,6 +161,75 @@ def answer_text(answer: Answer, bold: bool = False, coverage: tuple[list[Documen
         lines.append(f"    {mark(text, spans, wrap)}")
         if passage.source_url:
             lines.append(f"    原文链接：{passage.source_url}")
+        if passage.also_at:
+            lines.append(f"    {also_at_line(passage)}")
+    return "\n".join(lines)
+
+
+def also_at_line(passage: Passage) -> str:
+    """Where else the same report was published (its reprints, folded into this passage)."""
+    return "同一报道也发布于：" + "；".join(url or f"《{title}》（未附链接）" for title, url in passage.also_at)
+
+
+TIMELINE_EXCERPT_CHARS = 90
+"""A timeline entry shows its meeting's best sentence, not the whole passage."""
+
+
+def timeline_heading(topic: str, meetings: int) -> str:
+    return f"“{topic}”的会议时间线：{meetings} 次会议（按会议日期排列，未注明日期的列在最后）"
+
+
+def timeline_entry(number: int, passage: Passage) -> tuple[str, str, list[tuple[int, int]]]:
+    """One meeting on a timeline: its date, issuer and title; its best sentence with the topic's spans."""
+    undated = "" if is_dated(passage.date) else "【日期不详】"
+    head = f"{number}. {undated}{display_date(passage.date)} · {passage.place or '未注明'} · 《{passage.title}》"
+    text, spans = excerpt(passage, TIMELINE_EXCERPT_CHARS)
+    return head, text, spans
+
+
+def timeline_text(topic: str, passages: list[Passage], bold: bool = False) -> str:
+    """A timeline for the terminal."""
+    if not passages:
+        return f"没有找到提到“{topic}”的会议。"
+    wrap = (lambda s: f"\033[1m{s}\033[0m") if bold else (lambda s: f"【{s}】")
+    lines = [timeline_heading(topic, len(passages))]
+    for number, passage in enumerate(passages, start=1):
+        head, text, spans = timeline_entry(number, passage)
+        lines += [head, f"    {mark(text, spans, wrap)}"]
+        if passage.source_url:
+            lines.append(f"    原文链接：{passage.source_url}")
+        if passage.also_at:
+            lines.append(f"    {also_at_line(passage)}")
+    return "\n".join(lines)
+
+
+def requirement_line(requirement: Requirement) -> str:
+    """A requirement with who is to do it and by when (when the sentence says so)."""
+    notes = []
+    if requirement.owners:
+        notes.append("责任：" + "、".join(requirement.owners))
+    if requirement.deadlines:
+        notes.append("时限：" + "、".join(requirement.deadlines))
+    return requirement.text + (f"（{'；'.join(notes)}）" if notes else "")
+
+
+def digest_heading(document: DocumentRecord, sections: list[DigestSection]) -> str:
+    count = sum(len(section.requirements) for section in sections)
+    return f"《{document.title}》（{display_date(document.date)}）的要点：{count} 条要求"
+
+
+def section_label(section: DigestSection) -> str:
+    return section.heading.replace(HEADING_SEPARATOR, " › ") if section.heading else "（未分节）"
+
+
+def digest_text(document: DocumentRecord, sections: list[DigestSection]) -> str:
+    """A meeting's requirements for the terminal, under its own headings."""
+    if not sections:
+        return f"《{document.title}》中没有找到布置工作的要求。"
+    lines = [digest_heading(document, sections)]
+    for section in sections:
+        lines.append(f"\n■ {section_label(section)}")
+        lines.extend(f"  • {requirement_line(requirement)}" for requirement in section.requirements)
     return "\n".join(lines)
 
 
@@ -162,7 +240,8 @@ def _meeting_json(document: DocumentRecord) -> dict:
 
 def answer_json(answer: Answer) -> str:
     """One JSON line: ``{"query", "results": [{doc_id, title, date, source, paragraph, text, score}]}``,
-    plus ``"meeting"`` (the document's facts) for a question about the last answer's meeting."""
+    plus ``"meeting"`` (the document's facts) for a question about the last answer's meeting and
+    ``"scope"`` when the question named a time or a place."""
     return json.dumps(
         {
             "query": answer.question,
@@ -170,10 +249,12 @@ def answer_json(answer: Answer) -> str:
                 {
                     "doc_id": p.doc_id, "title": p.title, "date": p.date, "source": p.source_url or p.place,
                     "paragraph": p.paragraph, "text": p.text, "score": p.score,
+                    **({"also_at": [{"title": title, "source_url": url} for title, url in p.also_at]} if p.also_at else {}),
                 }
                 for p in answer.passages
             ],
             **({"meeting": _meeting_json(answer.meeting)} if answer.meeting else {}),
+            **({"scope": answer.scope} if answer.scope else {}),
         },
         ensure_ascii=False,
     )

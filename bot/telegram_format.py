@@ -11,8 +11,22 @@ from __future__ import annotations
 import re
 from html import escape
 
-from bot.render import display_date, excerpt, mark, meeting_line, nothing_found_lines, source_line
+from bot.render import (
+    digest_heading,
+    display_date,
+    excerpt,
+    mark,
+    meeting_line,
+    nothing_found_lines,
+    requirement_line,
+    scope_line,
+    section_label,
+    source_line,
+    timeline_entry,
+    timeline_heading,
+)
 from index.collection import Answer
+from index.digest import DigestSection
 from index.search import Passage
 from index.store import ChunkRecord, DocumentRecord
 
@@ -33,7 +47,18 @@ def passage_html(number: int, passage: Passage) -> str:
     ]
     if passage.source_url:
         lines.append(_link(passage.source_url))
+    if passage.also_at:
+        lines.append(_also_at_html(passage))
     return "\n".join(lines)
+
+
+def _also_at_html(passage: Passage) -> str:
+    """The reprints' links (or titles, where a copy has no link)."""
+    places = [
+        f'<a href="{escape(url, quote=True)}">{escape(title)}</a>' if url and re.match(r"https?://", url) else escape(f"《{title}》（未附链接）")
+        for title, url in passage.also_at
+    ]
+    return "同一报道也发布于：" + "；".join(places)
 
 
 def answer_messages(answer: Answer, first_number: int = 1) -> list[str]:
@@ -41,6 +66,8 @@ def answer_messages(answer: Answer, first_number: int = 1) -> list[str]:
     blocks = [passage_html(first_number + i, passage) for i, passage in enumerate(answer.passages)]
     if answer.meeting:
         blocks.insert(0, escape(meeting_line(answer.meeting)))
+    if answer.scope:
+        blocks.insert(0, f"<i>{escape(scope_line(answer.scope))}</i>")
     return split_messages(blocks)
 
 
@@ -95,8 +122,9 @@ def split_messages(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return messages
 
 
-def nothing_found_html(question: str, documents: list[DocumentRecord], points: list[str]) -> str:
-    return "\n".join(escape(line) for line in nothing_found_lines(question, documents, points)) + "\n可以换个说法再问。"
+def nothing_found_html(question: str, documents: list[DocumentRecord], points: list[str], scope: str | None = None) -> str:
+    lines = ([scope_line(scope)] if scope else []) + nothing_found_lines(question, documents, points)
+    return "\n".join(escape(line) for line in lines) + "\n可以换个说法再问。"
 
 
 def _escaped_within(text: str, budget: int) -> str:
@@ -142,3 +170,28 @@ def document_html(document: DocumentRecord) -> str:
     if document.source_url:
         lines.append(_link(document.source_url))
     return "\n".join(lines)
+
+
+def timeline_html(topic: str, passages: list[Passage], first_number: int, total: int) -> str:
+    """One page of a topic's timeline, in one message."""
+    blocks = [f"<b>{escape(timeline_heading(topic, total))}</b>"]
+    for number, passage in enumerate(passages, start=first_number):
+        head, text, spans = timeline_entry(number, passage)
+        lines = [f"<b>{escape(head)}</b>", mark(text, spans, wrap=lambda s: f"<b>{s}</b>", escape=escape)]
+        if passage.source_url:
+            lines.append(_link(passage.source_url))
+        if passage.also_at:
+            lines.append(_also_at_html(passage))
+        blocks.append("\n".join(lines))
+    return split_messages(["\n\n".join(blocks)])[0]
+
+
+def digest_messages(document: DocumentRecord, sections: list[DigestSection]) -> list[str]:
+    """A meeting's requirements under its headings, as one or more HTML messages."""
+    if not sections:
+        return [escape(f"《{document.title}》中没有找到布置工作的要求。")]
+    blocks = [f"<b>{escape(digest_heading(document, sections))}</b>"]
+    for section in sections:
+        items = "\n".join(f"• {escape(requirement_line(requirement))}" for requirement in section.requirements)
+        blocks.append(f"<b>{escape(section_label(section))}</b>\n{items}")
+    return split_messages(blocks)

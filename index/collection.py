@@ -13,21 +13,27 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from .conversation import Topic, resolve
+from .digest import DigestSection, digest
 from .build import build_all
 from .document import Document
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
+from .reprints import Reprints, fold_reprints, signature
 from .metadata import meeting_fact_spans
 from .overview import main_points
 from .scope import DocumentNames, name_words
 from .search import Passage, Query, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
+from .timeline import meetings_in_order
+from .when import Period, find_period
 from .store import ChunkRecord, DocumentRecord, Store
 from .normalize import normalize
 from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize
@@ -40,6 +46,8 @@ BATCH_CHUNKS = 20_000
 commit is a tantivy segment, and a million paragraphs in 2 000-chunk commits were left in 21
 segments, searched 25 % slower than 5 (measured with one commit of the same chunks)."""
 MAX_HISTORY_TURNS = 6
+TIMELINE_PASSAGES = 200
+"""Passages a timeline is drawn from (each meeting shows its best one)."""
 NAMES_READ_INLINE = 2_000
 """Documents up to which changed names are re-read before the next question (see ``Collection.names``)."""
 _GENERATION_KEY = "generation"
@@ -65,6 +73,9 @@ class Answer:
     passages: list[Passage]
     meeting: DocumentRecord | None = None
     """For a question about the last answer's meeting (``query.about``): that meeting's document."""
+    scope: str | None = None
+    """The meetings the question was limited to or looked in first, as the reply states it
+    (2023年召开的会议; 德州的会议优先), when it named a time or a place."""
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -120,6 +131,22 @@ def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> I
         document,
         ((c.position, c.heading, c.voices, c.token_text, " ".join(char_bigrams(normalize(c.text)))) for c in chunks),
     )
+
+
+def _without(turn: str, period: Period) -> str:
+    """The turn without the words that name its period."""
+    return f"{turn[: period.span[0]]} {turn[period.span[1]:]}"
+
+
+def _scope(period: Period | None, query: Query, missed: Period | None = None) -> str | None:
+    """How the reply states where the question looked: the period it was limited to (or that no
+    meeting of the period it named is about it), the place it preferred."""
+    parts = [f"{period.label}召开的会议"] if period else []
+    if missed:
+        parts.append(f"没有{missed.label}召开的相关会议，以下不限时间")
+    if query.preferred_doc_id and query.naming_terms:
+        parts.append(f"{'、'.join(sorted(query.naming_terms))}的会议优先")
+    return "；".join(parts) or None
 
 
 def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
@@ -189,9 +216,11 @@ class Collection:
         self._names: tuple[str | None, DocumentNames] | None = None
         self._reading_names = threading.Lock()
         self._answered = _AnsweredSources()
+        self._reprints: tuple[str | None, Reprints] | None = None
+        """The documents' reprint families and the ``documents_version`` they are in step with;
+        read from the catalogue by the first write (see ``_changing_families``)."""
         self._ensure_index()
         self._ensure_pipeline()
-        self._add_unindexed_originals()
 
     # -- index lifecycle -------------------------------------------------
 
@@ -203,12 +232,14 @@ class Collection:
             generation = self.store.get_meta(_GENERATION_KEY)
             self._index = self._open_in_step(generation)
             if self._index is not None:
-                with self.generations.exclusive(wait=False) as alone:
+                with self.generations.locked(wait=False) as alone:
                     if alone:
                         self._remove_leftovers()
                 return
-            with self._write_lock, self.generations.exclusive():
-                if self.store.get_meta(_GENERATION_KEY) == generation:  # else another process rebuilt it meanwhile
+            with self._write_lock, self.generations.locked():
+                # Looked at again under the lock: another process may have been adding a batch, or rebuilt it meanwhile.
+                self._index = self._open_in_step(self.store.get_meta(_GENERATION_KEY))
+                if self._index is None:
                     fresh = self.generations.create()
                     fresh.write(self._all_stored_chunks())
                     self.store.set_meta(_GENERATION_KEY, fresh.generation)
@@ -302,22 +333,28 @@ class Collection:
                 else:
                     yield built
 
-        with self._write_lock, self.index.writing(merge_in_background) as writing:
+        with self._write_lock, self.generations.locked(shared=True), self.index.writing(merge_in_background) as writing:
             for batch in _batches(new_documents()):
                 self._write_batch(batch, report, self.store.put_documents, writing)
         self.store.set_meta(_SEEDED_KEY, "1")
         return report
 
     def _write_batch(
-        self, batch: list[Document], report: IngestReport, put: Callable[[list[Document]], None], writing: Writing
+        self,
+        batch: list[Document],
+        report: IngestReport,
+        put: Callable[[list[Document], dict[str, str]], None],
+        writing: Writing,
+        rebuilding: Reprints | None = None,
     ) -> None:
-        """Store a batch with ``put`` and index it, in one transaction (a failed commit rolls both back)."""
+        """Store a batch with ``put`` and index it, in one transaction (a failed commit rolls both back),
+        its reprint families decided by ``rebuilding`` (a rebuild's), else by the live ones."""
         if not batch:
             return
         unique = list({document.id: document for document in batch}.values())
         records = [_record_of(document) for document in unique]
-        with self.store.transaction():
-            put(unique)
+        with self._changing_families(rebuilding) as reprints:
+            put(unique, reprints.put((document.id, document.signature) for document in unique))
             chunks = (chunk for document, record in zip(unique, records) for chunk in _document_chunks(document, record))
             writing.commit(chunks, delete_doc_ids=[document.id for document in unique])
         report.added.extend(records)
@@ -339,11 +376,50 @@ class Collection:
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document from the catalogue and the index; False if it was not there."""
-        with self._write_lock, self.store.transaction():
+        with self._write_lock, self.generations.locked(shared=True), self._changing_families() as reprints:
             found = self.store.delete_document(doc_id)
             if found:
+                self.store.put_reprints((), reprints.remove(doc_id))  # the next member may take its family over
                 self.index.write((), delete_doc_ids=[doc_id])
         return found
+
+    @contextmanager
+    def _changing_families(self, rebuilding: Reprints | None = None) -> Iterator[Reprints]:
+        """A write transaction, with the reprint families it changes: a rebuild's, else the live
+        ones, kept if the transaction commits and forgotten if it does not (read again next time)."""
+        if rebuilding is not None:
+            with self.store.transaction():
+                yield rebuilding
+            return
+        try:
+            with self.store.transaction():
+                reprints = self._reprints_in_step()
+                yield reprints
+                self._reprints = (self.store.documents_version(), reprints)
+        except BaseException:
+            self._reprints = None
+            raise
+
+    def _reprints_in_step(self) -> Reprints:
+        """The live reprint families (inside a write transaction, so no other process changes the
+        documents meanwhile): read from the catalogue on the first write, and again when another
+        process has changed the documents since.
+
+        Documents stored before reprints were recognised get their signatures here, from their
+        stored chunks (the text ``build_document`` signs), oldest first, as if added in that order.
+        """
+        version = self.store.documents_version()
+        if self._reprints is not None and self._reprints[0] == version:
+            return self._reprints[1]
+        reprints = Reprints(self.store.reprints())
+        unsigned = self.store.unsigned_documents()
+        if unsigned:
+            log.warning("signing %d documents stored before reprints were recognised", len(unsigned))
+            signatures = [
+                (doc_id, signature(normalize(chunk.text) for chunk in self.store.chunks_of(doc_id))) for doc_id in unsigned
+            ]
+            self.store.put_reprints(signatures, reprints.put(signatures))
+        return reprints
 
     def rebuild(self, workers: int = 1) -> IngestReport:
         """Re-process every stored original into a new index generation, then swap it in.
@@ -352,38 +428,29 @@ class Collection:
         if anything fails before it, they stay live and the new generation is dropped
         (by the next start, if the process was killed). One rebuild runs at a time, in all processes.
         """
-        with self._write_lock, self.generations.exclusive():
+        with self._write_lock, self.generations.locked():
             fresh = self.generations.create()
             report = IngestReport()
             staging = self.store.staging()
+            rebuilt = Reprints()  # the originals come in the order they were added, so families are founded alike
             try:
                 sources = (read_original(o.name, o.format, o.content) for o in self.store.originals())
                 built = build_all(sources, workers, strict=True)
                 with fresh.writing() as writing:
                     for batch in _batches(item for item in built if not _skipped(item, report)):
-                        self._write_batch(batch, report, staging.put_documents, writing)
+                        self._write_batch(batch, report, staging.put_documents, writing, rebuilt)
                 with self.store.transaction():
                     staging.publish()
                     self.store.set_meta(_GENERATION_KEY, fresh.generation)
+                    self._reprints = (self.store.documents_version(), rebuilt)
             except BaseException:
+                self._reprints = None  # it may have been given the rebuilt families before the publish failed
                 self.store.drop_staging()
                 self.generations.remove_all_but(self.index.generation)
                 raise
             self._index = fresh
             self.generations.remove_all_but(fresh.generation)
-        self._add_unindexed_originals()
-        return report
-
-    def _add_unindexed_originals(self) -> None:
-        """Index the originals no document was built from: added by another process while a
-        rebuild ran (its swap publishes the documents it built), so no upload is ever lost."""
-        if self.store.documents_version() is None:
-            return
-        report = self.add_sources(
-            read_original(o.name, o.format, o.content) for o in self.store.originals(unindexed_only=True)
-        )
-        if report.added:
-            log.warning("indexed %d stored originals that had no document (added during a rebuild)", len(report.added))
+            return report
 
     # -- reading ---------------------------------------------------------
 
@@ -432,6 +499,16 @@ class Collection:
             self.store.close()  # this thread's connection
             self._reading_names.release()
 
+    def timeline(self, topic: str) -> list[Passage]:
+        """Every meeting that addresses ``topic``: its best passage, in meeting-date order, undated last."""
+        query = self.synonyms.expand(resolve(topic, None, self.names()))
+        return meetings_in_order(self.fold(self.search(query, TIMELINE_PASSAGES), one_per_family=True))
+
+    def digest(self, doc_id: str) -> tuple[DocumentRecord, list[DigestSection]] | None:
+        """A document and its requirements under its own headings; None for an unknown document."""
+        document = self.store.document(doc_id)
+        return (document, digest(self.store.chunks_of(doc_id))) if document else None
+
     def search(self, query: Query, limit: int = 5) -> list[Passage]:
         return search(self.index, self.store, query, limit)
 
@@ -450,11 +527,38 @@ class Collection:
                     return document, passage_of(chunk, document, score=0.0, coverage=1.0, highlights=spans)
         return document, passage_of(chunks[0], document, score=0.0, coverage=1.0, highlights=[])
 
+    def families(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """Each document's reprint family: the id of the earliest-added document whose report it
+        reprints, else its own."""
+        return self.store.families(doc_ids)
+
+    def also_published(self, doc_id: str) -> list[DocumentRecord]:
+        """The other publications of a document's report (its reprint family's other members), oldest first."""
+        family = self.store.families([doc_id])[doc_id]
+        return [member for member in self.store.family_members([family])[family] if member.id != doc_id]
+
+    def fold(self, passages: list[Passage], one_per_family: bool = False) -> list[Passage]:
+        """``passages`` with reprints folded: a paragraph several sites published shown once (or, with
+        ``one_per_family``, a report once), the other sites in its ``also_at`` (``reprints.fold_reprints``)."""
+        families = self.store.families(passage.doc_id for passage in passages)
+        return fold_reprints(passages, families, self.store.family_members(families.values()), one_per_family)
+
+    def _folded_search(self, query: Query, limit: int) -> list[Passage]:
+        """``search`` with reprints folded, asking again for as many more passages as were folded
+        away, so an answer still holds ``limit`` passages when the collection has them."""
+        wanted = limit
+        while True:
+            found = self.search(query, wanted)
+            passages = self.fold(found)
+            if len(passages) >= limit or len(found) < wanted:
+                return passages[:limit]
+            wanted += limit - len(passages)
+
     def _answer(self, question: str, query: Query, limit: int) -> Answer:
         if query.about and query.doc_ids:
             found = self.meeting_passage(query.doc_ids[0], query.about)
-            return Answer(question, query, [found[1]] if found else [], meeting=found[0] if found else None)
-        return Answer(question, query, self.search(query, limit))
+            return Answer(question, query, self.fold([found[1]]) if found else [], meeting=found[0] if found else None)
+        return Answer(question, query, self._folded_search(query, limit))
 
     def ask(self, turns: list[str], limit: int = 5) -> Answer:
         """Answer the last turn, reading the earlier turns as the conversation so far.
@@ -478,9 +582,33 @@ class Collection:
                 sources = self._answer(history[number - 1], self.synonyms.expand(resolved), limit).sources
                 self._answered.put(key, sources)
             topic = Topic(resolved, sources)
-        answer = self._answer(history[-1], self.synonyms.expand(resolve(history[-1], topic, names)), limit)
+        last = history[-1]
+        period = find_period(last, date.today())
+        answer = self._answer_in_period(period, last, topic, names, limit) if period else None
+        if answer is None:  # no time named, or none of its meetings is about the question: everywhere,
+            answer = self._answer(last, self.synonyms.expand(resolve(last, topic, names)), limit)
+            if period and not answer.passages:  # as asked, else without the time words
+                answer = self._answer(last, self.synonyms.expand(resolve(_without(last, period), topic, names)), limit)
+            answer = replace(answer, scope=_scope(None, answer.query, missed=period))
         self._answered.put((state, *history), answer.sources)
         return answer
+
+    def _answer_in_period(
+        self, period: Period, turn: str, topic: Topic | None, names: DocumentNames, limit: int
+    ) -> Answer | None:
+        """The answer from the meetings held in ``period``, its time words not searched for; None
+        when no meeting of the period is about the question (a year may be the subject of a
+        question, 2025年地区生产总值, rather than when its meeting was held)."""
+        in_period = set(self.store.documents_held_between(period.start, period.end))
+        query = self.synonyms.expand(resolve(_without(turn, period), topic, names))
+        doc_ids = tuple(d for d in query.doc_ids or sorted(in_period) if d in in_period)
+        if not doc_ids or not query.terms:
+            return None
+        preferred = query.preferred_doc_id if query.preferred_doc_id in in_period else None
+        query = replace(query, doc_ids=doc_ids, preferred_doc_id=preferred,
+                        naming_terms=query.naming_terms if preferred else frozenset())
+        answer = self._answer(turn, query, limit)
+        return replace(answer, scope=_scope(period, query)) if answer.passages else None
 
     def warm_up(self) -> None:
         """Load what the first questions would otherwise wait for: the segmenter's dictionary and the place and body names."""

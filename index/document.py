@@ -1,4 +1,4 @@
-"""From a decoded text to a searchable document: clean → metadata → chunks → tokens."""
+"""From a decoded text to a searchable document: clean → metadata → chunks → tokens and reprint signature."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from .clean import clean
 from .metadata import DocumentMeta, describe
 from .read import SourceText, content_id
 from .normalize import normalize
+from .reprints import signature
 from .tokenize import char_bigrams, tokenize_normalized
 
 
@@ -28,6 +29,8 @@ class Document:
     format: str
     original: bytes
     content_hash: str
+    signature: bytes
+    """MinHash of the normalized body (``reprints.signature``), to recognise it published elsewhere."""
 
     @property
     def speakers(self) -> dict[str, list[int]]:
@@ -60,4 +63,5 @@ def build_document(source: SourceText) -> Document | None:
         format=source.format,
         original=source.original,
         content_hash=digest,
+        signature=signature(keys),
     )

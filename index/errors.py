@@ -1,5 +1,4 @@
-"""Errors the front ends report to the user as they are (kept apart so the CLI can catch them
-without importing the engine before it is needed)."""
+"""Errors the front ends report to the user as they are, rather than as a traceback."""
 
 
 class CatalogueError(Exception):

@@ -19,8 +19,9 @@ from .speakers import names_pattern
 
 _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日")
-_DATELINE_DATE = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:上午|下午|晚上|晚|早上)?[，,]")
+_DATELINE_DATE = re.compile(r"(?:^|(?<=[。！？\n]))\s*(\d{1,2})月(\d{1,2})日(?:上午|下午|晚上|晚|早上)?[，,]", re.M)
 """A month and day opening a report's sentence (6月4日上午，…): the day it reports on, not a deadline (6月底前)."""
+_OPENS_SENTENCE = re.compile(r"(?:上午|下午|晚上|晚|早上)?[，,]")
 PUBLISHED_WITHIN_DAYS = 7
 """A page's header date this many days after its dateline's is the day it was published, not the meeting's."""
 _URL_DATE = re.compile(r"(?<!\d)(20\d{2})[-/_]?(\d{2})(?:[-/_]?(\d{2}))?(?!\d)")
@@ -131,6 +132,8 @@ def find_date(text_head: str, urls: list[str], given: str | None, stamps: Sequen
     # The first date stated is the meeting's; a later full date is usually a deadline.
     if full and (partial is None or full.start() <= partial.start()) and _valid(int(full[1]), int(full[2]), int(full[3])):
         stated = date(int(full[1]), int(full[2]), int(full[3]))
+        if _OPENS_SENTENCE.match(text_head, full.end()):  # 2024年3月21日，… is the report's own dateline
+            return stated.isoformat()
         return (_reported_day(text_head[full.end():], stated) or stated).isoformat()
     if not partial or not (1 <= int(partial[1]) <= 12 and 1 <= int(partial[2]) <= 31):
         return None

@@ -40,13 +40,20 @@ def strip_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+T2S_PASSES = 3
+"""OpenCC's longest chain of characters it maps again is two steps (薴→苧→苎); the bound keeps a
+future cycle in its tables from hanging every question."""
+
+
 def _simplified(text: str) -> str:
     """Traditional→Simplified until nothing changes: OpenCC maps a few characters to ones it
-    maps again (薴→苧→苎), and a key must not depend on whether its text was converted before."""
-    converted = _T2S.convert(text)
-    while converted != text:
-        text, converted = converted, _T2S.convert(converted)
-    return converted
+    maps again, and a key must not depend on whether its text was converted before."""
+    for _ in range(T2S_PASSES):
+        converted = _T2S.convert(text)
+        if converted == text:
+            break
+        text = converted
+    return text
 
 
 def _nfkc(text: str) -> str:

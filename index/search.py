@@ -102,6 +102,9 @@ class Passage:
     coverage: float
     highlights: list[tuple[int, int]] = field(default_factory=list)
     """Character spans of ``text`` that matched the query, sorted and disjoint."""
+    also_at: tuple[tuple[str, str | None], ...] = ()
+    """(title, link) of the other publications of this passage's document: the other members of its
+    reprint family, oldest first (set by ``reprints.fold_reprints``)."""
 
 
 def passage_of(

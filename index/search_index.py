@@ -196,15 +196,17 @@ class Generations:
         return bool(name) and (self.root / name / "meta.json").exists()
 
     @contextmanager
-    def exclusive(self, wait: bool = True) -> Iterator[bool]:
-        """Hold the lock under which, in every process, a generation is built and swapped in and
-        leftovers are removed; yields whether it is held (without ``wait``, False if another
-        holder has it). The system releases a killed holder's lock."""
+    def locked(self, shared: bool = False, wait: bool = True) -> Iterator[bool]:
+        """Hold the catalogue's cross-process lock: exclusive to build and swap in a generation or
+        remove leftovers, shared to add or remove documents (so neither runs during a rebuild in
+        another process, as neither does in this one). Yields whether it is held (without ``wait``,
+        False if it is taken). The system releases a killed holder's lock."""
         lock_path = self.root.with_name(self.root.name + ".lock")
         lock_path.parent.mkdir(parents=True, exist_ok=True)
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         with open(lock_path, "a") as lock_file:  # closing it releases the lock
             try:
-                fcntl.flock(lock_file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(lock_file, mode if wait else mode | fcntl.LOCK_NB)
                 held = True
             except BlockingIOError:
                 held = False

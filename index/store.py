@@ -12,10 +12,10 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -30,7 +30,7 @@ _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 CACHED_DOCUMENTS = 5_000
 """Document records kept in memory for the search path (each a few hundred bytes)."""
 _DOCUMENTS_VERSION = "documents_version"
-_STAGED_TABLES = (("documents_next", "documents"), ("chunks_next", "chunks"))
+_STAGED_TABLES = (("documents_next", "documents"), ("chunks_next", "chunks"), ("reprints_next", "reprints"))
 """A rebuild's side tables and the live tables they replace."""
 
 
@@ -137,11 +137,11 @@ class Store:
             db["originals"].create(
                 {"id": str, "name": str, "format": str, "content": bytes, "added_at": str}, pk="id", if_not_exists=True
             )
-            self._create_content_tables("documents", "chunks")
+            self._create_content_tables("documents", "chunks", "reprints")  # a catalogue from before reprints gets the table
             if self.get_meta("schema_version") is None:
                 self.set_meta("schema_version", SCHEMA_VERSION)
 
-    def _create_content_tables(self, documents_table: str, chunks_table: str) -> None:
+    def _create_content_tables(self, documents_table: str, chunks_table: str, reprints_table: str) -> None:
         db = self.db
         db[documents_table].create(
             {
@@ -159,6 +159,13 @@ class Store:
             pk=("doc_id", "position"),
             if_not_exists=True,
         )
+        # Each document's reprint signature and family (see ``index.reprints``); ``sequence`` is the
+        # order in which documents were added, which decides a family's first member.
+        db[reprints_table].create(
+            {"doc_id": str, "family": str, "signature": bytes, "sequence": int}, pk="doc_id", if_not_exists=True
+        )
+        db[reprints_table].create_index(["family"], if_not_exists=True)
+        db[reprints_table].create_index(["sequence"], if_not_exists=True)
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -197,11 +204,15 @@ class Store:
         row = self.db.execute("select content_hash from documents where id = ?", [doc_id]).fetchone()
         return row[0] if row else None
 
-    def put_documents(self, documents: Iterable[Document]) -> None:
-        """Insert or replace documents, their chunks and originals (call inside ``transaction``)."""
-        self._write(documents, "documents", "chunks", with_originals=True)
+    def put_documents(self, documents: Iterable[Document], families: Mapping[str, str]) -> None:
+        """Insert or replace documents, their chunks, originals and reprint signatures (call inside
+        ``transaction``); ``families`` as for ``put_reprints``."""
+        self._write(documents, families, "documents", "chunks", "reprints", with_originals=True)
 
-    def _write(self, documents: Iterable[Document], documents_table: str, chunks_table: str, with_originals: bool) -> None:
+    def _write(
+        self, documents: Iterable[Document], families: Mapping[str, str], documents_table: str, chunks_table: str,
+        reprints_table: str, with_originals: bool,
+    ) -> None:
         # Plain executemany per table: building a row dict per chunk for sqlite-utils'
         # insert_all cost more than the writing itself in bulk runs.
         documents = list(documents)
@@ -232,6 +243,24 @@ class Store:
                 for chunk, tokens in zip(document.chunks, document.chunk_tokens)
             ],
         )
+        self.put_reprints(((document.id, document.signature) for document in documents), families, reprints_table)
+
+    def put_reprints(self, signatures: Iterable[tuple[str, bytes]], families: Mapping[str, str], table: str = "reprints") -> None:
+        """Store documents' reprint signatures as added after every stored one, each with its family
+        from ``families``, and move any other document in ``families`` to its family there (call
+        inside ``transaction``)."""
+        signatures = list(signatures)
+        conn = self.db.conn
+        last = conn.execute(f"select coalesce(max(sequence), 0) from {table}").fetchone()[0]
+        conn.executemany(
+            f"insert or replace into {table} (doc_id, family, signature, sequence) values (?, ?, ?, ?)",
+            [(doc_id, families[doc_id], signature, last + number) for number, (doc_id, signature) in enumerate(signatures, 1)],
+        )
+        stored = {doc_id for doc_id, _signature in signatures}
+        conn.executemany(
+            f"update {table} set family = ? where doc_id = ?",
+            [(family, doc_id) for doc_id, family in families.items() if doc_id not in stored],
+        )
 
     def staging(self) -> Staging:
         """Empty side tables for a rebuild, published in one transaction when it is complete."""
@@ -246,14 +275,14 @@ class Store:
         """Remove a document, its chunks and its original (call inside ``transaction``)."""
         db = self.db
         found = db.execute("select 1 from documents where id = ?", [doc_id]).fetchone() is not None
-        for table, column in (("chunks", "doc_id"), ("documents", "id"), ("originals", "id")):
+        for table, column in (("chunks", "doc_id"), ("documents", "id"), ("originals", "id"), ("reprints", "doc_id")):
             db.execute(f"delete from {table} where {column} = ?", [doc_id])
         self._documents_changed()
         return found
 
     def clear(self) -> None:
         """Remove every document (call inside ``transaction``)."""
-        for table in ("chunks", "documents", "originals"):
+        for table in ("chunks", "documents", "originals", "reprints"):
             self.db.execute(f"delete from {table}")
         self._documents_changed()
 
@@ -296,6 +325,16 @@ class Store:
                 while len(cache) > CACHED_DOCUMENTS:
                     cache.popitem(last=False)
         return {doc_id: found[doc_id] for doc_id in wanted if doc_id in found}
+
+    def documents_held_between(self, start: date | None, end: date | None) -> list[str]:
+        """Ids of the documents whose meeting date (a full one: a date without a year is in no
+        period) falls in [start, end], either end open."""
+        rows = self.db.execute(
+            "select id from documents where date glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+            " and date >= ? and date <= ? order by date",
+            [start.isoformat() if start else "0000-00-00", end.isoformat() if end else "9999-99-99"],
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def chunk_count(self) -> int:
         return self.db.execute("select count(*) from chunks").fetchone()[0]
@@ -345,11 +384,54 @@ class Store:
             for chunk in self.chunks_of(document.id):
                 yield document, chunk
 
-    def originals(self, unindexed_only: bool = False) -> Iterator[StoredOriginal]:
-        """The stored originals, oldest first; with ``unindexed_only``, those no document was built from."""
-        where = " where id not in (select id from documents)" if unindexed_only else ""
-        for row in self._rows(f"select id, name, format, content from originals{where} order by added_at, id"):
+    def originals(self) -> Iterator[StoredOriginal]:
+        """The stored originals in the order their documents were added (then those of documents
+        without a reprint signature, oldest first), so a rebuild founds the same reprint families."""
+        rows = self._rows(
+            "select o.id, o.name, o.format, o.content from originals o left join reprints r on r.doc_id = o.id"
+            " order by r.sequence is null, r.sequence, o.added_at, o.id"
+        )
+        for row in rows:
             yield StoredOriginal(row["id"], row["name"], row["format"], row["content"])
+
+    def reprints(self) -> Iterator[tuple[str, str, bytes]]:
+        """(document id, family, signature) of every signed document, in the order they were added."""
+        yield from self.db.execute("select doc_id, family, signature from reprints order by sequence")
+
+    def unsigned_documents(self) -> list[str]:
+        """Ids of the documents without a reprint signature (stored before there were any), oldest first."""
+        rows = self.db.execute(
+            "select d.id from documents d left join originals o on o.id = d.id"
+            " where d.id not in (select doc_id from reprints) order by o.added_at, d.id"
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def families(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """Each document's reprint family: the id of the earliest-added document it reprints, else its
+        own (also for a document without a signature yet)."""
+        wanted = list(dict.fromkeys(doc_ids))
+        if not wanted:
+            return {}
+        rows = self.db.execute(
+            f"select doc_id, family from reprints where doc_id in ({', '.join('?' * len(wanted))})", wanted
+        ).fetchall()
+        found = dict(rows)
+        return {doc_id: found.get(doc_id, doc_id) for doc_id in wanted}
+
+    def family_members(self, families: Iterable[str]) -> dict[str, list[DocumentRecord]]:
+        """The documents of each reprint family, in the order they were added (its first member first)."""
+        wanted = list(dict.fromkeys(families))
+        if not wanted:
+            return {}
+        rows = self.db.execute(
+            f"select family, doc_id from reprints where family in ({', '.join('?' * len(wanted))}) order by sequence", wanted
+        ).fetchall()
+        records = self.documents_by_id(doc_id for _family, doc_id in rows)
+        members: dict[str, list[DocumentRecord]] = {family: [] for family in wanted}
+        for family, doc_id in rows:
+            if doc_id in records:
+                members[family].append(records[doc_id])
+        return members
 
 
 def _document_row(document: Document, added_at: str) -> dict[str, object]:
@@ -390,10 +472,10 @@ class Staging:
         self.store = store
         with store.transaction():
             store.drop_staging()
-            store._create_content_tables("documents_next", "chunks_next")
+            store._create_content_tables("documents_next", "chunks_next", "reprints_next")
 
-    def put_documents(self, documents: Iterable[Document]) -> None:
-        self.store._write(documents, "documents_next", "chunks_next", with_originals=False)
+    def put_documents(self, documents: Iterable[Document], families: Mapping[str, str]) -> None:
+        self.store._write(documents, families, "documents_next", "chunks_next", "reprints_next", with_originals=False)
 
     def publish(self) -> None:
         """Replace the live rows with the staged ones (call inside ``transaction``)."""

@@ -181,6 +181,17 @@ async def test_outsider_message_or_command_gets_only_a_refusal(tmp_path: Path, t
     assert bot.history.turns(OUTSIDER) == [] and len(bot.collection.documents()) == 2
 
 
+async def test_an_outsider_whose_refusal_cannot_be_sent_still_gets_nothing(tmp_path: Path) -> None:
+    """Telegram failing every try of the refusal must not let the question through to the handlers."""
+    async for bot in _start(tmp_path, allowed_user_ids=frozenset({USER}), **QUICK):
+        bot.stub.fail("sendMessage", "server_error", calls=ATTEMPTS)
+        bot.stub.send_text(OUTSIDER, OUTSIDER, QUESTION)
+        await bot.stub.wait_for_attempts(ATTEMPTS, "sendMessage", "server_error")
+        bot.stub.send_text(11, USER, QUESTION)  # answered after the outsider's update was handled
+        await bot.stub.wait_for(1, chat_id=11)
+    assert not bot.stub.sent(chat_id=OUTSIDER) and bot.history.turns(OUTSIDER) == []
+
+
 async def test_outsider_upload_gets_only_a_refusal(tmp_path: Path) -> None:
     async for bot in _guarded(tmp_path):
         bot.stub.send_document(OUTSIDER, OUTSIDER, "森林防火.txt", FOREST_REPORT.encode())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,25 +101,40 @@ def test_more_documents_than_the_record_cache_holds_are_all_returned(collection:
     assert set(collection.store.documents_by_id(ids)) == set(ids), "and again, partly from the cache"
 
 
-def test_a_document_added_by_another_process_during_a_rebuild_is_kept(
+def test_an_upload_by_another_process_waits_for_a_rebuild_and_is_kept(
     collection: Collection, meeting_files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The swap publishes what the rebuild built; an upload stored meanwhile (by another process,
-    here another Collection on the same files) is indexed from its original right after."""
+    """Adding holds the catalogue's lock shared, a rebuild exclusive: an upload from another
+    process (here another Collection on the same files) waits for the swap instead of being
+    overwritten by it."""
     collection.add_paths([meeting_files / "grain.txt"])
     other = Collection(collection.db_path)
     building = index.collection.build_all
+    rebuilding, finished = threading.Event(), []
 
-    def build_while_another_adds(*args: object, **kwargs: object) -> Iterator[object]:
+    def slow_build(*args: object, **kwargs: object) -> Iterator[object]:
         for built in building(*args, **kwargs):
-            monkeypatch.setattr(index.collection, "build_all", building)  # the other adds as usual
-            other.add_paths([meeting_files / "river.txt"])
+            rebuilding.set()
+            time.sleep(0.5)
             yield built
 
-    monkeypatch.setattr(index.collection, "build_all", build_while_another_adds)
+    def upload() -> None:
+        rebuilding.wait(10)
+        other.add_paths([meeting_files / "river.txt"])
+        finished.append(time.monotonic())
+
+    monkeypatch.setattr(index.collection, "build_all", slow_build)
+    uploader = threading.Thread(target=upload)
+    uploader.start()
     collection.rebuild()
+    swapped = time.monotonic()
     monkeypatch.undo()
+    uploader.join(10)
+    assert finished and finished[0] >= swapped, "the upload waited for the rebuild"
     assert len(collection.documents()) == 2
+    deadline = time.monotonic() + 10  # this process's reader follows the other's commit within moments
+    while collection.index.num_docs() != collection.store.chunk_count() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert collection.index.num_docs() == collection.store.chunk_count()
     assert any("河" in passage.title for passage in collection.ask(["河长制工作有什么要求"]).passages)
     other.close()

@@ -107,7 +107,10 @@ def test_a_dateline_in_december_under_a_january_header_is_the_year_before() -> N
 
 @pytest.mark.parametrize(
     "sentence",
-    ["会议要求，各县区3月25日，完成摸底。", "会议要求各县区6月1日前完成摸底。", "2月20日，市里召开了动员会。"],
+    [
+        "会议要求，各县区3月25日，完成摸底。", "会议要求各县区6月1日前完成摸底。", "2月20日，市里召开了动员会。",
+        "3月18日，市里召开了动员会。", "会议指出，3月18日，市里召开了动员会。", "会议传达3月18日，全省会议精神。",
+    ],
 )
 def test_a_full_meeting_date_keeps_later_days_and_earlier_months_out(sentence: str) -> None:
     """A deadline after the meeting, or a day weeks before it, is not the day the report is about."""

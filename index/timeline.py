@@ -1,0 +1,29 @@
+"""Topic timelines: every meeting that addresses a topic, one entry each, in meeting-date order.
+
+A meeting's entry is its best passage (the search ranks passages, best first); meetings
+whose date has no year (``--06-04``) or no date at all cannot be placed and come last.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .search import Passage
+
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_dated(date: str | None) -> bool:
+    """Whether a meeting date can be placed on a timeline (it has a year, month and day)."""
+    return bool(date and _FULL_DATE.fullmatch(date))
+
+
+def meetings_in_order(passages: list[Passage]) -> list[Passage]:
+    """The best passage of each document among ``passages`` (ranked best first), ordered by
+    meeting date, the undated ones last in the order they ranked."""
+    best: dict[str, Passage] = {}
+    for passage in passages:
+        best.setdefault(passage.doc_id, passage)
+    ranked = list(best.values())
+    dated = sorted((p for p in ranked if is_dated(p.date)), key=lambda p: p.date or "")
+    return dated + [p for p in ranked if not is_dated(p.date)]
