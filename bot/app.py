@@ -244,8 +244,9 @@ async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             await update.callback_query.answer("抱歉，你没有使用权限。", show_alert=True)
         elif update.effective_message and (chat is None or chat.type == ChatType.PRIVATE or _for_bot(update.effective_message, context.bot)):
             await update.effective_message.reply_text("抱歉，这个机器人仅供授权人员使用。")
-    finally:  # a refusal that could not be sent must not let the update through to the handlers
-        raise ApplicationHandlerStop
+    except TelegramError as error:  # a refusal that could not be sent must not let the update through
+        log.warning("could not send a refusal: %s", error)
+    raise ApplicationHandlerStop
 
 
 def _addressed(message: Message, bot: Bot) -> str | None:
@@ -482,7 +483,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.answer("该文件已删除。", show_alert=True)
             return
         await query.answer()
-        await query.message.reply_text(document_html(document), parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        others = await asyncio.to_thread(collection.also_published, document.id)
+        await query.message.reply_text(document_html(document, others), parse_mode=ParseMode.HTML, disable_web_page_preview=True)
     elif match[9]:
         documents = await asyncio.to_thread(collection.documents)
         text, markup = _docs_page(documents, int(match[10]))
@@ -498,10 +500,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True)
     else:
+        await query.answer()  # at once: a digest may take a moment, and the button would spin
         if not await _send_digest(query.message, context, match[15]):
-            await query.answer("该文件已删除。", show_alert=True)
-            return
-        await query.answer()
+            await query.message.reply_text("该文件已删除，请重新提问。")
 
 
 # -- admin -------------------------------------------------------------------
@@ -523,8 +524,10 @@ async def cmd_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     async def rebuild() -> None:
         try:
             report = await asyncio.to_thread(state.collection.rebuild)
-        except Exception:
+        except BaseException as error:
             state.reindexing = False
+            if not isinstance(error, Exception):  # cancelled at shutdown
+                raise
             log.exception("re-index failed; the previous index stays live")
             await message.reply_text("重建失败，原索引仍在使用。详情见日志。")
             return

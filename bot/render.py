@@ -150,7 +150,7 @@ def answer_text(answer: Answer, bold: bool = False, coverage: tuple[list[Documen
     scope = [scope_line(answer.scope)] if answer.scope else []
     if not answer.passages:
         return "\n".join([f"问：{answer.question}", *scope, *nothing_found_lines(answer.question, *coverage)])
-    wrap = (lambda s: f"\033[1m{s}\033[0m") if bold else (lambda s: f"【{s}】")
+    wrap = _terminal_wrap(bold)
     lines = [f"问：{answer.question}", *scope]
     if answer.meeting:
         lines.append(meeting_line(answer.meeting))
@@ -159,11 +159,19 @@ def answer_text(answer: Answer, bold: bool = False, coverage: tuple[list[Documen
         lines.append(f"\n[{number}] {passage.title}")
         lines.append(f"    {source_line(passage)}")
         lines.append(f"    {mark(text, spans, wrap)}")
-        if passage.source_url:
-            lines.append(f"    原文链接：{passage.source_url}")
-        if passage.also_at:
-            lines.append(f"    {also_at_line(passage)}")
+        lines.extend(_link_lines(passage))
     return "\n".join(lines)
+
+
+def _link_lines(passage: Passage) -> list[str]:
+    """A passage's link and its reprints', indented for the terminal."""
+    lines = [f"    原文链接：{passage.source_url}"] if passage.source_url else []
+    return lines + ([f"    {also_at_line(passage)}"] if passage.also_at else [])
+
+
+def _terminal_wrap(bold: bool) -> Callable[[str], str]:
+    """How the terminal marks matched words: bold on a terminal, 【】 in a file or pipe."""
+    return (lambda s: f"\033[1m{s}\033[0m") if bold else (lambda s: f"【{s}】")
 
 
 def also_at_line(passage: Passage) -> str:
@@ -191,15 +199,11 @@ def timeline_text(topic: str, passages: list[Passage], bold: bool = False) -> st
     """A timeline for the terminal."""
     if not passages:
         return f"没有找到提到“{topic}”的会议。"
-    wrap = (lambda s: f"\033[1m{s}\033[0m") if bold else (lambda s: f"【{s}】")
+    wrap = _terminal_wrap(bold)
     lines = [timeline_heading(topic, len(passages))]
     for number, passage in enumerate(passages, start=1):
         head, text, spans = timeline_entry(number, passage)
-        lines += [head, f"    {mark(text, spans, wrap)}"]
-        if passage.source_url:
-            lines.append(f"    原文链接：{passage.source_url}")
-        if passage.also_at:
-            lines.append(f"    {also_at_line(passage)}")
+        lines += [head, f"    {mark(text, spans, wrap)}", *_link_lines(passage)]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ counts in UTF-16 units (an emoji is two).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
 
 from bot.render import (
@@ -31,6 +32,8 @@ from index.search import Passage
 from index.store import ChunkRecord, DocumentRecord
 
 MESSAGE_LIMIT = 4096
+MAX_COPIES_SHOWN = 5
+"""Reprints linked per passage: a report fifty sites copied must not push the passages out of a message."""
 _TAG = re.compile(r"<(/?)[a-z]+[^>]*>")
 
 
@@ -48,15 +51,15 @@ def passage_html(number: int, passage: Passage) -> str:
     if passage.source_url:
         lines.append(_link(passage.source_url))
     if passage.also_at:
-        lines.append(_also_at_html(passage))
+        lines.append(_also_at_html(passage.also_at))
     return "\n".join(lines)
 
 
-def _also_at_html(passage: Passage) -> str:
-    """The reprints' links (or titles, where a copy has no link)."""
+def _also_at_html(copies: Sequence[tuple[str, str | None]]) -> str:
+    """Where else a report was published: each copy's link (or title, where it has no link)."""
     places = [
         f'<a href="{escape(url, quote=True)}">{escape(title)}</a>' if url and re.match(r"https?://", url) else escape(f"《{title}》（未附链接）")
-        for title, url in passage.also_at
+        for title, url in copies[:MAX_COPIES_SHOWN]
     ]
     return "同一报道也发布于：" + "；".join(places)
 
@@ -156,7 +159,8 @@ def context_html(document: DocumentRecord, chunks: list[ChunkRecord], position: 
     return split_messages([f"{head}\n\n{body}"])[0]
 
 
-def document_html(document: DocumentRecord) -> str:
+def document_html(document: DocumentRecord, also_published: Sequence[DocumentRecord] = ()) -> str:
+    """A document's details; ``also_published``: the other sites' copies of its report (its reprints)."""
     lines = [
         f"<b>{escape(document.title)}</b>",
         f"日期：{escape(display_date(document.date))}",
@@ -169,6 +173,8 @@ def document_html(document: DocumentRecord) -> str:
     lines.append(f"编号：<code>{escape(document.id)}</code>")
     if document.source_url:
         lines.append(_link(document.source_url))
+    if also_published:
+        lines.append(_also_at_html([(other.title, other.source_url) for other in also_published]))
     return "\n".join(lines)
 
 
@@ -181,7 +187,7 @@ def timeline_html(topic: str, passages: list[Passage], first_number: int, total:
         if passage.source_url:
             lines.append(_link(passage.source_url))
         if passage.also_at:
-            lines.append(_also_at_html(passage))
+            lines.append(_also_at_html(passage.also_at))
         blocks.append("\n".join(lines))
     return split_messages(["\n\n".join(blocks)])[0]
 

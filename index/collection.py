@@ -500,7 +500,8 @@ class Collection:
             self._reading_names.release()
 
     def timeline(self, topic: str) -> list[Passage]:
-        """Every meeting that addresses ``topic``: its best passage, in meeting-date order, undated last."""
+        """The meetings that address ``topic`` — those among its best ``TIMELINE_PASSAGES`` passages —
+        each by its best passage, reprints folded, in meeting-date order, undated last."""
         query = self.synonyms.expand(resolve(topic, None, self.names()))
         return meetings_in_order(self.fold(self.search(query, TIMELINE_PASSAGES), one_per_family=True))
 
@@ -540,7 +541,7 @@ class Collection:
     def fold(self, passages: list[Passage], one_per_family: bool = False) -> list[Passage]:
         """``passages`` with reprints folded: a paragraph several sites published shown once (or, with
         ``one_per_family``, a report once), the other sites in its ``also_at`` (``reprints.fold_reprints``)."""
-        families = self.store.families(passage.doc_id for passage in passages)
+        families = self.families(passage.doc_id for passage in passages)
         return fold_reprints(passages, families, self.store.family_members(families.values()), one_per_family)
 
     def _folded_search(self, query: Query, limit: int) -> list[Passage]:
@@ -552,7 +553,7 @@ class Collection:
             passages = self.fold(found)
             if len(passages) >= limit or len(found) < wanted:
                 return passages[:limit]
-            wanted += limit - len(passages)
+            wanted *= 2  # a report many sites reprinted folds many passages away
 
     def _answer(self, question: str, query: Query, limit: int) -> Answer:
         if query.about and query.doc_ids:
