@@ -10,6 +10,7 @@ start-up is rebuilt from the stored tokens.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -131,6 +132,16 @@ def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> I
         document,
         ((c.position, c.heading, c.voices, c.token_text, " ".join(char_bigrams(normalize(c.text)))) for c in chunks),
     )
+
+
+_MEETING_CONTENT = re.compile(r"会议|会上|召开|要求|部署|提出|强调|指出|讲话|措施|举措|安排|任务|意见|精神")
+"""Words of a question about what meetings said or decided: only then is a year it names the meetings'
+time (2023年高标准农田有什么要求), not its subject (2025年地区生产总值是多少, 1995年谁获得冠军)."""
+
+
+def _about_meetings(turn: str, topic: Topic | None) -> bool:
+    """Whether the turn, or the conversation it continues, asks what meetings said or decided."""
+    return bool(_MEETING_CONTENT.search(turn) or (topic and _MEETING_CONTENT.search(topic.query.text)))
 
 
 def _without(turn: str, period: Period) -> str:
@@ -584,7 +595,7 @@ class Collection:
                 self._answered.put(key, sources)
             topic = Topic(resolved, sources)
         last = history[-1]
-        period = find_period(last, date.today())
+        period = find_period(last, date.today()) if _about_meetings(last, topic) else None
         answer = self._answer_in_period(period, last, topic, names, limit) if period else None
         if answer is None:  # no time named, or none of its meetings is about the question: everywhere,
             answer = self._answer(last, self.synonyms.expand(resolve(last, topic, names)), limit)

@@ -63,3 +63,11 @@ def test_a_place_the_question_names_is_looked_in_first_and_said(meetings: Collec
     answer = meetings.ask(["赤峰市高标准农田建设有什么要求"])
     assert answer.passages[0].place == "赤峰市农牧局"
     assert answer.scope is not None and "赤峰" in answer.scope
+
+
+def test_a_year_that_is_what_is_asked_about_is_no_scope(meetings: Collection) -> None:
+    """Without words of what meetings said (要求, 部署, 会议 …) a year is the subject: 2023年建成多少 is
+    answered by the 2024 meeting that reports it."""
+    answer = meetings.ask(["2023年全区建成高标准农田多少亩"])
+    assert answer.scope is None
+    assert answer.passages and "4.2万亩" in answer.passages[0].text
