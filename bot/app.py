@@ -45,7 +45,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.history import ChatHistory
-from bot.render import display_date, question_refusal
+from bot.render import display_date, no_timeline_line, question_refusal
 from bot.telegram_format import (
     answer_messages,
     context_html,
@@ -355,7 +355,7 @@ async def cmd_timeline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     state = _state(context)
     passages = await asyncio.to_thread(state.collection.timeline, topic)
     if not passages:
-        await update.effective_message.reply_text(f"没有找到提到“{topic}”的会议。")
+        await update.effective_message.reply_text(no_timeline_line(topic))
         return
     state.remember_timeline(update.effective_chat.id, topic)
     text, markup = _timeline_page(topic, passages, 0)

@@ -183,6 +183,14 @@ TIMELINE_EXCERPT_CHARS = 90
 """A timeline entry shows its meeting's best sentence, not the whole passage."""
 
 
+def no_timeline_line(topic: str) -> str:
+    return f"没有找到提到“{topic}”的会议。"
+
+
+def no_requirements_line(document: DocumentRecord) -> str:
+    return f"《{document.title}》中没有找到布置工作的要求。"
+
+
 def timeline_heading(topic: str, meetings: int) -> str:
     return f"“{topic}”的会议时间线：{meetings} 次会议（按会议日期排列，未注明日期的列在最后）"
 
@@ -198,7 +206,7 @@ def timeline_entry(number: int, passage: Passage) -> tuple[str, str, list[tuple[
 def timeline_text(topic: str, passages: list[Passage], bold: bool = False) -> str:
     """A timeline for the terminal."""
     if not passages:
-        return f"没有找到提到“{topic}”的会议。"
+        return no_timeline_line(topic)
     wrap = _terminal_wrap(bold)
     lines = [timeline_heading(topic, len(passages))]
     for number, passage in enumerate(passages, start=1):
@@ -229,7 +237,7 @@ def section_label(section: DigestSection) -> str:
 def digest_text(document: DocumentRecord, sections: list[DigestSection]) -> str:
     """A meeting's requirements for the terminal, under its own headings."""
     if not sections:
-        return f"《{document.title}》中没有找到布置工作的要求。"
+        return no_requirements_line(document)
     lines = [digest_heading(document, sections)]
     for section in sections:
         lines.append(f"\n■ {section_label(section)}")

@@ -18,6 +18,7 @@ from bot.render import (
     excerpt,
     mark,
     meeting_line,
+    no_requirements_line,
     nothing_found_lines,
     requirement_line,
     scope_line,
@@ -195,7 +196,7 @@ def timeline_html(topic: str, passages: list[Passage], first_number: int, total:
 def digest_messages(document: DocumentRecord, sections: list[DigestSection]) -> list[str]:
     """A meeting's requirements under its headings, as one or more HTML messages."""
     if not sections:
-        return [escape(f"《{document.title}》中没有找到布置工作的要求。")]
+        return [escape(no_requirements_line(document))]
     blocks = [f"<b>{escape(digest_heading(document, sections))}</b>"]
     for section in sections:
         items = "\n".join(f"• {escape(requirement_line(requirement))}" for requirement in section.requirements)

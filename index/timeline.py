@@ -6,16 +6,13 @@ whose date has no year (``--06-04``) or no date at all cannot be placed and come
 
 from __future__ import annotations
 
-import re
-
 from .search import Passage
-
-_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+from .when import meeting_day
 
 
 def is_dated(date: str | None) -> bool:
-    """Whether a meeting date can be placed on a timeline (it has a year, month and day)."""
-    return bool(date and _FULL_DATE.fullmatch(date))
+    """Whether a meeting date can be placed on a timeline (a real day, with its year)."""
+    return meeting_day(date) is not None
 
 
 def meetings_in_order(passages: list[Passage]) -> list[Passage]:

@@ -240,10 +240,18 @@ def in_period(meeting_date: str | None, period: Period) -> bool:
     A partial date (``--06-04``) or none never is: every period names its years (even 3月 is
     this year's), and a report whose year is unknown would otherwise be in every scope.
     """
-    if meeting_date is None or not _ISO_DATE.fullmatch(meeting_date):
-        return False
-    try:
-        held = date.fromisoformat(meeting_date)
-    except ValueError:  # a source's own date is kept as given (2023-13-01)
+    held = meeting_day(meeting_date)
+    if held is None:
         return False
     return (period.start is None or period.start <= held) and (period.end is None or held <= period.end)
+
+
+def meeting_day(meeting_date: str | None) -> date | None:
+    """The day of a full ``YYYY-MM-DD`` meeting date; None for a partial, missing or impossible one
+    (a source's own date is kept as given: 2023-13-01)."""
+    if meeting_date is None or not _ISO_DATE.fullmatch(meeting_date):
+        return None
+    try:
+        return date.fromisoformat(meeting_date)
+    except ValueError:
+        return None
