@@ -26,7 +26,7 @@ from .digest import DigestSection, digest
 from .build import build_all
 from .document import Document
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
-from .reprints import Reprints, fold_reprints, signature
+from .reprints import Reprints, fold_reprints, signature, signature_size
 from .metadata import meeting_fact_spans
 from .overview import main_points
 from .scope import DocumentNames, name_words
@@ -227,9 +227,8 @@ class Collection:
         self._names: tuple[str | None, DocumentNames] | None = None
         self._reading_names = threading.Lock()
         self._answered = _AnsweredSources()
-        self._reprints: tuple[str | None, Reprints] | None = None
-        """The documents' reprint families and the ``documents_version`` they are in step with;
-        read from the catalogue by the first write (see ``_changing_families``)."""
+        self._all_signed = False
+        """Whether this process has signed the documents stored unsigned (see ``_changing_families``)."""
         self._ensure_index()
         self._ensure_pipeline()
 
@@ -354,7 +353,7 @@ class Collection:
         self,
         batch: list[Document],
         report: IngestReport,
-        put: Callable[[list[Document], dict[str, str]], None],
+        put: Callable[[list[Document]], None],
         writing: Writing,
         rebuilding: Reprints | None = None,
     ) -> None:
@@ -365,7 +364,8 @@ class Collection:
         unique = list({document.id: document for document in batch}.values())
         records = [_record_of(document) for document in unique]
         with self._changing_families(rebuilding) as reprints:
-            put(unique, reprints.put((document.id, document.signature) for document in unique))
+            put(unique)
+            reprints.put((document.id, document.signature) for document in unique)
             chunks = (chunk for document, record in zip(unique, records) for chunk in _document_chunks(document, record))
             writing.commit(chunks, delete_doc_ids=[document.id for document in unique])
         report.added.extend(records)
@@ -388,49 +388,34 @@ class Collection:
     def remove(self, doc_id: str) -> bool:
         """Delete a document from the catalogue and the index; False if it was not there."""
         with self._write_lock, self.generations.locked(shared=True), self._changing_families() as reprints:
+            reprints.remove(doc_id)  # the next member may take its family over
             found = self.store.delete_document(doc_id)
             if found:
-                self.store.put_reprints((), reprints.remove(doc_id))  # the next member may take its family over
                 self.index.write((), delete_doc_ids=[doc_id])
         return found
 
     @contextmanager
     def _changing_families(self, rebuilding: Reprints | None = None) -> Iterator[Reprints]:
-        """A write transaction, with the reprint families it changes: a rebuild's, else the live
-        ones, kept if the transaction commits and forgotten if it does not (read again next time)."""
-        if rebuilding is not None:
-            with self.store.transaction():
-                yield rebuilding
-            return
-        try:
-            with self.store.transaction():
-                reprints = self._reprints_in_step()
-                yield reprints
-                self._reprints = (self.store.documents_version(), reprints)
-        except BaseException:
-            self._reprints = None
-            raise
+        """A write transaction, with the reprint families it changes: a rebuild's, else the live ones
+        (all signed, on a process's first write)."""
+        signing = rebuilding is None and not self._all_signed
+        with self.store.transaction():
+            reprints = rebuilding if rebuilding is not None else Reprints(self.store.reprint_rows())
+            if signing:
+                self._sign_unsigned(reprints)
+            yield reprints
+        self._all_signed |= signing  # once committed
 
-    def _reprints_in_step(self) -> Reprints:
-        """The live reprint families (inside a write transaction, so no other process changes the
-        documents meanwhile): read from the catalogue on the first write, and again when another
-        process has changed the documents since.
-
-        Documents stored before reprints were recognised get their signatures here, from their
-        stored chunks (the text ``build_document`` signs), oldest first, as if added in that order.
-        """
-        version = self.store.documents_version()
-        if self._reprints is not None and self._reprints[0] == version:
-            return self._reprints[1]
-        reprints = Reprints(self.store.reprints())
-        unsigned = self.store.unsigned_documents()
+    def _sign_unsigned(self, reprints: Reprints) -> None:
+        """Sign the documents stored without a current signature (before reprints were recognised,
+        or signed another way) from their stored chunks (the text ``build_document`` signs),
+        oldest first, as if added in that order."""
+        unsigned = self.store.unsigned_documents(signature_size())
         if unsigned:
-            log.warning("signing %d documents stored before reprints were recognised", len(unsigned))
-            signatures = [
+            log.warning("signing %d documents stored without a current reprint signature", len(unsigned))
+            reprints.put(
                 (doc_id, signature(normalize(chunk.text) for chunk in self.store.chunks_of(doc_id))) for doc_id in unsigned
-            ]
-            self.store.put_reprints(signatures, reprints.put(signatures))
-        return reprints
+            )
 
     def rebuild(self, workers: int = 1) -> IngestReport:
         """Re-process every stored original into a new index generation, then swap it in.
@@ -443,7 +428,7 @@ class Collection:
             fresh = self.generations.create()
             report = IngestReport()
             staging = self.store.staging()
-            rebuilt = Reprints()  # the originals come in the order they were added, so families are founded alike
+            rebuilt = Reprints(staging.reprint_rows())  # the originals come in the order added: families founded alike
             try:
                 sources = (read_original(o.name, o.format, o.content) for o in self.store.originals())
                 built = build_all(sources, workers, strict=True)
@@ -453,9 +438,7 @@ class Collection:
                 with self.store.transaction():
                     staging.publish()
                     self.store.set_meta(_GENERATION_KEY, fresh.generation)
-                    self._reprints = (self.store.documents_version(), rebuilt)
             except BaseException:
-                self._reprints = None  # it may have been given the rebuilt families before the publish failed
                 self.store.drop_staging()
                 self.generations.remove_all_but(self.index.generation)
                 raise
@@ -547,7 +530,7 @@ class Collection:
     def also_published(self, doc_id: str) -> list[DocumentRecord]:
         """The other publications of a document's report (its reprint family's other members), oldest first."""
         family = self.store.families([doc_id])[doc_id]
-        return [member for member in self.store.family_members([family])[family] if member.id != doc_id]
+        return [member for member in self.store.family_members([family]).get(family, []) if member.id != doc_id]
 
     def fold(self, passages: list[Passage], one_per_family: bool = False) -> list[Passage]:
         """``passages`` with reprints folded: a paragraph several sites published shown once (or, with
@@ -623,9 +606,12 @@ class Collection:
         return replace(answer, scope=_scope(period, query)) if answer.passages else None
 
     def warm_up(self) -> None:
-        """Load what the first questions would otherwise wait for: the segmenter's dictionary and the place and body names."""
+        """Load what the first questions and uploads would otherwise wait for: the segmenter's
+        dictionary, the place and body names, and the reprint signer (datasketch imports scipy:
+        half a second, and the whole wait of an admin's first upload)."""
         tokenize("会议")
         name_words()
+        signature(["会议"])
 
     def close(self) -> None:
         self.store.close()

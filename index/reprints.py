@@ -2,10 +2,10 @@
 
 A document's *signature* is a MinHash (datasketch) of the character 4-grams of its cleaned,
 normalized body with the whitespace removed, so a page's line breaks, its chrome and the
-script it is written in do not matter. The collection's signatures sit in a ``MinHashLSH``
-(``Reprints``), which finds the documents a new one may reprint; each candidate is checked
-with the estimated Jaccard similarity before the new document joins the *family* of the
-earliest-added one it reprints. A family is named by its first member's id.
+script it is written in do not matter. The documents that may reprint a new one are those
+sharing an LSH band key with it (``Reprints``, over keys stored in the catalogue); each is
+checked with the estimated Jaccard similarity before the new document joins the *family* of
+the earliest-added one it reprints. A family is named by its first member's id.
 
 Parameters, measured on tests/meetings, the seeds and the 31 provincial government work
 reports (50 documents, 1 225 pairs; tests/test_reprints.py prints the figures with ``-s``):
@@ -16,16 +16,15 @@ reports (50 documents, 1 225 pairs; tests/test_reprints.py prints the figures wi
   same topic 0.124, 0.089, 0.069). From 3 to 4 characters the unrelated pairs fall much more
   than the reprint; beyond 4 they hardly fall, while every edited character costs one more
   shingle.
-- 128 permutations: over ten seeds, estimates were off the exact Jaccard by 0.014 (RMS;
-  64 permutations: 0.021); the reprint pair was never estimated below 0.742, no distinct pair
-  above 0.156.
+- 64 permutations: over 40 seeds the reprint pair (exact 0.775) was estimated at 0.767 on
+  average, never below 0.656 (128 permutations: 0.777, never below 0.680), far above the
+  threshold and the distinct pairs; 128 took twice the signing time, which a bulk build felt
+  (466 k characters a second at 150 k paragraphs, instead of 658 k without signing).
 - ``FOLD_SIMILARITY`` 0.5, midway: a reprint must share half its shingles with the page it
   reprints (a page trimmed by a third, or grown by half, still does).
-- ``BANDS`` × ``ROWS`` = 10 × 3 for the LSH: a pair at 0.7 is a candidate with probability
-  0.985, at 0.775 0.998, at 0.5 0.74; one at 0.15 with 0.03. Fewer bands than datasketch's
-  optimum (32 × 4 for a threshold of 0.4) because each band costs memory per document:
-  the LSH of 44 000 documents (a million paragraphs) takes 154 MB in 10 bands, 494 MB in 32
-  (with the signatures, ``Reprints`` holds 196 MB, read from the catalogue in 3 s).
+- ``BANDS`` × ``ROWS`` = 20 × 3 for the LSH: a pair at 0.5 is a candidate with probability
+  0.93, at 0.7 0.999; one at 0.15 with 0.07, at 0.09 0.015 (each candidate costs one
+  comparison of signatures).
 
 datasketch imports scipy, which takes most of a second; a process that only answers questions
 never needs it, so it is imported on the first signature or the first write.
@@ -34,10 +33,10 @@ never needs it, so it is imported on the first signature or the first write.
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from hashlib import blake2b
 from typing import TYPE_CHECKING
 
 from .normalize import normalize
@@ -47,20 +46,23 @@ if TYPE_CHECKING:
     from datasketch import LeanMinHash, MinHash
 
     from .search import Passage
-    from .store import DocumentRecord
+    from .store import DocumentRecord, ReprintRows
 
 SHINGLE = 4
-NUM_PERM = 128
+NUM_PERM = 64
 SEED = 1
 FOLD_SIMILARITY = 0.5
 """Estimated Jaccard similarity of two bodies' shingles from which one reprints the other."""
-BANDS, ROWS = 10, 3
+BANDS, ROWS = 20, 3
 SAME_PASSAGE = 0.8
 """Share of the shorter passage's character pairs found in the other, from which two passages of
 one family are the same paragraph: a reprint may cut a paragraph in two at a line break, or drop
 a clause (in tests/meetings such pairs share 0.955 or more; different paragraphs of the pair at
 most 0.4)."""
 _BYTE_ORDER = "<"
+_MULTIPLIER = 0x9E3779B1
+"""Odd, so the polynomial of a shingle's code points mod 2**32 mixes every one of them."""
+_BATCH = 1024
 _SPACE = re.compile(r"\s+")
 
 
@@ -75,25 +77,38 @@ def _permutations() -> MinHash:
 def signature(normalized_texts: Iterable[str]) -> bytes:
     """The serialized MinHash of a document's body, from its chunks' normalized texts in order.
 
-    Shingles are cut from the UTF-32 bytes (4 per character), so none is encoded on its own, and
-    hashed with zlib's CRC-32: together a third of the time of str shingles and datasketch's
-    default SHA-1, with estimates as close (0.0140 vs 0.0145 RMS over the pairs above).
-    Signing still costs about 0.6 µs per character, half as much again as building a document.
+    Each 4-character shingle is hashed by numpy from its code points at once (a polynomial in
+    32 bits; datasketch mixes the values with MurmurHash3's finalizer before its permutations,
+    as it advises for weak hashes), so no shingle is a Python object: a third of the time of
+    CRC-32 over byte slices, with estimates as close (RMS 0.011 vs 0.013 over 300 pairs of
+    synthetic reports). The rows of ``update_batch`` go in slices of ``_BATCH``, small enough for
+    its shingles × permutations array to stay in the CPU cache.
     """
+    import numpy as np
     from datasketch import LeanMinHash, MinHash
 
-    data = _SPACE.sub("", "".join(normalized_texts)).encode("utf-32-le", "surrogatepass")
-    width = 4 * SHINGLE
-    shingles = {data[start : start + width] for start in range(0, max(len(data) - width + 4, 4), 4)}
+    compacted = _SPACE.sub("", "".join(normalized_texts)) or " "
+    codes = np.frombuffer(compacted.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    count = max(len(codes) - SHINGLE + 1, 1)
+    hashes = codes[:count].copy()
+    for offset in range(1, SHINGLE):
+        hashes *= _MULTIPLIER
+        hashes += codes[offset : offset + count] if offset + count <= len(codes) else 0
     template = _permutations()
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, permutations=template.permutations, scheme=template.scheme
-    )
-    minhash.update_batch(shingles)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
+    values = hashes.tolist()
+    for start in range(0, len(values), _BATCH):
+        minhash.update_batch(values[start : start + _BATCH])
     lean = LeanMinHash(minhash)
     buffer = bytearray(lean.bytesize(_BYTE_ORDER))
     lean.serialize(buffer, _BYTE_ORDER)
     return bytes(buffer)
+
+
+@lru_cache(maxsize=1)
+def signature_size() -> int:
+    """The bytes of a signature made by ``signature`` (one made another way has another size)."""
+    return len(signature(["签名"]))
 
 
 def _minhash(signature: bytes) -> LeanMinHash:
@@ -107,80 +122,60 @@ def similarity(first: bytes, second: bytes) -> float:
     return _minhash(first).jaccard(_minhash(second))
 
 
-class Reprints:
-    """The collection's signatures in a MinHashLSH, and each document's family.
+def band_keys(minhash: LeanMinHash) -> list[int]:
+    """The LSH key of each of the signature's ``BANDS`` bands of ``ROWS`` values: two documents
+    are candidate reprints when they share one (datasketch's MinHashLSH keys its bands alike)."""
+    values = minhash.hashvalues
+    return [
+        int.from_bytes(blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8, person=bytes([band])).digest(),
+                       "little", signed=True)
+        for band in range(BANDS)
+    ]
 
-    ``rows`` are (document id, family, signature) in the order the documents were added, as
-    stored; their families are taken as stored, and ``put`` and ``remove`` keep them up to date.
+
+class Reprints:
+    """Each document's reprint family, decided as documents are added and removed, over the
+    signatures and band keys in ``rows`` (the live catalogue's or a rebuild's).
+
+    The band keys live in the catalogue, indexed, rather than in datasketch's in-memory
+    ``MinHashLSH`` (whose other storage backends are Redis and Cassandra): held in memory, the
+    LSH of 44 000 documents took 196 MB and 3 s to read on a process's first write.
     """
 
-    def __init__(self, rows: Iterable[tuple[str, str, bytes]] = ()) -> None:
-        from datasketch import MinHashLSH
+    def __init__(self, rows: ReprintRows) -> None:
+        self.rows = rows
 
-        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
-        self._signatures: dict[str, LeanMinHash] = {}
-        self._added: dict[str, int] = {}
-        """Each document's place in the order of addition."""
-        self._added_count = 0
-        self._family: dict[str, str] = {}
-        self._members: dict[str, list[str]] = {}
-        """Each family's members in the order they were added, its first member first."""
-        for doc_id, family, stored in rows:
-            self._insert(doc_id, family, _minhash(stored))
-
-    def __contains__(self, doc_id: str) -> bool:
-        return doc_id in self._family
-
-    def put(self, signatures: Iterable[tuple[str, bytes]]) -> dict[str, str]:
-        """Add documents in order, replacing those already here; returns each one's family, and the
-        new family of any other document whose family lost its first member to a replacement."""
+    def put(self, signatures: Iterable[tuple[str, bytes]]) -> None:
+        """Add documents in order, replacing those already here."""
         signatures = list(signatures)
-        changed: dict[str, str] = {}
         for doc_id, _stored in signatures:
-            changed |= self.remove(doc_id)
+            self.remove(doc_id)
         for doc_id, stored in signatures:
-            changed[doc_id] = self._add(doc_id, _minhash(stored))
-        return changed
+            self._add(doc_id, stored)
 
-    def _add(self, doc_id: str, minhash: LeanMinHash) -> str:
+    def _add(self, doc_id: str, stored: bytes) -> None:
         """Join the family of the earliest-added document this one reprints, else found one."""
-        reprinted = [
-            other for other in self._lsh.query(minhash)
-            if minhash.jaccard(self._signatures[other]) >= FOLD_SIMILARITY
-        ]
-        earliest = min(reprinted, key=self._added.__getitem__, default=None)
-        family = self._family[earliest] if earliest is not None else doc_id
-        self._insert(doc_id, family, minhash)
-        return family
+        minhash = _minhash(stored)
+        keys = band_keys(minhash)
+        family = next(
+            (family for _other, family, theirs in self.rows.candidates(keys)
+             if minhash.jaccard(_minhash(theirs)) >= FOLD_SIMILARITY),
+            doc_id,
+        )
+        self.rows.insert(doc_id, family, stored, keys)
 
-    def _insert(self, doc_id: str, family: str, minhash: LeanMinHash) -> None:
-        self._lsh.insert(doc_id, minhash)
-        self._signatures[doc_id] = minhash
-        self._added[doc_id] = self._added_count
-        self._added_count += 1
-        self._family[doc_id] = family
-        self._members.setdefault(family, []).append(doc_id)
-
-    def remove(self, doc_id: str) -> dict[str, str]:
+    def remove(self, doc_id: str) -> None:
         """Forget a document (if it is here). When it was its family's first member, the next one
         added takes the family over and every member moves to it: they stay one family, as
-        reprints of the same report. Returns the members that moved, with their new family."""
-        if doc_id not in self:
-            return {}
-        self._lsh.remove(doc_id)
-        del self._signatures[doc_id], self._added[doc_id]
-        family = self._family.pop(doc_id)
-        members = self._members.pop(family)
-        members.remove(doc_id)
-        if not members:
-            return {}
-        heir = members[0] if family == doc_id else family
-        self._members[heir] = members
-        if heir == family:
-            return {}
-        for member in members:
-            self._family[member] = heir
-        return {member: heir for member in members}
+        reprints of the same report."""
+        family = self.rows.family_of(doc_id)
+        if family is None:
+            return
+        self.rows.delete(doc_id)
+        if family == doc_id:
+            members = self.rows.members(family)
+            if members:
+                self.rows.move(family, members[0])
 
 
 def fold_reprints(
@@ -192,8 +187,8 @@ def fold_reprints(
     """``passages`` (best first) with each family's repeats left out, each carrying in ``also_at``
     the other members of its document's family (title, link), oldest first.
 
-    ``families``: each passage's document's family (``Collection.families``); ``members``: each
-    family's documents, oldest first. A passage is a repeat when an earlier one from another
+    ``families``: each passage's document's family (``Collection.families``); ``members``: the
+    documents of each family of more than one, oldest first. A passage is a repeat when an earlier one from another
     member of its family is the same paragraph (``SAME_PASSAGE``; a document's own passages are
     never compared: one may well hold another, as a heading its paragraph). With
     ``one_per_family`` (a timeline lists each meeting once, however many sites published it),

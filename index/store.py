@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -30,7 +30,10 @@ _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 CACHED_DOCUMENTS = 5_000
 """Document records kept in memory for the search path (each a few hundred bytes)."""
 _DOCUMENTS_VERSION = "documents_version"
-_STAGED_TABLES = (("documents_next", "documents"), ("chunks_next", "chunks"), ("reprints_next", "reprints"))
+_STAGED_TABLES = (
+    ("documents_next", "documents"), ("chunks_next", "chunks"), ("reprints_next", "reprints"),
+    ("reprint_bands_next", "reprint_bands"),
+)
 """A rebuild's side tables and the live tables they replace."""
 
 
@@ -137,11 +140,11 @@ class Store:
             db["originals"].create(
                 {"id": str, "name": str, "format": str, "content": bytes, "added_at": str}, pk="id", if_not_exists=True
             )
-            self._create_content_tables("documents", "chunks", "reprints")  # a catalogue from before reprints gets the table
+            self._create_content_tables(*(live for _staged, live in _STAGED_TABLES))  # an older catalogue gets the new tables
             if self.get_meta("schema_version") is None:
                 self.set_meta("schema_version", SCHEMA_VERSION)
 
-    def _create_content_tables(self, documents_table: str, chunks_table: str, reprints_table: str) -> None:
+    def _create_content_tables(self, documents_table: str, chunks_table: str, reprints_table: str, bands_table: str) -> None:
         db = self.db
         db[documents_table].create(
             {
@@ -166,6 +169,11 @@ class Store:
         )
         db[reprints_table].create_index(["family"], if_not_exists=True)
         db[reprints_table].create_index(["sequence"], if_not_exists=True)
+        # The keys of each signature's LSH bands: the documents that may reprint a new one are those
+        # sharing a key with it, found by the index instead of a family index held in memory.
+        db[bands_table].create({"key": int, "doc_id": str}, if_not_exists=True)
+        db[bands_table].create_index(["key"], if_not_exists=True)
+        db[bands_table].create_index(["doc_id"], if_not_exists=True)
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -204,15 +212,12 @@ class Store:
         row = self.db.execute("select content_hash from documents where id = ?", [doc_id]).fetchone()
         return row[0] if row else None
 
-    def put_documents(self, documents: Iterable[Document], families: Mapping[str, str]) -> None:
-        """Insert or replace documents, their chunks, originals and reprint signatures (call inside
-        ``transaction``); ``families`` as for ``put_reprints``."""
-        self._write(documents, families, "documents", "chunks", "reprints", with_originals=True)
+    def put_documents(self, documents: Iterable[Document]) -> None:
+        """Insert or replace documents, their chunks and originals (call inside ``transaction``;
+        their reprint signatures go in through ``reprint_rows``)."""
+        self._write(documents, "documents", "chunks", with_originals=True)
 
-    def _write(
-        self, documents: Iterable[Document], families: Mapping[str, str], documents_table: str, chunks_table: str,
-        reprints_table: str, with_originals: bool,
-    ) -> None:
+    def _write(self, documents: Iterable[Document], documents_table: str, chunks_table: str, with_originals: bool) -> None:
         # Plain executemany per table: building a row dict per chunk for sqlite-utils'
         # insert_all cost more than the writing itself in bulk runs.
         documents = list(documents)
@@ -243,24 +248,10 @@ class Store:
                 for chunk, tokens in zip(document.chunks, document.chunk_tokens)
             ],
         )
-        self.put_reprints(((document.id, document.signature) for document in documents), families, reprints_table)
 
-    def put_reprints(self, signatures: Iterable[tuple[str, bytes]], families: Mapping[str, str], table: str = "reprints") -> None:
-        """Store documents' reprint signatures as added after every stored one, each with its family
-        from ``families``, and move any other document in ``families`` to its family there (call
-        inside ``transaction``)."""
-        signatures = list(signatures)
-        conn = self.db.conn
-        last = conn.execute(f"select coalesce(max(sequence), 0) from {table}").fetchone()[0]
-        conn.executemany(
-            f"insert or replace into {table} (doc_id, family, signature, sequence) values (?, ?, ?, ?)",
-            [(doc_id, families[doc_id], signature, last + number) for number, (doc_id, signature) in enumerate(signatures, 1)],
-        )
-        stored = {doc_id for doc_id, _signature in signatures}
-        conn.executemany(
-            f"update {table} set family = ? where doc_id = ?",
-            [(family, doc_id) for doc_id, family in families.items() if doc_id not in stored],
-        )
+    def reprint_rows(self) -> ReprintRows:
+        """The live documents' reprint signatures, families and band keys."""
+        return ReprintRows(self, "reprints", "reprint_bands")
 
     def staging(self) -> Staging:
         """Empty side tables for a rebuild, published in one transaction when it is complete."""
@@ -272,17 +263,18 @@ class Store:
             self.db.execute(f"drop table if exists {staged}")
 
     def delete_document(self, doc_id: str) -> bool:
-        """Remove a document, its chunks and its original (call inside ``transaction``)."""
+        """Remove a document, its chunks and its original (call inside ``transaction``; its reprint
+        rows go with ``ReprintRows.delete``, which may hand its family on)."""
         db = self.db
         found = db.execute("select 1 from documents where id = ?", [doc_id]).fetchone() is not None
-        for table, column in (("chunks", "doc_id"), ("documents", "id"), ("originals", "id"), ("reprints", "doc_id")):
+        for table, column in (("chunks", "doc_id"), ("documents", "id"), ("originals", "id")):
             db.execute(f"delete from {table} where {column} = ?", [doc_id])
         self._documents_changed()
         return found
 
     def clear(self) -> None:
         """Remove every document (call inside ``transaction``)."""
-        for table in ("chunks", "documents", "originals", "reprints"):
+        for table in ("chunks", "documents", "originals", "reprints", "reprint_bands"):
             self.db.execute(f"delete from {table}")
         self._documents_changed()
 
@@ -394,15 +386,14 @@ class Store:
         for row in rows:
             yield StoredOriginal(row["id"], row["name"], row["format"], row["content"])
 
-    def reprints(self) -> Iterator[tuple[str, str, bytes]]:
-        """(document id, family, signature) of every signed document, in the order they were added."""
-        yield from self.db.execute("select doc_id, family, signature from reprints order by sequence")
-
-    def unsigned_documents(self) -> list[str]:
-        """Ids of the documents without a reprint signature (stored before there were any), oldest first."""
+    def unsigned_documents(self, signature_size: int) -> list[str]:
+        """Ids of the documents without a reprint signature of ``signature_size`` bytes and its band
+        keys (stored before there were any, or signed another way), oldest first."""
         rows = self.db.execute(
-            "select d.id from documents d left join originals o on o.id = d.id"
-            " where d.id not in (select doc_id from reprints) order by o.added_at, d.id"
+            "select d.id from documents d left join originals o on o.id = d.id where d.id not in"
+            " (select doc_id from reprints where length(signature) = ? and doc_id in (select doc_id from reprint_bands))"
+            " order by o.added_at, d.id",
+            [signature_size],
         ).fetchall()
         return [row[0] for row in rows]
 
@@ -419,19 +410,20 @@ class Store:
         return {doc_id: found.get(doc_id, doc_id) for doc_id in wanted}
 
     def family_members(self, families: Iterable[str]) -> dict[str, list[DocumentRecord]]:
-        """The documents of each reprint family, in the order they were added (its first member first)."""
+        """The documents of each reprint family of more than one, in the order they were added (its
+        first member first); a family of one is left out (most are, and need no records read)."""
         wanted = list(dict.fromkeys(families))
         if not wanted:
             return {}
         rows = self.db.execute(
             f"select family, doc_id from reprints where family in ({', '.join('?' * len(wanted))}) order by sequence", wanted
         ).fetchall()
-        records = self.documents_by_id(doc_id for _family, doc_id in rows)
-        members: dict[str, list[DocumentRecord]] = {family: [] for family in wanted}
+        grouped: dict[str, list[str]] = {}
         for family, doc_id in rows:
-            if doc_id in records:
-                members[family].append(records[doc_id])
-        return members
+            grouped.setdefault(family, []).append(doc_id)
+        grouped = {family: doc_ids for family, doc_ids in grouped.items() if len(doc_ids) > 1}
+        records = self.documents_by_id(doc_id for doc_ids in grouped.values() for doc_id in doc_ids)
+        return {family: [records[doc_id] for doc_id in doc_ids if doc_id in records] for family, doc_ids in grouped.items()}
 
 
 def _document_row(document: Document, added_at: str) -> dict[str, object]:
@@ -472,10 +464,13 @@ class Staging:
         self.store = store
         with store.transaction():
             store.drop_staging()
-            store._create_content_tables("documents_next", "chunks_next", "reprints_next")
+            store._create_content_tables(*(staged for staged, _live in _STAGED_TABLES))
 
-    def put_documents(self, documents: Iterable[Document], families: Mapping[str, str]) -> None:
-        self.store._write(documents, families, "documents_next", "chunks_next", "reprints_next", with_originals=False)
+    def put_documents(self, documents: Iterable[Document]) -> None:
+        self.store._write(documents, "documents_next", "chunks_next", with_originals=False)
+
+    def reprint_rows(self) -> ReprintRows:
+        return ReprintRows(self.store, "reprints_next", "reprint_bands_next")
 
     def publish(self) -> None:
         """Replace the live rows with the staged ones (call inside ``transaction``)."""
@@ -484,3 +479,48 @@ class Staging:
             self.store.db.execute(f"insert into {live} select * from {staged}")
         self.store._documents_changed()
         self.store.drop_staging()
+
+
+class ReprintRows:
+    """The reprint signatures, families and LSH band keys of the live documents or of a rebuild's
+    (``index.reprints.Reprints`` decides the families; call inside ``transaction``)."""
+
+    def __init__(self, store: Store, table: str, bands_table: str) -> None:
+        self.store = store
+        self.table = table
+        self.bands_table = bands_table
+
+    def candidates(self, keys: list[int]) -> list[tuple[str, str, bytes]]:
+        """(id, family, signature) of the documents sharing a band key with ``keys``, in the order added."""
+        return self.store.db.execute(
+            f"select doc_id, family, signature from {self.table} where doc_id in"
+            f" (select doc_id from {self.bands_table} where key in ({', '.join('?' * len(keys))})) order by sequence",
+            keys,
+        ).fetchall()
+
+    def insert(self, doc_id: str, family: str, signature: bytes, keys: list[int]) -> None:
+        """Store a document's signature as added after every stored one."""
+        conn = self.store.db.conn
+        conn.execute(
+            f"insert into {self.table} (doc_id, family, signature, sequence)"
+            f" select ?, ?, ?, coalesce(max(sequence), 0) + 1 from {self.table}",
+            [doc_id, family, signature],
+        )
+        conn.executemany(f"insert into {self.bands_table} (key, doc_id) values (?, ?)", [(key, doc_id) for key in keys])
+
+    def family_of(self, doc_id: str) -> str | None:
+        row = self.store.db.execute(f"select family from {self.table} where doc_id = ?", [doc_id]).fetchone()
+        return row[0] if row else None
+
+    def members(self, family: str) -> list[str]:
+        """A family's documents in the order they were added."""
+        rows = self.store.db.execute(f"select doc_id from {self.table} where family = ? order by sequence", [family])
+        return [row[0] for row in rows]
+
+    def move(self, family: str, heir: str) -> None:
+        """Every member of ``family`` into the family ``heir``."""
+        self.store.db.execute(f"update {self.table} set family = ? where family = ?", [heir, family])
+
+    def delete(self, doc_id: str) -> None:
+        for table in (self.table, self.bands_table):
+            self.store.db.execute(f"delete from {table} where doc_id = ?", [doc_id])

@@ -299,7 +299,7 @@ def test_restart_after_a_killed_rebuild_serves_the_old_index_and_drops_the_new(
 
     assert _drive(db, "rebuild", kill_at=kill_at).killed
     abandoned, staging = _leftovers(db)
-    assert len(abandoned) == 1 and staging == ["chunks_next", "documents_next", "reprints_next"]
+    assert len(abandoned) == 1 and staging == ["chunks_next", "documents_next", "reprint_bands_next", "reprints_next"]
 
     reopened = Collection(db)
     assert reopened.index.generation == generation
@@ -332,7 +332,7 @@ def test_a_start_while_another_process_rebuilds_leaves_its_work_alone(tmp_path: 
     rebuilding.store.staging()
     with rebuilding.generations.locked():  # as a rebuild in another process holds it
         Collection(db).close()
-        assert _leftovers(db) == ([in_progress.generation], ["chunks_next", "documents_next", "reprints_next"])
+        assert _leftovers(db) == ([in_progress.generation], ["chunks_next", "documents_next", "reprint_bands_next", "reprints_next"])
     _assert_whole(Collection(db), set())
 
 

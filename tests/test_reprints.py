@@ -208,19 +208,26 @@ def test_a_failed_batch_leaves_no_reprints_row(collection: Collection, monkeypat
     assert collection.families([ids[REPRINT]]) == {ids[REPRINT]: ids[REPRINT]}, "the failed batch's document is forgotten"
 
 
+@pytest.mark.parametrize("older", [
+    ["drop table reprints"],
+    ["drop table reprint_bands", "update reprints set family = doc_id"],
+    ["update reprints set signature = x'00', family = doc_id"],
+], ids=["no signatures", "no band keys", "another signature"])
 def test_a_catalogue_from_before_reprints_is_signed_on_the_first_write(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, older: list[str]
 ) -> None:
+    """Without signatures, without band keys, or signed another way (by an earlier version)."""
     db = tmp_path / "old.db"
     old = Collection(db)
     ids = _added(old, [MEETINGS / ORIGINAL, MEETINGS / REPRINT])
     old.close()
     with closing(sqlite3.connect(db)) as connection, connection:
-        connection.execute("drop table reprints")
+        for statement in older:
+            connection.execute(statement)
     reopened = Collection(db)
     assert reopened.families(ids.values()) == {doc_id: doc_id for doc_id in ids.values()}, "unsigned: nothing folds yet"
     with caplog.at_level(logging.WARNING, logger="index.collection"):
         _added(reopened, [MEETINGS / "zhangqiu_farmland_acceptance.txt"])
-    assert "signing 2 documents stored before reprints were recognised" in caplog.text
+    assert "signing 2 documents stored without a current reprint signature" in caplog.text
     assert reopened.families(ids.values()) == {ids[ORIGINAL]: ids[ORIGINAL], ids[REPRINT]: ids[ORIGINAL]}
     reopened.close()
