@@ -75,7 +75,6 @@ def run_serve(db: Path, warm_up: list[list[str]], conversations: list[list[str]]
     collection = Collection(db)
     collection.ask(warm_up[0][:1], PAGE_SIZE)
     first_answer = time.perf_counter() - started
-    collection.warm_up()  # what the bot does in the background as it starts
     for conversation in warm_up:
         for turn in range(1, len(conversation) + 1):
             collection.ask(conversation[:turn], PAGE_SIZE)

@@ -606,12 +606,9 @@ class Collection:
         return replace(answer, scope=_scope(period, query)) if answer.passages else None
 
     def warm_up(self) -> None:
-        """Load what the first questions and uploads would otherwise wait for: the segmenter's
-        dictionary, the place and body names, and the reprint signer (datasketch imports scipy:
-        half a second, and the whole wait of an admin's first upload)."""
+        """Load what the first questions would otherwise wait for: the segmenter's dictionary and the place and body names."""
         tokenize("会议")
         name_words()
-        signature(["会议"])
 
     def close(self) -> None:
         self.store.close()

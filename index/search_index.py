@@ -25,10 +25,6 @@ import tantivy
 
 SEARCH_FIELDS = ("body", "bigram", "title", "heading", "speaker", "place")
 WRITER_HEAP_BYTES = 128 * 1024 * 1024
-WRITER_THREADS = 1
-"""Indexing threads of a writer. The bulk build's worker processes keep every core busy, and
-two threads took 9.2 s of CPU for 91 000 chunks where one took 6.3 s, in the same time (each
-thread cuts its own segments, which are merged again)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ class SearchIndex:
         waits until they are done."""
         self._writer_free.acquire()
         try:
-            writer = self._index.writer(WRITER_HEAP_BYTES, WRITER_THREADS)  # another process's writer: LockBusy
+            writer = self._index.writer(WRITER_HEAP_BYTES)  # another process's writer: LockBusy
         except BaseException:
             self._writer_free.release()
             raise

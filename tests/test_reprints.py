@@ -22,7 +22,9 @@ from index.conversation import resolve
 from index.document import Document, build_document
 from index.normalize import compact
 from index.read import read_path
-from index.reprints import FOLD_SIMILARITY, SHINGLE, fold_reprints, similarity
+from index.reprints import (
+    FOLD_SIMILARITY, NUM_PERM, SEED, SHINGLE, band_keys, fold_reprints, minhash, shingle_hashes, signature, similarity,
+)
 from index.search import Passage
 from index.store import DocumentRecord
 
@@ -231,3 +233,30 @@ def test_a_catalogue_from_before_reprints_is_signed_on_the_first_write(
     assert "signing 2 documents stored without a current reprint signature" in caplog.text
     assert reopened.families(ids.values()) == {ids[ORIGINAL]: ids[ORIGINAL], ids[REPRINT]: ids[ORIGINAL]}
     reopened.close()
+
+
+def test_a_new_document_is_compared_only_with_those_sharing_a_band_key(collection: Collection) -> None:
+    """The family of a new document is found through the stored band keys, not by reading every signature."""
+    ids = _added(collection, FILES)
+    with closing(sqlite3.connect(collection.db_path)) as connection:
+        (stored,), = connection.execute("select signature from reprints where doc_id = ?", [ids[REPRINT]]).fetchall()
+    candidates = [doc_id for doc_id, _family, _signature in collection.store.reprint_rows().candidates(band_keys(stored))]
+    assert ids[ORIGINAL] in candidates and ids[REPRINT] in candidates
+    assert len(candidates) <= 3, f"{len(candidates)} of {len(FILES)} documents share a band with the reprint"
+
+
+@pytest.mark.parametrize("text", ["", "一", "高标准农田", "会议要求，各地要加快建设高标准农田。" * 300, "𠀀𠀁𠀂𠀃 emoji 🙂 and ASCII"])
+def test_signatures_are_datasketch_minhashes(text: str) -> None:
+    """The values datasketch's MinHash gives the same shingle hashes (the reference, as rank-bm25 is for BM25)."""
+    datasketch = pytest.importorskip("datasketch")
+    hashes = shingle_hashes([text])
+    reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int)
+    reference.update_batch(hashes.tolist())
+    assert minhash(hashes).tolist() == reference.hashvalues.tolist()
+    assert similarity(signature([text]), signature([text])) == 1.0
+
+
+def test_shingles_are_the_bodys_four_character_runs_without_whitespace() -> None:
+    assert len(shingle_hashes(["会议 要求\n各地"])) == len("会议要求各地") - SHINGLE + 1
+    assert shingle_hashes(["会议要求"]).tolist() == shingle_hashes(["会议\n要求"]).tolist()
+    assert shingle_hashes(["会议要求"]).tolist() != shingle_hashes(["要求会议"]).tolist()
