@@ -21,23 +21,23 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .build import build_all
 from .conversation import Topic, resolve
 from .digest import DigestSection, digest
-from .build import build_all
 from .document import Document
-from .read import ReadError, SourceText, read_bytes, read_original, read_path
-from .reprints import Reprints, fold_reprints, signature, signature_size
 from .metadata import meeting_fact_spans
+from .normalize import normalize
 from .overview import main_points
+from .read import ReadError, SourceText, read_bytes, read_original, read_path
+from .reprints import SIGNATURE_FORMAT, Reprints, fold_reprints, signature, signature_size
 from .scope import DocumentNames, name_words
 from .search import Passage, Query, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
+from .store import ChunkRecord, DocumentRecord, Store
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .timeline import meetings_in_order
-from .when import Period, find_period
-from .store import ChunkRecord, DocumentRecord, Store
-from .normalize import normalize
 from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize
+from .when import Period, find_period
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ segments, searched 25 % slower than 5 (measured with one commit of the same chun
 MAX_HISTORY_TURNS = 6
 TIMELINE_PASSAGES = 200
 """Passages a timeline is drawn from (each meeting shows its best one)."""
+SIGNING_BATCH = 500
+"""Documents re-signed per transaction by ``Collection.sign_unsigned`` (about half a second)."""
 NAMES_READ_INLINE = 2_000
 """Documents up to which changed names are re-read before the next question (see ``Collection.names``)."""
 _GENERATION_KEY = "generation"
@@ -228,7 +230,7 @@ class Collection:
         self._reading_names = threading.Lock()
         self._answered = _AnsweredSources()
         self._all_signed = False
-        """Whether this process has signed the documents stored unsigned (see ``_changing_families``)."""
+        """Whether this process has signed the documents stored unsigned (see ``sign_unsigned``)."""
         self._ensure_index()
         self._ensure_pipeline()
 
@@ -333,6 +335,7 @@ class Collection:
         its segment merges may finish in the background (a serving process's uploads).
         """
         report = IngestReport()
+        self.sign_unsigned()
 
         def new_documents() -> Iterator[Document]:
             for built in build_all(sources, workers):
@@ -387,6 +390,7 @@ class Collection:
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document from the catalogue and the index; False if it was not there."""
+        self.sign_unsigned()
         with self._write_lock, self.generations.locked(shared=True), self._changing_families() as reprints:
             reprints.remove(doc_id)  # the next member may take its family over
             found = self.store.delete_document(doc_id)
@@ -396,26 +400,29 @@ class Collection:
 
     @contextmanager
     def _changing_families(self, rebuilding: Reprints | None = None) -> Iterator[Reprints]:
-        """A write transaction, with the reprint families it changes: a rebuild's, else the live ones
-        (all signed, on a process's first write)."""
-        signing = rebuilding is None and not self._all_signed
+        """A write transaction, with the reprint families it changes: a rebuild's, else the live ones."""
         with self.store.transaction():
-            reprints = rebuilding if rebuilding is not None else Reprints(self.store.reprint_rows())
-            if signing:
-                self._sign_unsigned(reprints)
-            yield reprints
-        self._all_signed |= signing  # once committed
+            yield rebuilding if rebuilding is not None else Reprints(self.store.reprint_rows())
 
-    def _sign_unsigned(self, reprints: Reprints) -> None:
-        """Sign the documents stored without a current signature (before reprints were recognised,
-        or signed another way) from their stored chunks (the text ``build_document`` signs),
-        oldest first, as if added in that order."""
-        unsigned = self.store.unsigned_documents(signature_size())
-        if unsigned:
-            log.warning("signing %d documents stored without a current reprint signature", len(unsigned))
-            reprints.put(
-                (doc_id, signature(normalize(chunk.text) for chunk in self.store.chunks_of(doc_id))) for doc_id in unsigned
-            )
+    def sign_unsigned(self) -> None:
+        """Sign the documents stored without a current reprint signature (before reprints were
+        recognised, or signed another way) from their stored chunks (the text ``build_document``
+        signs), in the order they were added, ``SIGNING_BATCH`` to a transaction so other writers
+        wait seconds, not minutes (a million paragraphs take about a minute). Once per process:
+        by the bot's warm-up, else before its first write. Documents not yet signed again have no
+        band keys (``forget_stale_band_keys``), so no signed one can join their family: the
+        families come out as if the documents were added again in their order."""
+        while not self._all_signed:
+            with self._write_lock, self.generations.locked(shared=True), self.store.transaction():
+                self.store.forget_stale_band_keys(SIGNATURE_FORMAT, signature_size())
+                unsigned = self.store.unsigned_documents(SIGNATURE_FORMAT, signature_size(), SIGNING_BATCH)
+                if unsigned:
+                    log.warning("signing %d documents stored without a current reprint signature", len(unsigned))
+                    Reprints(self.store.reprint_rows()).put(
+                        (doc_id, signature(normalize(chunk.text) for chunk in self.store.chunks_of(doc_id)))
+                        for doc_id in unsigned
+                    )
+            self._all_signed = len(unsigned) < SIGNING_BATCH
 
     def rebuild(self, workers: int = 1) -> IngestReport:
         """Re-process every stored original into a new index generation, then swap it in.
@@ -606,9 +613,12 @@ class Collection:
         return replace(answer, scope=_scope(period, query)) if answer.passages else None
 
     def warm_up(self) -> None:
-        """Load what the first questions would otherwise wait for: the segmenter's dictionary and the place and body names."""
+        """Load what the first questions would otherwise wait for (the segmenter's dictionary, the
+        place and body names), and sign what an older version stored unsigned before an admin's
+        first upload would."""
         tokenize("会议")
         name_words()
+        self.sign_unsigned()
 
     def close(self) -> None:
         self.store.close()

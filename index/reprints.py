@@ -38,10 +38,10 @@ from functools import lru_cache
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .normalize import normalize
 from .tokenize import char_bigrams
-
-import numpy as np
 
 if TYPE_CHECKING:
     from .search import Passage
@@ -58,8 +58,10 @@ SAME_PASSAGE = 0.8
 one family are the same paragraph: a reprint may cut a paragraph in two at a line break, or drop
 a clause (in tests/meetings such pairs share 0.955 or more; different paragraphs of the pair at
 most 0.4)."""
-_FORMAT = b"\x01"
-"""First byte of a stored signature: how it was made (this module's first format)."""
+SIGNATURE_FORMAT = b"\x01"
+"""First byte of a stored signature: how it was made. A change to the shingles, the hash, the
+permutations or the seed must change it, so the stored signatures are made again
+(``Collection.sign_unsigned``) rather than compared with new ones."""
 _MULTIPLIER = 0x9E3779B1
 """Odd, so the polynomial of a shingle's code points mod 2**32 mixes every one of them."""
 _BATCH = 1024
@@ -72,7 +74,7 @@ def shingle_hashes(normalized_texts: Iterable[str]) -> np.ndarray:
     numpy for all of them at once (no shingle is a Python object). Weak on its own; ``minhash``
     mixes it first, as datasketch does."""
     compacted = _SPACE.sub("", "".join(normalized_texts)) or " "
-    codes = np.frombuffer(compacted.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = np.frombuffer(compacted.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint32)
     count = max(len(codes) - SHINGLE + 1, 1)
     hashes = codes[:count].copy()
     for offset in range(1, SHINGLE):
@@ -117,16 +119,16 @@ def minhash(hashes: np.ndarray) -> np.ndarray:
 
 def signature(normalized_texts: Iterable[str]) -> bytes:
     """A document body's MinHash as stored: a format byte, then ``NUM_PERM`` little-endian values."""
-    return _FORMAT + minhash(shingle_hashes(normalized_texts)).astype("<u4").tobytes()
+    return SIGNATURE_FORMAT + minhash(shingle_hashes(normalized_texts)).astype("<u4").tobytes()
 
 
 def signature_size() -> int:
     """The bytes of a signature made by ``signature`` (one made another way has another size)."""
-    return len(_FORMAT) + 4 * NUM_PERM
+    return len(SIGNATURE_FORMAT) + 4 * NUM_PERM
 
 
 def _values(signature: bytes) -> np.ndarray:
-    return np.frombuffer(signature, dtype="<u4", offset=len(_FORMAT))
+    return np.frombuffer(signature, dtype="<u4", offset=len(SIGNATURE_FORMAT))
 
 
 def similarity(first: bytes, second: bytes) -> float:
@@ -136,7 +138,7 @@ def similarity(first: bytes, second: bytes) -> float:
 
 def band_keys(signature: bytes) -> list[int]:
     """The LSH key of each of the signature's ``BANDS`` bands of ``ROWS`` values: two documents
-    are candidate reprints when they share one (datasketch's MinHashLSH keys its bands alike)."""
+    are candidate reprints when they share one (the banding of datasketch's MinHashLSH)."""
     values = _values(signature)
     return [
         int.from_bytes(blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8, person=bytes([band])).digest(),
@@ -180,8 +182,6 @@ class Reprints:
         added takes the family over and every member moves to it: they stay one family, as
         reprints of the same report."""
         family = self.rows.family_of(doc_id)
-        if family is None:
-            return
         self.rows.delete(doc_id)
         if family == doc_id:
             members = self.rows.members(family)

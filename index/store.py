@@ -386,14 +386,26 @@ class Store:
         for row in rows:
             yield StoredOriginal(row["id"], row["name"], row["format"], row["content"])
 
-    def unsigned_documents(self, signature_size: int) -> list[str]:
-        """Ids of the documents without a reprint signature of ``signature_size`` bytes and its band
-        keys (stored before there were any, or signed another way), oldest first."""
+    def forget_stale_band_keys(self, signature_format: bytes, signature_size: int) -> None:
+        """Delete the band keys of signatures not of ``signature_size`` bytes starting with
+        ``signature_format``: until signed again, such a document is no candidate reprint of any
+        (its signature could not be compared), and is listed by ``unsigned_documents``."""
+        self.db.execute(
+            "delete from reprint_bands where doc_id in"
+            " (select doc_id from reprints where length(signature) != ? or substr(signature, 1, ?) != ?)",
+            [signature_size, len(signature_format), signature_format],
+        )
+
+    def unsigned_documents(self, signature_format: bytes, signature_size: int, limit: int) -> list[str]:
+        """Ids of at most ``limit`` documents without a reprint signature of ``signature_size`` bytes
+        starting with ``signature_format`` and its band keys (stored before there were any, or signed
+        another way), in the order they were added (those never signed after the rest, oldest first)."""
         rows = self.db.execute(
-            "select d.id from documents d left join originals o on o.id = d.id where d.id not in"
-            " (select doc_id from reprints where length(signature) = ? and doc_id in (select doc_id from reprint_bands))"
-            " order by o.added_at, d.id",
-            [signature_size],
+            "select d.id from documents d left join originals o on o.id = d.id left join reprints r on r.doc_id = d.id"
+            " where r.doc_id is null or length(r.signature) != ? or substr(r.signature, 1, ?) != ?"
+            " or not exists (select 1 from reprint_bands b where b.doc_id = d.id)"
+            " order by r.sequence is null, r.sequence, o.added_at, d.id limit ?",
+            [signature_size, len(signature_format), signature_format, limit],
         ).fetchall()
         return [row[0] for row in rows]
 

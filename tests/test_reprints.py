@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import index.collection
 import index.search_index
 from index.collection import Collection
 from index.conversation import resolve
@@ -23,7 +24,17 @@ from index.document import Document, build_document
 from index.normalize import compact
 from index.read import read_path
 from index.reprints import (
-    FOLD_SIMILARITY, NUM_PERM, SEED, SHINGLE, band_keys, fold_reprints, minhash, shingle_hashes, signature, similarity,
+    BANDS,
+    FOLD_SIMILARITY,
+    NUM_PERM,
+    SEED,
+    SHINGLE,
+    band_keys,
+    fold_reprints,
+    minhash,
+    shingle_hashes,
+    signature,
+    similarity,
 )
 from index.search import Passage
 from index.store import DocumentRecord
@@ -61,6 +72,12 @@ def _added(collection: Collection, paths: list[Path]) -> dict[str, str]:
 def _reprint_rows(db: Path) -> list[tuple[str, str]]:
     with closing(sqlite3.connect(db)) as connection:
         return connection.execute("select doc_id, family from reprints order by sequence").fetchall()
+
+
+def _band_counts(db: Path) -> dict[str, int]:
+    """Band keys stored per document."""
+    with closing(sqlite3.connect(db)) as connection:
+        return dict(connection.execute("select doc_id, count(*) from reprint_bands group by doc_id").fetchall())
 
 
 def test_only_the_reprint_pair_is_similar_enough_to_fold() -> None:
@@ -190,6 +207,7 @@ def test_rebuild_keeps_families(collection: Collection) -> None:
     before = _reprint_rows(collection.db_path)
     collection.rebuild()
     assert _reprint_rows(collection.db_path) == before
+    assert _band_counts(collection.db_path) == {doc_id: BANDS for doc_id in ids.values()}
     assert collection.families([ids[ORIGINAL]]) == {ids[ORIGINAL]: ids[REPRINT]}
     assert collection.remove(ids[REPRINT])
     assert collection.families([ids[ORIGINAL]]) == {ids[ORIGINAL]: ids[ORIGINAL]}, "and the rebuilt families are live"
@@ -206,6 +224,7 @@ def test_a_failed_batch_leaves_no_reprints_row(collection: Collection, monkeypat
         collection.add_paths([MEETINGS / ORIGINAL])
     monkeypatch.undo()
     assert _reprint_rows(collection.db_path) == [(doc_id, doc_id) for doc_id in ids.values()]
+    assert _band_counts(collection.db_path) == {doc_id: BANDS for doc_id in ids.values()}
     ids |= _added(collection, [MEETINGS / REPRINT])
     assert collection.families([ids[REPRINT]]) == {ids[REPRINT]: ids[REPRINT]}, "the failed batch's document is forgotten"
 
@@ -214,11 +233,14 @@ def test_a_failed_batch_leaves_no_reprints_row(collection: Collection, monkeypat
     ["drop table reprints"],
     ["drop table reprint_bands", "update reprints set family = doc_id"],
     ["update reprints set signature = x'00', family = doc_id"],
-], ids=["no signatures", "no band keys", "another signature"])
+    ["update reprints set signature = cast(x'02' || substr(signature, 2) as blob), family = doc_id"],
+], ids=["no signatures", "no band keys", "another signature", "another format"])
 def test_a_catalogue_from_before_reprints_is_signed_on_the_first_write(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, older: list[str]
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, older: list[str]
 ) -> None:
-    """Without signatures, without band keys, or signed another way (by an earlier version)."""
+    """Without signatures, without band keys, or signed another way (by an earlier version); one
+    document per transaction here, in the order they were added, so the first founds the family."""
+    monkeypatch.setattr(index.collection, "SIGNING_BATCH", 1)
     db = tmp_path / "old.db"
     old = Collection(db)
     ids = _added(old, [MEETINGS / ORIGINAL, MEETINGS / REPRINT])
@@ -230,7 +252,7 @@ def test_a_catalogue_from_before_reprints_is_signed_on_the_first_write(
     assert reopened.families(ids.values()) == {doc_id: doc_id for doc_id in ids.values()}, "unsigned: nothing folds yet"
     with caplog.at_level(logging.WARNING, logger="index.collection"):
         _added(reopened, [MEETINGS / "zhangqiu_farmland_acceptance.txt"])
-    assert "signing 2 documents stored without a current reprint signature" in caplog.text
+    assert caplog.text.count("signing 1 documents stored without a current reprint signature") == 2
     assert reopened.families(ids.values()) == {ids[ORIGINAL]: ids[ORIGINAL], ids[REPRINT]: ids[ORIGINAL]}
     reopened.close()
 
