@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.collection import Collection
 from index.read import SourceText
-from index.search import _known_parts, _similarity
+from index.search import FIELD_WEIGHTS, _clauses, _known_parts, _similarity
 from index.tokenize import is_question_word, tokenize_question
 
 VILLAGE_REPORT = """镇党委召开村级集体经济发展座谈会
@@ -118,3 +118,11 @@ def test_a_bare_heading_is_shown_with_the_passage_under_it(collection: Collectio
     answer = collection.ask(["认清形势增强责任感"])
     assert answer.passages[0].text.startswith("一、认清形势")
     assert "粮食总产" in answer.passages[0].text
+
+
+def test_a_common_word_is_searched_in_the_body_only() -> None:
+    """Its title, heading and bigram clauses score little and cost the most; the other words keep all theirs."""
+    clauses = _clauses({"推进": 1.0, "零碳园区": 1.0}, set(), common={"推进"})
+    assert {field for field, term, _weight in clauses if term == "推进"} == {"body"}
+    assert {field for field, term, _weight in clauses if term == "零碳园区"} == set(FIELD_WEIGHTS)
+    assert {term for field, term, _weight in clauses if field == "bigram"} == {"零碳", "碳园", "园区"}
