@@ -18,8 +18,9 @@ reports (50 documents, 1 225 pairs; tests/test_reprints.py prints the figures wi
   shingle.
 - 64 permutations: over 40 seeds the reprint pair (exact 0.775) was estimated at 0.767 on
   average, never below 0.656 (128 permutations: 0.777, never below 0.680), far above the
-  threshold and the distinct pairs; 128 took twice the signing time, which a bulk build felt
-  (466 k characters a second at 150 k paragraphs, instead of 658 k without signing).
+  threshold and the distinct pairs; 128 take twice the permuting time (signing with datasketch,
+  128 permutations and CRC-32 shingles once cost the bulk build 466 k characters a second at
+  150 k paragraphs, against 658 k before signatures).
 - ``FOLD_SIMILARITY`` 0.5, midway: a reprint must share half its shingles with the page it
   reprints (a page trimmed by a third, or grown by half, still does).
 - ``BANDS`` × ``ROWS`` = 20 × 3 for the LSH: a pair at 0.5 is a candidate with probability

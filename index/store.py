@@ -272,12 +272,6 @@ class Store:
         self._documents_changed()
         return found
 
-    def clear(self) -> None:
-        """Remove every document (call inside ``transaction``)."""
-        for table in ("chunks", "documents", "originals", "reprints", "reprint_bands"):
-            self.db.execute(f"delete from {table}")
-        self._documents_changed()
-
     def documents(self, limit: int = -1) -> list[DocumentRecord]:
         """Documents, newest meeting first (at most ``limit``; all when it is -1)."""
         rows = self._rows("select * from documents order by coalesce(date, '') desc, title limit ?", [limit])
