@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from .search_index import Generations, IndexedChunk, SearchIndex, Writing
 from .store import ChunkRecord, DocumentRecord, Store
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .timeline import meetings_in_order
-from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize
+from .tokenize import PIPELINE_VERSION, char_bigrams, token_text, tokenize
 from .when import Period, find_period
 
 log = logging.getLogger(__name__)
@@ -94,15 +93,9 @@ def seed_sources() -> Iterator[SourceText | ReadError]:
             yield from read_bytes(entry.name, entry.read_bytes())
 
 
-@lru_cache(maxsize=4096)
-def _token_text(text: str) -> str:
-    """Space-separated tokens of a title, issuer or heading path; a document's chunks share them."""
-    return " ".join(tokenize(text))
-
-
 def _indexed_chunks(document: DocumentRecord, chunks: Iterable[tuple[int, str, tuple[str, ...], str, str]]) -> Iterator[IndexedChunk]:
     """Index entries from (position, heading, voices, token text, bigram text) per chunk."""
-    title, place = _token_text(document.title), _token_text(document.place or "")
+    title, place = token_text(document.title), token_text(document.place or "")
     for position, heading, voices, tokens, bigrams in chunks:
         yield IndexedChunk(
             doc_id=document.id,
@@ -111,7 +104,7 @@ def _indexed_chunks(document: DocumentRecord, chunks: Iterable[tuple[int, str, t
                 "body": tokens,
                 "bigram": bigrams,
                 "title": title,
-                "heading": _token_text(heading),
+                "heading": token_text(heading),
                 "speaker": " ".join(voices),  # once per sentence: where a person says most, they match best
                 "place": place,
             },

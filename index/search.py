@@ -12,14 +12,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from .chunk import heading_label, heading_rank
 from .normalize import normalize, normalize_with_offsets
 from .speakers import split_sentences
 from .search_index import SearchIndex
 from .store import ChunkRecord, DocumentRecord, Store
-from .tokenize import char_bigrams, tokenize
+from .tokenize import char_bigrams, token_text
 
 FIELD_WEIGHTS = {"body": 1.0, "title": 0.4, "heading": 0.3, "speaker": 1.0, "place": 0.5}
 """Weight of a word's match in each field, relative to the body."""
@@ -122,12 +121,6 @@ def passage_of(
     )
 
 
-@lru_cache(maxsize=16384)
-def _field_tokens(text: str) -> frozenset[str]:
-    """Tokens of a title, issuer or heading path, cut once (candidates share their documents')."""
-    return frozenset(tokenize(text))
-
-
 def _idf(total: int, frequency: int) -> float:
     """BM25's IDF as tantivy computes it, so coverage weighs terms as the ranking does."""
     return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
@@ -161,16 +154,15 @@ def _present(chunk: ChunkRecord, document: DocumentRecord, wanted: set[str]) -> 
     """Which of ``wanted`` a chunk can be found by: its body, speakers, title, place and heading.
 
     The few query words are looked for in the stored token text, rather than a set made of
-    every token of every candidate; the heading path is cut into words only when a word not
-    found elsewhere occurs in it (headings vary from chunk to chunk, titles do not).
+    every token of every candidate; the title, place and heading path are looked at only
+    for the words not found there.
     """
     body = f" {chunk.token_text} "
-    speakers = set(chunk.speakers)
-    title, place = _field_tokens(document.title), _field_tokens(document.place or "")
-    present = {term for term in wanted if f" {term} " in body or term in speakers or term in title or term in place}
-    rest = [term for term in wanted - present if term in normalize(chunk.heading)]
-    if rest:
-        present.update(term for term in rest if term in _field_tokens(chunk.heading))
+    speakers = chunk.speakers
+    present = {term for term in wanted if f" {term} " in body or term in speakers}
+    if len(present) < len(wanted):
+        fields = f" {token_text(document.title)} {token_text(document.place or '')} {token_text(chunk.heading)} "
+        present.update(term for term in wanted - present if f" {term} " in fields)
     return present
 
 
@@ -270,9 +262,9 @@ class _ShownOnce:
 def _mentions(chunk: ChunkRecord, document: DocumentRecord, terms: set[str]) -> int:
     """How often a chunk and its document's title use ``terms``: a passage about something
     names it more than once, or comes from the document titled by it."""
-    title = _field_tokens(document.title)
+    title = f" {token_text(document.title)} "
     tokens = chunk.tokens
-    return sum(tokens.count(term) + (term in title) for term in terms)
+    return sum(tokens.count(term) + (f" {term} " in title) for term in terms)
 
 
 def _outline_items(text: str) -> list[str] | None:

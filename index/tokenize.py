@@ -75,6 +75,13 @@ def tokenize(text: str) -> list[str]:
     return tokenize_normalized(normalize(text))
 
 
+@lru_cache(maxsize=1 << 15)
+def token_text(text: str) -> str:
+    """Space-separated tokens of a title, issuer or heading path, cut once: a document's chunks
+    share them when indexed, and a question's candidates share their documents' when checked."""
+    return " ".join(tokenize(text))
+
+
 _INTERROGATIVE = re.compile(r"^[哪几]一?[\u4e00-\u9fff]$")
 """An interrogative with a measure word or noun (哪支, 哪国, 哪一年, 几次): it asks, it names nothing."""
 
