@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from .chunk import HEADING_SEPARATOR, distinct_speakers
 from .document import Document
 from .errors import CatalogueError
+from .when import meeting_day
 
 SCHEMA_VERSION = "1"
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
@@ -313,14 +314,18 @@ class Store:
         return {doc_id: found[doc_id] for doc_id in wanted if doc_id in found}
 
     def documents_held_between(self, start: date | None, end: date | None) -> list[str]:
-        """Ids of the documents whose meeting date (a full one: a date without a year is in no
-        period) falls in [start, end], either end open."""
+        """Ids of the documents whose meeting day falls in [start, end], either end open, earliest first.
+
+        Only a full, possible date counts (``when.meeting_day``): a partial one (``--06-04``) or
+        none is in no period, for every period names its years (even 3月 is this year's), and a
+        report whose year is unknown would otherwise be in every scope; 2023-13-01 is in none.
+        """
         rows = self.db.execute(
-            "select id from documents where date glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+            "select id, date from documents where date glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
             " and date >= ? and date <= ? order by date",
             [start.isoformat() if start else "0000-00-00", end.isoformat() if end else "9999-99-99"],
         ).fetchall()
-        return [row[0] for row in rows]
+        return [doc_id for doc_id, held in rows if meeting_day(held) is not None]
 
     def chunk_count(self) -> int:
         return self.db.execute("select count(*) from chunks").fetchone()[0]

@@ -234,18 +234,6 @@ def find_period(question: str, today: date) -> Period | None:
     return Period(start=start, end=end, label=label, span=(offsets[first], offsets[last - 1] + 1))
 
 
-def in_period(meeting_date: str | None, period: Period) -> bool:
-    """Whether a document's meeting date (``YYYY-MM-DD``) is within ``period``.
-
-    A partial date (``--06-04``) or none never is: every period names its years (even 3月 is
-    this year's), and a report whose year is unknown would otherwise be in every scope.
-    """
-    held = meeting_day(meeting_date)
-    if held is None:
-        return False
-    return (period.start is None or period.start <= held) and (period.end is None or held <= period.end)
-
-
 def meeting_day(meeting_date: str | None) -> date | None:
     """The day of a full ``YYYY-MM-DD`` meeting date; None for a partial, missing or impossible one
     (a source's own date is kept as given: 2023-13-01)."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from index.tokenize import tokenize_question
-from index.when import Period, find_period, in_period
+from index.store import Store
+from index.when import Period, find_period
 
 TODAY = date(2026, 12, 1)
 OPEN = None
@@ -172,6 +174,7 @@ def test_a_period_is_immutable() -> None:
 
 YEAR_2023 = Period(start=date(2023, 1, 1), end=date(2023, 12, 31), label="2023年", span=(0, 5))
 SINCE_2024 = Period(start=date(2024, 1, 1), end=None, label="2024年以来", span=(0, 7))
+SINCE_2023 = Period(start=date(2023, 1, 1), end=None, label="2023年以来", span=(0, 7))
 
 
 @pytest.mark.parametrize(
@@ -190,21 +193,35 @@ SINCE_2024 = Period(start=date(2024, 1, 1), end=None, label="2024年以来", spa
         (None, YEAR_2023, False),
         (None, SINCE_2024, False),
         ("2023-13-01", YEAR_2023, False),
+        ("2023-13-01", SINCE_2023, False),
+        ("2023-02-30", SINCE_2023, False),
         ("2023年6月", YEAR_2023, False),
     ],
     ids=[
         "first-day", "within", "last-day", "day-before", "day-after", "open-start", "open-end", "before-open",
-        "partial-in-year", "partial-since", "undated-year", "undated-since", "invalid-month", "not-iso",
+        "partial-in-year", "partial-since", "undated-year", "undated-since", "invalid-month", "invalid-month-since", "invalid-day-since", "not-iso",
     ],
 )
-def test_in_period(meeting_date: str | None, period: Period, inside: bool) -> None:
-    """A partial date or none is in no period: its year is unknown."""
-    assert in_period(meeting_date, period) is inside
+def test_in_period(tmp_path: Path, meeting_date: str | None, period: Period, inside: bool) -> None:
+    """A partial date or none is in no period: its year is unknown; an impossible one neither."""
+    store = _held_on(tmp_path, [meeting_date, "2023-06-15", "2025-06-15"])
+    held = store.documents_held_between(period.start, period.end)
+    assert ("d0" in held) is inside
+    assert held == sorted(held, key=lambda doc_id: store.document(doc_id).date)
 
 
-def test_in_period_takes_what_find_period_finds() -> None:
+def test_in_period_takes_what_find_period_finds(tmp_path: Path) -> None:
     period = find_period("今年3月召开的会议", TODAY)
     assert period is not None
-    assert [in_period(day, period) for day in ("2026-02-28", "2026-03-01", "2026-03-31", "2026-04-01", "--03-15")] == [
-        False, True, True, False, False,
-    ]
+    store = _held_on(tmp_path, ["2026-02-28", "2026-03-01", "2026-03-31", "2026-04-01", "--03-15", "2026-02-30"])
+    assert store.documents_held_between(period.start, period.end) == ["d1", "d2"]
+
+
+def _held_on(tmp_path: Path, meeting_dates: list[str | None]) -> Store:
+    """A catalogue whose document ``d{n}`` was held on the n-th of ``meeting_dates``."""
+    store = Store(tmp_path / "meetings.db")
+    with store.transaction() as db:
+        for number, meeting_date in enumerate(meeting_dates):
+            db.execute("insert into documents (id, name, title, date) values (?, ?, ?, ?)",
+                       [f"d{number}", f"d{number}.txt", f"会议{number}", meeting_date])
+    return store
