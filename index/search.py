@@ -153,17 +153,22 @@ def highlight_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
 def _present(chunk: ChunkRecord, document: DocumentRecord, wanted: set[str]) -> set[str]:
     """Which of ``wanted`` a chunk can be found by: its body, speakers, title, place and heading.
 
-    The few query words are looked for in the stored token text, rather than a set made of
-    every token of every candidate; the title, place and heading path are looked at only
-    for the words not found there.
+    The few query words (tokens: never empty, never with a space) are looked for in the
+    stored token text, rather than a set made of every token of every candidate; the title,
+    place and heading path are looked at only for the words the body and speakers lack.
     """
     body = f" {chunk.token_text} "
     speakers = chunk.speakers
     present = {term for term in wanted if f" {term} " in body or term in speakers}
     if len(present) < len(wanted):
-        fields = f" {token_text(document.title)} {token_text(document.place or '')} {token_text(chunk.heading)} "
+        fields = _spaced(token_text(document.title), token_text(document.place or ""), token_text(chunk.heading))
         present.update(term for term in wanted - present if f" {term} " in fields)
     return present
+
+
+def _spaced(*token_texts: str) -> str:
+    """Token texts joined with one space and one around, so `` {term} `` finds whole tokens only."""
+    return f" {' '.join(text for text in token_texts if text)} "
 
 
 def _known_parts(term: str, known: dict[str, int]) -> list[str]:
@@ -262,7 +267,7 @@ class _ShownOnce:
 def _mentions(chunk: ChunkRecord, document: DocumentRecord, terms: set[str]) -> int:
     """How often a chunk and its document's title use ``terms``: a passage about something
     names it more than once, or comes from the document titled by it."""
-    title = f" {token_text(document.title)} "
+    title = _spaced(token_text(document.title))
     tokens = chunk.tokens
     return sum(tokens.count(term) + (f" {term} " in title) for term in terms)
 

@@ -314,7 +314,8 @@ class Store:
         return {doc_id: found[doc_id] for doc_id in wanted if doc_id in found}
 
     def documents_held_between(self, start: date | None, end: date | None) -> list[str]:
-        """Ids of the documents whose meeting day falls in [start, end], either end open, earliest first.
+        """Ids of the documents whose meeting day falls in [start, end], either end open, earliest first
+        (then by id).
 
         Only a full, possible date counts (``when.meeting_day``): a partial one (``--06-04``) or
         none is in no period, for every period names its years (even 3月 is this year's), and a
@@ -322,7 +323,7 @@ class Store:
         """
         rows = self.db.execute(
             "select id, date from documents where date glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
-            " and date >= ? and date <= ? order by date",
+            " and date >= ? and date <= ? order by date, id",
             [start.isoformat() if start else "0000-00-00", end.isoformat() if end else "9999-99-99"],
         ).fetchall()
         return [doc_id for doc_id, held in rows if meeting_day(held) is not None]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from index.collection import Collection
 from index.read import SourceText
-from index.search import FIELD_WEIGHTS, _clauses, _known_parts, _similarity
+from index.search import FIELD_WEIGHTS, _clauses, _known_parts, _present, _similarity
+from index.store import ChunkRecord, DocumentRecord
 from index.tokenize import is_question_word, tokenize_question
 
 VILLAGE_REPORT = """镇党委召开村级集体经济发展座谈会
@@ -126,3 +127,20 @@ def test_a_common_word_is_searched_in_the_body_only() -> None:
     assert {field for field, term, _weight in clauses if term == "推进"} == {"body"}
     assert {field for field, term, _weight in clauses if term == "零碳园区"} == set(FIELD_WEIGHTS)
     assert {term for field, term, _weight in clauses if field == "bigram"} == {"零碳", "碳园", "园区"}
+
+
+def test_a_candidate_is_found_by_whole_tokens_of_each_field() -> None:
+    """Each word counts where it is a token: the body, a speaker, the title, the issuer or the
+    heading path; a word inside a longer token (改革 in 深化改革) or an empty field counts nowhere."""
+    document = DocumentRecord(
+        id="d", name="d.txt", title="深化改革工作会议", date=None, place="德州市人民政府", source_url=None,
+        speakers={}, chunk_count=1, char_count=10, added_at="2026-12-01",
+    )
+    chunk = ChunkRecord(
+        doc_id="d", position=0, paragraph=0, text="…", heading="一、推进高标准农田建设", voices=("王立新",),
+        token_text="清产核资 台账",
+    )
+    wanted = {"台账", "王立新", "深化改革", "德州市", "高标准农田", "改革", "农田", "乡村"}
+    assert _present(chunk, document, wanted) == {"台账", "王立新", "深化改革", "德州市", "高标准农田"}
+    bare = DocumentRecord(**{**document.__dict__, "title": "", "place": None})
+    assert _present(ChunkRecord(**{**chunk.__dict__, "heading": ""}), bare, {"深化改革", "高标准农田"}) == set()

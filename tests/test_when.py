@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import FrozenInstanceError
 from datetime import date
 from pathlib import Path
@@ -202,26 +203,36 @@ SINCE_2023 = Period(start=date(2023, 1, 1), end=None, label="2023年以来", spa
         "partial-in-year", "partial-since", "undated-year", "undated-since", "invalid-month", "invalid-month-since", "invalid-day-since", "not-iso",
     ],
 )
-def test_in_period(tmp_path: Path, meeting_date: str | None, period: Period, inside: bool) -> None:
+def test_documents_held_between(held_on, meeting_date: str | None, period: Period, inside: bool) -> None:
     """A partial date or none is in no period: its year is unknown; an impossible one neither."""
-    store = _held_on(tmp_path, [meeting_date, "2023-06-15", "2025-06-15"])
+    store = held_on([meeting_date, "2023-06-15", "2025-06-15"])
     held = store.documents_held_between(period.start, period.end)
     assert ("d0" in held) is inside
     assert held == sorted(held, key=lambda doc_id: store.document(doc_id).date)
 
 
-def test_in_period_takes_what_find_period_finds(tmp_path: Path) -> None:
-    period = find_period("今年3月召开的会议", TODAY)
-    assert period is not None
-    store = _held_on(tmp_path, ["2026-02-28", "2026-03-01", "2026-03-31", "2026-04-01", "--03-15", "2026-02-30"])
-    assert store.documents_held_between(period.start, period.end) == ["d1", "d2"]
+def test_documents_held_between_takes_what_find_period_finds(held_on) -> None:
+    month, year = find_period("今年3月召开的会议", TODAY), find_period("今年以来召开的会议", TODAY)
+    assert month is not None and year is not None
+    store = held_on(["2026-02-28", "2026-03-01", "2026-03-31", "2026-04-01", "--03-15", "2026-02-30", "2026-03-01"])
+    assert store.documents_held_between(month.start, month.end) == ["d1", "d6", "d2"], "same day: by id"
+    assert "d5" not in store.documents_held_between(year.start, year.end), "2026-02-30 is no day of this year"
 
 
-def _held_on(tmp_path: Path, meeting_dates: list[str | None]) -> Store:
-    """A catalogue whose document ``d{n}`` was held on the n-th of ``meeting_dates``."""
-    store = Store(tmp_path / "meetings.db")
-    with store.transaction() as db:
-        for number, meeting_date in enumerate(meeting_dates):
-            db.execute("insert into documents (id, name, title, date) values (?, ?, ?, ?)",
-                       [f"d{number}", f"d{number}.txt", f"会议{number}", meeting_date])
-    return store
+@pytest.fixture
+def held_on(tmp_path: Path) -> Iterator[Callable[[list[str | None]], Store]]:
+    """A catalogue whose document ``d{n}`` was held on the n-th of the meeting dates given."""
+    stores: list[Store] = []
+
+    def catalogue(meeting_dates: list[str | None]) -> Store:
+        store = Store(tmp_path / f"meetings-{len(stores)}.db")
+        stores.append(store)
+        with store.transaction() as db:
+            for number, meeting_date in enumerate(meeting_dates):
+                db.execute("insert into documents (id, name, title, date) values (?, ?, ?, ?)",
+                           [f"d{number}", f"d{number}.txt", f"会议{number}", meeting_date])
+        return store
+
+    yield catalogue
+    for store in stores:
+        store.close()
