@@ -28,7 +28,7 @@ from .metadata import meeting_fact_spans
 from .normalize import normalize
 from .overview import main_points
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
-from .reprints import SIGNATURE_FORMAT, Reprints, fold_reprints, signature, signature_size
+from .reprints import SIGNATURE_FORMAT, SIGNATURE_SIZE, Reprints, fold_reprints, signature
 from .scope import DocumentNames, name_words
 from .search import Passage, Query, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
@@ -407,8 +407,8 @@ class Collection:
         families come out as if the documents were added again in their order."""
         while not self._all_signed:
             with self._write_lock, self.generations.locked(shared=True), self.store.transaction():
-                self.store.forget_stale_band_keys(SIGNATURE_FORMAT, signature_size())
-                unsigned = self.store.unsigned_documents(SIGNATURE_FORMAT, signature_size(), SIGNING_BATCH)
+                self.store.forget_stale_band_keys(SIGNATURE_FORMAT, SIGNATURE_SIZE)
+                unsigned = self.store.unsigned_documents(SIGNATURE_FORMAT, SIGNATURE_SIZE, SIGNING_BATCH)
                 if unsigned:
                     log.warning("signing %d documents stored without a current reprint signature", len(unsigned))
                     Reprints(self.store.reprint_rows()).put(

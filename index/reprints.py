@@ -63,6 +63,8 @@ SIGNATURE_FORMAT = b"\x01"
 """First byte of a stored signature: how it was made. A change to the shingles, the hash, the
 permutations or the seed must change it, so the stored signatures are made again
 (``Collection.sign_unsigned``) rather than compared with new ones."""
+SIGNATURE_SIZE = len(SIGNATURE_FORMAT) + 4 * NUM_PERM
+"""The bytes of a signature made by ``signature`` (one made another way may have another size)."""
 _MULTIPLIER = 0x9E3779B1
 """Odd, so the polynomial of a shingle's code points mod 2**32 mixes every one of them."""
 _BATCH = 1024
@@ -121,11 +123,6 @@ def minhash(hashes: np.ndarray) -> np.ndarray:
 def signature(normalized_texts: Iterable[str]) -> bytes:
     """A document body's MinHash as stored: a format byte, then ``NUM_PERM`` little-endian values."""
     return SIGNATURE_FORMAT + minhash(shingle_hashes(normalized_texts)).astype("<u4").tobytes()
-
-
-def signature_size() -> int:
-    """The bytes of a signature made by ``signature`` (one made another way has another size)."""
-    return len(SIGNATURE_FORMAT) + 4 * NUM_PERM
 
 
 def _values(signature: bytes) -> np.ndarray:

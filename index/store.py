@@ -390,22 +390,20 @@ class Store:
         """Delete the band keys of signatures not of ``signature_size`` bytes starting with
         ``signature_format``: until signed again, such a document is no candidate reprint of any
         (its signature could not be compared), and is listed by ``unsigned_documents``."""
-        self.db.execute(
-            "delete from reprint_bands where doc_id in"
-            " (select doc_id from reprints where length(signature) != ? or substr(signature, 1, ?) != ?)",
-            [signature_size, len(signature_format), signature_format],
-        )
+        stale, parameters = _stale_signature("signature", signature_format, signature_size)
+        self.db.execute(f"delete from reprint_bands where doc_id in (select doc_id from reprints where {stale})", parameters)
 
     def unsigned_documents(self, signature_format: bytes, signature_size: int, limit: int) -> list[str]:
         """Ids of at most ``limit`` documents without a reprint signature of ``signature_size`` bytes
         starting with ``signature_format`` and its band keys (stored before there were any, or signed
         another way), in the order they were added (those never signed after the rest, oldest first)."""
+        stale, parameters = _stale_signature("r.signature", signature_format, signature_size)
         rows = self.db.execute(
             "select d.id from documents d left join originals o on o.id = d.id left join reprints r on r.doc_id = d.id"
-            " where r.doc_id is null or length(r.signature) != ? or substr(r.signature, 1, ?) != ?"
+            f" where r.doc_id is null or {stale}"
             " or not exists (select 1 from reprint_bands b where b.doc_id = d.id)"
             " order by r.sequence is null, r.sequence, o.added_at, d.id limit ?",
-            [signature_size, len(signature_format), signature_format, limit],
+            [*parameters, limit],
         ).fetchall()
         return [row[0] for row in rows]
 
@@ -436,6 +434,11 @@ class Store:
         grouped = {family: doc_ids for family, doc_ids in grouped.items() if len(doc_ids) > 1}
         records = self.documents_by_id(doc_id for doc_ids in grouped.values() for doc_id in doc_ids)
         return {family: [records[doc_id] for doc_id in doc_ids if doc_id in records] for family, doc_ids in grouped.items()}
+
+
+def _stale_signature(column: str, signature_format: bytes, signature_size: int) -> tuple[str, list[object]]:
+    """SQL true for a stored signature made another way (another size or format byte), and its parameters."""
+    return f"(length({column}) != ? or substr({column}, 1, ?) != ?)", [signature_size, len(signature_format), signature_format]
 
 
 def _document_row(document: Document, added_at: str) -> dict[str, object]:
