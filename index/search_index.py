@@ -127,7 +127,8 @@ class SearchIndex:
         limit: int,
         doc_ids: Iterable[str] | None = None,
     ) -> list[Hit]:
-        """BM25 summed over ``(field, term, weight)`` clauses, each clause's score times its weight."""
+        """BM25 summed over ``(field, term, weight)`` clauses, each clause's score times its weight,
+        over the chunks of ``doc_ids`` only when it is given."""
         clauses = [
             (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, field, term), weight))
             for field, term, weight in weighted_terms
@@ -136,9 +137,10 @@ class SearchIndex:
         if not clauses:
             return []
         query = tantivy.Query.boolean_query(clauses)
-        if doc_ids is not None:
+        if doc_ids is not None:  # a filter, scored 0: a doc_id's BM25 would favour the chunks of short documents
             scope = [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "doc_id", doc_id)) for doc_id in doc_ids]
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, tantivy.Query.boolean_query(scope))])
+            scope_filter = tantivy.Query.const_score_query(tantivy.Query.boolean_query(scope), 0.0)
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, scope_filter)])
         searcher = self._index.searcher()
         result = searcher.search(query, limit, count=False)
         hits = []

@@ -33,3 +33,18 @@ def test_background_merges_keep_the_next_writer_waiting_not_failing(tmp_path: Pa
         with index.writing(merge_in_background=True) as writing:
             writing.commit([_chunk(f"d{number}")])
     assert index.num_docs() == 5
+
+
+def test_searching_some_documents_scores_their_chunks_as_searching_all_does(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "g1")
+    long_report = [
+        IndexedChunk(doc_id="long", position=n, fields={"body": "秋粮 收购 进度" if n == 0 else f"其他 事项{n}"})
+        for n in range(40)
+    ]
+    short_notice = [IndexedChunk(doc_id="short", position=0, fields={"body": "秋粮 收购 秋粮 仓容"})]
+    index.write(long_report + short_notice)
+    clauses = [("body", "秋粮", 1.0), ("body", "收购", 1.0)]
+    everywhere = {(hit.doc_id, hit.position): hit.score for hit in index.search(clauses, 10)}
+    scoped = index.search(clauses, 10, doc_ids=["long", "short"])
+    assert {(hit.doc_id, hit.position): hit.score for hit in scoped} == pytest.approx(everywhere)
+    assert [hit.doc_id for hit in index.search(clauses, 10, doc_ids=["long"])] == ["long"]
