@@ -94,19 +94,18 @@ def seed_sources() -> Iterator[SourceText | ReadError]:
 
 
 def _indexed_chunks(document: DocumentRecord, chunks: Iterable[tuple[int, str, tuple[str, ...], str, str]]) -> Iterator[IndexedChunk]:
-    """Index entries from (position, heading, voices, token text, bigram text) per chunk."""
-    title, place = token_text(document.title), token_text(document.place or "")
-    for position, heading, voices, tokens, bigrams in chunks:
+    """Index entries from (position, heading token text, voices, token text, bigram text) per chunk."""
+    for position, heading_tokens, voices, tokens, bigrams in chunks:
         yield IndexedChunk(
             doc_id=document.id,
             position=position,
             fields={
                 "body": tokens,
                 "bigram": bigrams,
-                "title": title,
-                "heading": token_text(heading),
+                "title": document.title_tokens,
+                "heading": heading_tokens,
                 "speaker": " ".join(voices),  # once per sentence: where a person says most, they match best
-                "place": place,
+                "place": document.place_tokens,
             },
         )
 
@@ -115,7 +114,7 @@ def _document_chunks(document: Document, record: DocumentRecord) -> Iterator[Ind
     return _indexed_chunks(
         record,
         (
-            (chunk.position, chunk.heading, chunk.voices, tokens, bigrams)
+            (chunk.position, token_text(chunk.heading), chunk.voices, tokens, bigrams)
             for chunk, tokens, bigrams in zip(document.chunks, document.chunk_tokens, document.chunk_bigrams)
         ),
     )
@@ -125,7 +124,7 @@ def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> I
     """Index entries rebuilt from the catalogue: stored tokens, bigrams recomputed from the text."""
     return _indexed_chunks(
         document,
-        ((c.position, c.heading, c.voices, c.token_text, " ".join(char_bigrams(normalize(c.text)))) for c in chunks),
+        ((c.position, c.heading_tokens, c.voices, c.token_text, " ".join(char_bigrams(normalize(c.text)))) for c in chunks),
     )
 
 
@@ -183,6 +182,7 @@ def _record_of(document: Document) -> DocumentRecord:
         id=document.id, name=document.name, title=meta.title, date=meta.date, place=meta.place,
         source_url=meta.source_url, speakers=document.speakers, chunk_count=len(document.chunks),
         char_count=sum(len(chunk.text) for chunk in document.chunks), added_at="",
+        title_tokens=token_text(meta.title), place_tokens=token_text(meta.place or ""),
     )
 
 

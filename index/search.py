@@ -18,7 +18,7 @@ from .normalize import normalize, normalize_with_offsets
 from .speakers import split_sentences
 from .search_index import SearchIndex
 from .store import ChunkRecord, DocumentRecord, Store
-from .tokenize import char_bigrams, token_text
+from .tokenize import char_bigrams
 
 FIELD_WEIGHTS = {"body": 1.0, "title": 0.4, "heading": 0.3, "speaker": 1.0, "place": 0.5}
 """Weight of a word's match in each field, relative to the body."""
@@ -154,14 +154,14 @@ def _present(chunk: ChunkRecord, document: DocumentRecord, wanted: set[str]) -> 
     """Which of ``wanted`` a chunk can be found by: its body, speakers, title, place and heading.
 
     The few query words (tokens: never empty, never with a space) are looked for in the
-    stored token text, rather than a set made of every token of every candidate; the title,
+    stored token texts, rather than a set made of every token of every candidate; the title,
     place and heading path are looked at only for the words the body and speakers lack.
     """
     body = f" {chunk.token_text} "
     speakers = chunk.speakers
     present = {term for term in wanted if f" {term} " in body or term in speakers}
     if len(present) < len(wanted):
-        fields = _spaced(token_text(document.title), token_text(document.place or ""), token_text(chunk.heading))
+        fields = _spaced(document.title_tokens, document.place_tokens, chunk.heading_tokens)
         present.update(term for term in wanted - present if f" {term} " in fields)
     return present
 
@@ -267,7 +267,7 @@ class _ShownOnce:
 def _mentions(chunk: ChunkRecord, document: DocumentRecord, terms: set[str]) -> int:
     """How often a chunk and its document's title use ``terms``: a passage about something
     names it more than once, or comes from the document titled by it."""
-    title = _spaced(token_text(document.title))
+    title = _spaced(document.title_tokens)
     tokens = chunk.tokens
     return sum(tokens.count(term) + (f" {term} " in title) for term in terms)
 

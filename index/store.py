@@ -9,6 +9,7 @@ catalogue is never half-written; WAL mode lets readers go on during a write.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -23,9 +24,15 @@ from sqlite_utils import Database
 from .chunk import HEADING_SEPARATOR, distinct_speakers
 from .document import Document
 from .errors import CatalogueError
+from .tokenize import token_text
 from .when import meeting_day
 
-SCHEMA_VERSION = "1"
+log = logging.getLogger(__name__)
+SCHEMA_VERSION = "2"
+"""2: the token texts of each chunk's heading path and each document's title and issuer are stored
+(``_TOKEN_TEXT_COLUMNS``), so checking a candidate never segments text."""
+_TOKEN_TEXT_COLUMNS = {"documents": {"title_tokens": "title", "place_tokens": "place"}, "chunks": {"heading_tokens": "heading"}}
+"""The stored token text columns of each live table, and the column each is cut from."""
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 """SQLite's primary result codes for a file that is not, or no longer, a readable database."""
 CACHED_DOCUMENTS = 5_000
@@ -52,6 +59,9 @@ class DocumentRecord:
     chunk_count: int
     char_count: int
     added_at: str
+    title_tokens: str
+    place_tokens: str
+    """Space-separated search tokens of ``title`` and ``place``, as indexed."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,8 @@ class ChunkRecord:
     """The speaker of each sentence that has one (see ``Chunk.voices``)."""
     token_text: str
     """The chunk's search tokens, space-separated, as stored and indexed."""
+    heading_tokens: str
+    """The search tokens of ``heading``, space-separated, as indexed."""
 
     @property
     def speakers(self) -> tuple[str, ...]:
@@ -142,8 +154,20 @@ class Store:
                 {"id": str, "name": str, "format": str, "content": bytes, "added_at": str}, pk="id", if_not_exists=True
             )
             self._create_content_tables(*(live for _staged, live in _STAGED_TABLES))  # an older catalogue gets the new tables
-            if self.get_meta("schema_version") is None:
-                self.set_meta("schema_version", SCHEMA_VERSION)
+            if self.get_meta("schema_version") == "1":
+                self._store_token_texts()
+            self.set_meta("schema_version", SCHEMA_VERSION)
+
+    def _store_token_texts(self) -> None:
+        """Give a version 1 catalogue's documents and chunks the token text columns, cut from the stored
+        text by the one ``token_text`` (once per distinct heading, title and place)."""
+        log.warning("storing the token texts of headings, titles and places in %s (once, for catalogue version 2)", self.path)
+        conn = self.db.conn
+        conn.create_function("token_text", 1, lambda text: token_text(text or ""), deterministic=True)
+        for table, columns in _TOKEN_TEXT_COLUMNS.items():
+            for column, source in columns.items():
+                self.db[table].add_column(column, str)
+                conn.execute(f"update {table} set {column} = token_text({source})")
 
     def _create_content_tables(self, documents_table: str, chunks_table: str, reprints_table: str, bands_table: str) -> None:
         db = self.db
@@ -151,6 +175,7 @@ class Store:
             {
                 "id": str, "name": str, "title": str, "date": str, "place": str, "source_url": str,
                 "speakers": str, "chunk_count": int, "char_count": int, "content_hash": str, "added_at": str,
+                "title_tokens": str, "place_tokens": str,  # last, where a version 1 catalogue adds them
             },
             pk="id",
             if_not_exists=True,
@@ -158,7 +183,7 @@ class Store:
         db[chunks_table].create(
             {
                 "doc_id": str, "position": int, "paragraph": int, "text": str, "heading": str,
-                "speakers": str, "tokens": str,
+                "speakers": str, "tokens": str, "heading_tokens": str,
             },
             pk=("doc_id", "position"),
             if_not_exists=True,
@@ -240,11 +265,11 @@ class Store:
                 [tuple(row.values()) for row in rows],
             )
         conn.executemany(
-            f"insert into {chunks_table} (doc_id, position, paragraph, text, heading, speakers, tokens)"
-            " values (?, ?, ?, ?, ?, ?, ?)",
+            f"insert into {chunks_table} (doc_id, position, paragraph, text, heading, speakers, tokens, heading_tokens)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (document.id, chunk.position, chunk.paragraph, chunk.text, chunk.heading,
-                 json.dumps(chunk.voices, ensure_ascii=False), tokens)
+                 json.dumps(chunk.voices, ensure_ascii=False), tokens, token_text(chunk.heading))
                 for document in documents
                 for chunk, tokens in zip(document.chunks, document.chunk_tokens)
             ],
@@ -448,6 +473,7 @@ def _document_row(document: Document, added_at: str) -> dict[str, object]:
         "source_url": meta.source_url, "speakers": json.dumps(document.speakers, ensure_ascii=False),
         "chunk_count": len(document.chunks), "char_count": sum(len(c.text) for c in document.chunks),
         "content_hash": document.content_hash, "added_at": added_at,
+        "title_tokens": token_text(meta.title), "place_tokens": token_text(meta.place or ""),
     }
 
 
@@ -462,6 +488,7 @@ def _record(row: sqlite3.Row) -> DocumentRecord:
         id=row["id"], name=row["name"], title=row["title"], date=row["date"], place=row["place"],
         source_url=row["source_url"], speakers=_json(row["speakers"], dict),
         chunk_count=row["chunk_count"], char_count=row["char_count"], added_at=row["added_at"],
+        title_tokens=row["title_tokens"], place_tokens=row["place_tokens"],
     )
 
 
@@ -469,6 +496,7 @@ def _chunk(row: sqlite3.Row) -> ChunkRecord:
     return ChunkRecord(
         doc_id=row["doc_id"], position=row["position"], paragraph=row["paragraph"], text=row["text"],
         heading=row["heading"], voices=tuple(_json(row["speakers"], list)), token_text=row["tokens"],
+        heading_tokens=row["heading_tokens"],
     )
 
 

@@ -78,7 +78,7 @@ def tokenize(text: str) -> list[str]:
 @lru_cache(maxsize=1 << 15)  # bounded: an entry (a heading path and its tokens) is a few hundred bytes
 def token_text(text: str) -> str:
     """Space-separated tokens of a title, issuer or heading path, cut once: a document's chunks
-    share them when indexed, and a question's candidates share their documents' when checked."""
+    share them when indexed and stored (candidates are checked with the stored ones)."""
     return " ".join(tokenize(text))
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,32 @@ def test_missing_index_is_rebuilt_from_catalogue(tmp_path: Path, meeting_files: 
     shutil.rmtree(generation_dir)
     reopened = Collection(tmp_path / "c.db")
     assert reopened.ask(["河道清淤"]).passages
+
+
+def test_a_version_1_catalogue_gets_the_token_texts_a_new_one_stores(tmp_path: Path) -> None:
+    """Version 1 stored no token texts of headings, titles and places; opening it adds them, cut as a new
+    catalogue cuts them, and its rebuilds publish into the widened tables."""
+    db = tmp_path / "c.db"
+    first = Collection(db)
+    first.add_paths([Path(__file__).parent / "meetings"])
+    first.close()
+    columns = {"documents": ["title_tokens", "place_tokens"], "chunks": ["heading_tokens"]}
+    with closing(sqlite3.connect(db)) as connection, connection:
+        expected = {table: connection.execute(f"select {', '.join(names)} from {table} order by rowid").fetchall()
+                    for table, names in columns.items()}
+        for table, names in columns.items():
+            for name in names:
+                connection.execute(f"alter table {table} drop column {name}")
+        connection.execute("update meta set value = '1' where key = 'schema_version'")
+    reopened = Collection(db)
+    with closing(sqlite3.connect(db)) as connection:
+        assert {table: connection.execute(f"select {', '.join(names)} from {table} order by rowid").fetchall()
+                for table, names in columns.items()} == expected
+        assert connection.execute("select value from meta where key = 'schema_version'").fetchone() == ("2",)
+    assert any(heading for (heading,) in expected["chunks"]) and all(title for title, _place in expected["documents"])
+    assert len(reopened.rebuild().added) == len(expected["documents"])
+    assert reopened.ask(["高标准农田建设有什么要求"]).passages
+    reopened.close()
 
 
 def test_unrelated_question_gets_nothing(collection: Collection, meeting_files: Path) -> None:

@@ -181,7 +181,7 @@ def test_deadlines_are_dates_and_periods_ending_in_qian_di_nei(text: str, deadli
 
 
 def _chunk(position: int, paragraph: int, text: str, heading: str) -> ChunkRecord:
-    return ChunkRecord("doc", position, paragraph, text, heading, (), "")
+    return ChunkRecord("doc", position, paragraph, text, heading, (), "", "")
 
 
 def test_points_numbered_inside_a_paragraph_refine_its_heading() -> None:

@@ -18,7 +18,8 @@ def _passage(text: str, highlights: list[tuple[int, int]]) -> Passage:
 
 def _document(**fields) -> DocumentRecord:
     values = dict(id="d1", name="a.txt", title="县委农村工作会议", date="2024-03-05", place="某县", source_url=None,
-                  speakers={"王强": [2]}, chunk_count=3, char_count=300, added_at="")
+                  speakers={"王强": [2]}, chunk_count=3, char_count=300, added_at="",
+                  title_tokens="县委 农村 工作 会议", place_tokens="某县")
     return DocumentRecord(**{**values, **fields})
 
 

@@ -146,7 +146,7 @@ def _passage(doc_id: str, text: str) -> Passage:
 
 def test_folding_compares_a_passage_with_the_other_members_passages_only() -> None:
     heading, paragraph = "市林业局召开森林防火工作会议", "3月2日，市林业局召开森林防火工作会议。会议要求严格落实森林防火责任。"
-    site = DocumentRecord("a", "a.txt", "森林防火会议", None, None, "http://a", {}, 2, 60, "")
+    site = DocumentRecord("a", "a.txt", "森林防火会议", None, None, "http://a", {}, 2, 60, "", "森林 防火 会议", "")
     reprint = replace(site, id="b", name="b.txt", source_url=None)
     families, members = {"a": "a", "b": "a"}, {"a": [site, reprint]}
     folded = fold_reprints([_passage("a", heading), _passage("a", paragraph), _passage("b", paragraph[:30]),

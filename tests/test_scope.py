@@ -6,12 +6,14 @@ import pytest
 
 from index.scope import DocumentNames
 from index.store import DocumentRecord
+from index.tokenize import token_text
 
 
 def _record(doc_id: str, title: str, place: str | None = None) -> DocumentRecord:
     return DocumentRecord(
         id=doc_id, name=f"{doc_id}.txt", title=title, date=None, place=place, source_url=None,
         speakers={}, chunk_count=1, char_count=len(title), added_at="",
+        title_tokens=token_text(title), place_tokens=token_text(place or ""),
     )
 
 

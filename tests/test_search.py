@@ -6,7 +6,7 @@ from index.collection import Collection
 from index.read import SourceText
 from index.search import FIELD_WEIGHTS, _clauses, _known_parts, _present, _similarity
 from index.store import ChunkRecord, DocumentRecord
-from index.tokenize import is_question_word, tokenize_question
+from index.tokenize import is_question_word, token_text, tokenize_question
 
 VILLAGE_REPORT = """镇党委召开村级集体经济发展座谈会
 
@@ -135,12 +135,14 @@ def test_a_candidate_is_found_by_whole_tokens_of_each_field() -> None:
     document = DocumentRecord(
         id="d", name="d.txt", title="深化改革工作会议", date=None, place="德州市人民政府", source_url=None,
         speakers={}, chunk_count=1, char_count=10, added_at="2026-12-01",
+        title_tokens=token_text("深化改革工作会议"), place_tokens=token_text("德州市人民政府"),
     )
     chunk = ChunkRecord(
         doc_id="d", position=0, paragraph=0, text="…", heading="一、推进高标准农田建设", voices=("王立新",),
-        token_text="清产核资 台账",
+        token_text="清产核资 台账", heading_tokens=token_text("一、推进高标准农田建设"),
     )
     wanted = {"台账", "王立新", "深化改革", "德州市", "高标准农田", "改革", "农田", "乡村"}
     assert _present(chunk, document, wanted) == {"台账", "王立新", "深化改革", "德州市", "高标准农田"}
-    bare = DocumentRecord(**{**document.__dict__, "title": "", "place": None})
-    assert _present(ChunkRecord(**{**chunk.__dict__, "heading": ""}), bare, {"深化改革", "高标准农田"}) == set()
+    bare = DocumentRecord(**{**document.__dict__, "title": "", "place": None, "title_tokens": "", "place_tokens": ""})
+    headless = ChunkRecord(**{**chunk.__dict__, "heading": "", "heading_tokens": ""})
+    assert _present(headless, bare, {"深化改革", "高标准农田"}) == set()
