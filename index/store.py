@@ -154,18 +154,20 @@ class Store:
                 {"id": str, "name": str, "format": str, "content": bytes, "added_at": str}, pk="id", if_not_exists=True
             )
             self._create_content_tables(*(live for _staged, live in _STAGED_TABLES))  # an older catalogue gets the new tables
-            if self.get_meta("schema_version") == "1":
-                self._store_token_texts()
-            self.set_meta("schema_version", SCHEMA_VERSION)
+            self._store_token_texts()
+            if self.get_meta("schema_version") in (None, "1"):  # a later version's label is left as it is
+                self.set_meta("schema_version", SCHEMA_VERSION)
 
     def _store_token_texts(self) -> None:
-        """Give a version 1 catalogue's documents and chunks the token text columns, cut from the stored
-        text by the one ``token_text`` (once per distinct heading, title and place)."""
-        log.warning("storing the token texts of headings, titles and places in %s (once, for catalogue version 2)", self.path)
+        """Give a version 1 catalogue's documents and chunks the token text columns it lacks, cut from the
+        stored text by the one ``token_text``."""
         conn = self.db.conn
-        conn.create_function("token_text", 1, lambda text: token_text(text or ""), deterministic=True)
         for table, columns in _TOKEN_TEXT_COLUMNS.items():
             for column, source in columns.items():
+                if column in self.db[table].columns_dict:
+                    continue
+                log.warning("storing the token texts of %s.%s in %s (once, for catalogue version 2)", table, source, self.path)
+                conn.create_function("token_text", 1, lambda text: token_text(text or ""), deterministic=True)
                 self.db[table].add_column(column, str)
                 conn.execute(f"update {table} set {column} = token_text({source})")
 
@@ -488,7 +490,7 @@ def _record(row: sqlite3.Row) -> DocumentRecord:
         id=row["id"], name=row["name"], title=row["title"], date=row["date"], place=row["place"],
         source_url=row["source_url"], speakers=_json(row["speakers"], dict),
         chunk_count=row["chunk_count"], char_count=row["char_count"], added_at=row["added_at"],
-        title_tokens=row["title_tokens"], place_tokens=row["place_tokens"],
+        title_tokens=_token_text(row, "title_tokens", "title"), place_tokens=_token_text(row, "place_tokens", "place"),
     )
 
 
@@ -496,8 +498,15 @@ def _chunk(row: sqlite3.Row) -> ChunkRecord:
     return ChunkRecord(
         doc_id=row["doc_id"], position=row["position"], paragraph=row["paragraph"], text=row["text"],
         heading=row["heading"], voices=tuple(_json(row["speakers"], list)), token_text=row["tokens"],
-        heading_tokens=row["heading_tokens"],
+        heading_tokens=_token_text(row, "heading_tokens", "heading"),
     )
+
+
+def _token_text(row: sqlite3.Row, column: str, source: str) -> str:
+    """A stored token text, or for a row written without one (by a version 1 program still running
+    beside this one) its source column's, cut now."""
+    stored = row[column]
+    return stored if stored is not None else token_text(row[source] or "")
 
 
 class Staging:
@@ -518,8 +527,9 @@ class Staging:
     def publish(self) -> None:
         """Replace the live rows with the staged ones (call inside ``transaction``)."""
         for staged, live in _STAGED_TABLES:
+            columns = ", ".join(self.store.db[staged].columns_dict)  # by name: an older live table added some last
             self.store.db.execute(f"delete from {live}")
-            self.store.db.execute(f"insert into {live} select * from {staged}")
+            self.store.db.execute(f"insert into {live} ({columns}) select {columns} from {staged}")
         self.store._documents_changed()
         self.store.drop_staging()
 
