@@ -35,7 +35,7 @@ from .search_index import Generations, IndexedChunk, SearchIndex, Writing
 from .store import ChunkRecord, DocumentRecord, Store
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .timeline import meetings_in_order
-from .tokenize import PIPELINE_VERSION, char_bigrams, token_text, tokenize
+from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize
 from .when import Period, find_period
 
 log = logging.getLogger(__name__)
@@ -114,8 +114,10 @@ def _document_chunks(document: Document, record: DocumentRecord) -> Iterator[Ind
     return _indexed_chunks(
         record,
         (
-            (chunk.position, token_text(chunk.heading), chunk.voices, tokens, bigrams)
-            for chunk, tokens, bigrams in zip(document.chunks, document.chunk_tokens, document.chunk_bigrams)
+            (chunk.position, heading_tokens, chunk.voices, tokens, bigrams)
+            for chunk, heading_tokens, tokens, bigrams in zip(
+                document.chunks, document.heading_tokens, document.chunk_tokens, document.chunk_bigrams
+            )
         ),
     )
 
@@ -182,7 +184,7 @@ def _record_of(document: Document) -> DocumentRecord:
         id=document.id, name=document.name, title=meta.title, date=meta.date, place=meta.place,
         source_url=meta.source_url, speakers=document.speakers, chunk_count=len(document.chunks),
         char_count=sum(len(chunk.text) for chunk in document.chunks), added_at="",
-        title_tokens=token_text(meta.title), place_tokens=token_text(meta.place or ""),
+        title_tokens=document.title_tokens, place_tokens=document.place_tokens,
     )
 
 

@@ -10,7 +10,7 @@ from .metadata import DocumentMeta, describe
 from .read import SourceText, content_id
 from .normalize import normalize
 from .reprints import signature
-from .tokenize import char_bigrams, tokenize_normalized
+from .tokenize import char_bigrams, token_text, tokenize_normalized
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,21 @@ class Document:
     content_hash: str
     signature: bytes
     """MinHash of the normalized body (``reprints.signature``), to recognise it published elsewhere."""
+
+    @property
+    def title_tokens(self) -> str:
+        """Search tokens of the title, space-separated, as stored and indexed."""
+        return token_text(self.meta.title)
+
+    @property
+    def place_tokens(self) -> str:
+        """Search tokens of the place or issuer, space-separated, as stored and indexed."""
+        return token_text(self.meta.place or "")
+
+    @property
+    def heading_tokens(self) -> list[str]:
+        """Search tokens of each chunk's heading path, space-separated, in chunk order."""
+        return [token_text(chunk.heading) for chunk in self.chunks]
 
     @property
     def speakers(self) -> dict[str, list[int]]:

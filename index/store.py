@@ -161,15 +161,20 @@ class Store:
     def _store_token_texts(self) -> None:
         """Give a version 1 catalogue's documents and chunks the token text columns it lacks, cut from the
         stored text by the one ``token_text``."""
+        missing = [
+            (table, column, source)
+            for table, columns in _TOKEN_TEXT_COLUMNS.items()
+            for column, source in columns.items()
+            if column not in self.db[table].columns_dict
+        ]
+        if not missing:
+            return
+        log.warning("storing the token texts of headings, titles and places in %s (once, for catalogue version 2)", self.path)
         conn = self.db.conn
-        for table, columns in _TOKEN_TEXT_COLUMNS.items():
-            for column, source in columns.items():
-                if column in self.db[table].columns_dict:
-                    continue
-                log.warning("storing the token texts of %s.%s in %s (once, for catalogue version 2)", table, source, self.path)
-                conn.create_function("token_text", 1, lambda text: token_text(text or ""), deterministic=True)
-                self.db[table].add_column(column, str)
-                conn.execute(f"update {table} set {column} = token_text({source})")
+        conn.create_function("token_text", 1, lambda text: token_text(text or ""), deterministic=True)
+        for table, column, source in missing:
+            self.db[table].add_column(column, str)
+            conn.execute(f"update {table} set {column} = token_text({source})")
 
     def _create_content_tables(self, documents_table: str, chunks_table: str, reprints_table: str, bands_table: str) -> None:
         db = self.db
@@ -271,9 +276,9 @@ class Store:
             " values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (document.id, chunk.position, chunk.paragraph, chunk.text, chunk.heading,
-                 json.dumps(chunk.voices, ensure_ascii=False), tokens, token_text(chunk.heading))
+                 json.dumps(chunk.voices, ensure_ascii=False), tokens, heading_tokens)
                 for document in documents
-                for chunk, tokens in zip(document.chunks, document.chunk_tokens)
+                for chunk, tokens, heading_tokens in zip(document.chunks, document.chunk_tokens, document.heading_tokens)
             ],
         )
 
@@ -475,7 +480,7 @@ def _document_row(document: Document, added_at: str) -> dict[str, object]:
         "source_url": meta.source_url, "speakers": json.dumps(document.speakers, ensure_ascii=False),
         "chunk_count": len(document.chunks), "char_count": sum(len(c.text) for c in document.chunks),
         "content_hash": document.content_hash, "added_at": added_at,
-        "title_tokens": token_text(meta.title), "place_tokens": token_text(meta.place or ""),
+        "title_tokens": document.title_tokens, "place_tokens": document.place_tokens,
     }
 
 
