@@ -6,6 +6,8 @@ CMRC 2018 / DRCD passage-retrieval sets (R@1, R@5, MRR@10).
     python benchmarks/quality.py --cases benchmarks/provincial_dev.jsonl \
         --corpus ../shared/corpus/gov_reports_2026_provincial.jsonl   # a set over another collection
     python benchmarks/quality.py --only cmrc2018_dev  # one retrieval set
+    python benchmarks/quality.py --cases benchmarks/xwlb_dev.jsonl \
+        --corpus ../shared/corpus/xwlb_meetings_2021_2022.jsonl   # the archive set tuned against
 
 Reads the shared evaluation data; nothing from it is copied into the project.
 """
@@ -30,6 +32,10 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_EVAL = SHARED / "eval"
 PROVINCIAL_CASES = Path(__file__).resolve().parent / "provincial_dev.jsonl"
 PROVINCIAL_CORPUS = SHARED / "corpus" / "gov_reports_2026_provincial.jsonl"
+ARCHIVE_CORPUS = SHARED / "corpus" / "xwlb_meetings_2021_2022.jsonl"
+ARCHIVE_CASES = [Path(__file__).resolve().parent / name for name in ("xwlb_dev.jsonl", "xwlb_heldout.jsonl")]
+"""Questions over the archive of recurring meetings: a part tuned against, and a held-out part written by
+someone else from the other half of the archive's days, not looked at while tuning."""
 RETRIEVAL_SETS = {
     "cmrc2018_dev": ("cmrc2018_dev_corpus.jsonl", ["cmrc2018_dev_queries.jsonl"]),
     "drcd_dev": ("drcd_dev_corpus.jsonl", ["drcd_dev_queries_trad.jsonl", "drcd_dev_queries_simp.jsonl"]),
@@ -84,7 +90,8 @@ def print_cases(name: str, result: dict) -> None:
               f"{sum(r[1] for r in answerable) / len(answerable):>8.3f}")
         print(f"answerable answered with nothing: {len(result['rejected'])}/{len(answerable)}"
               f" = {len(result['rejected']) / len(answerable):.3f}")
-    print("failures:", ", ".join(result["failures"]) or "none")
+    if not name.startswith("xwlb_heldout"):  # the held-out part's questions are not looked at while tuning
+        print("failures:", ", ".join(result["failures"]) or "none")
 
 
 def evaluate_retrieval(name: str, corpus: Path, query_files: list[Path]) -> None:
@@ -127,7 +134,10 @@ def main() -> int:
     elif args.only:
         case_sets = []
     else:
-        case_sets = [(args.eval_dir / "seeds_dev.jsonl", None), (PROVINCIAL_CASES, PROVINCIAL_CORPUS)]
+        case_sets = [
+            (args.eval_dir / "seeds_dev.jsonl", None), (PROVINCIAL_CASES, PROVINCIAL_CORPUS),
+            *((cases, ARCHIVE_CORPUS) for cases in ARCHIVE_CASES),
+        ]
     for case_file, corpus in case_sets:
         if not case_file.exists() or (corpus is not None and not corpus.exists()):
             print(f"skipping {case_file.name}: {case_file if not case_file.exists() else corpus} not found")
