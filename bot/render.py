@@ -85,6 +85,29 @@ def nothing_found_lines(question: str, documents: list[DocumentRecord], points: 
     return lines
 
 
+SMALL_TALK_REPLY = "好的。想了解哪次会议、哪方面的内容，直接发问题即可，例如：会议对高标准农田提出了什么要求"
+
+
+def absent_meeting_lines(answer: Answer) -> list[str]:
+    """For a meeting the collection does not hold (第十二次…, 2021年…): say so, and name the nearest ones it does."""
+    asked = f"{answer.period.label if answer.period else ''}{answer.named.text if answer.named else '的会议'}"
+    lines = [f"收录的会议中没有{asked}。", "最接近的有："]
+    for held in answer.absent:
+        ordinal = f"（{held.ordinal.label()}）" if held.ordinal else ""
+        lines.append(f"• {held.kind}{ordinal}，{display_date(held.date)}")
+    return lines
+
+
+def unanswered_lines(answer: Answer, documents: list[DocumentRecord], points: list[str]) -> list[str]:
+    """What an answer without passages says: a short reply to small talk, the nearest meetings to one the
+    collection does not hold, or plainly that nothing was found and what the collection covers."""
+    if answer.small_talk:
+        return [SMALL_TALK_REPLY]
+    if answer.absent:
+        return absent_meeting_lines(answer)
+    return nothing_found_lines(answer.question, documents, points)
+
+
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for sentence in split_sentences(text):
@@ -149,7 +172,7 @@ def answer_text(answer: Answer, bold: bool = False, coverage: tuple[list[Documen
     """A readable plain-text answer for the terminal; ``coverage`` is suggested when nothing is found."""
     scope = [scope_line(answer.scope)] if answer.scope else []
     if not answer.passages:
-        return "\n".join([f"问：{answer.question}", *scope, *nothing_found_lines(answer.question, *coverage)])
+        return "\n".join([f"问：{answer.question}", *scope, *unanswered_lines(answer, *coverage)])
     wrap = _terminal_wrap(bold)
     lines = [f"问：{answer.question}", *scope]
     if answer.meeting:

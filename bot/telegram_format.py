@@ -19,7 +19,7 @@ from bot.render import (
     mark,
     meeting_line,
     no_requirements_line,
-    nothing_found_lines,
+    unanswered_lines,
     requirement_line,
     scope_line,
     section_label,
@@ -126,9 +126,11 @@ def split_messages(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return messages
 
 
-def nothing_found_html(question: str, documents: list[DocumentRecord], points: list[str], scope: str | None = None) -> str:
-    lines = ([scope_line(scope)] if scope else []) + nothing_found_lines(question, documents, points)
-    return "\n".join(escape(line) for line in lines) + "\n可以换个说法再问。"
+def nothing_found_html(answer: Answer, documents: list[DocumentRecord], points: list[str]) -> str:
+    """An answer without passages (``render.unanswered_lines``), escaped."""
+    lines = ([scope_line(answer.scope)] if answer.scope else []) + unanswered_lines(answer, documents, points)
+    rephrase = "" if answer.small_talk or answer.absent else "\n可以换个说法再问。"
+    return "\n".join(escape(line) for line in lines) + rephrase
 
 
 def _escaped_within(text: str, budget: int) -> str:

@@ -3,7 +3,9 @@
 Cleaning, chunking and tokenizing one document does not depend on any other, and
 it is the cost of indexing; SQLite and tantivy writes stay in the calling process.
 A bounded number of texts is in the worker processes at a time, so a large archive
-is never held in memory whole, and results come back in input order.
+is never held in memory whole, and results come back in input order. The workers segment
+with the admin's words the calling process has installed (``tokenize.install_words``), so
+documents are cut as the questions will be.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from .document import Document, build_document
 from .read import ReadError, SourceText
+from .tokenize import install_words, installed_words
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ def build_all(sources: Iterable[SourceText | ReadError], workers: int = 1, stric
         for source in sources:
             yield source if isinstance(source, ReadError) else build_one(source, strict)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=install_words, initargs=(installed_words(),)) as pool:
         pending: deque[ReadError | Future[Built]] = deque()
         for source in sources:
             pending.append(source if isinstance(source, ReadError) else pool.submit(build_one, source, strict))

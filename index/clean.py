@@ -4,8 +4,8 @@ boilerplate, promotions and pinyin glosses, and rejoin lines broken mid-sentence
 The rules look at a line's shape (length, punctuation, position) and at the
 vocabulary sites use for chrome, never at particular documents' lines. Lines are
 classified on their normalized form, so Traditional chrome (版權與免責聲明) goes too.
-Labelled lines that are removed (信息来源, 原文链接, 记者 …) are kept as fields for
-the metadata step.
+Labelled lines that are removed (信息来源, 原文链接, 记者 …) and the page's date lines
+(2023-01-05 19:00 来源：…) are kept as fields for the metadata step.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .normalize import compact, normalize
+from .normalize import compact, normalize, normalize_with_offsets
 
 SENTENCE_END = "。！？!?；;…"
 CLOSING_QUOTES = "”’」』\"'）)】》"
@@ -69,7 +69,22 @@ _MARKDOWN_PREFIX = re.compile(r"(?m)^(?:[^\S\n]*(?:#{1,6}[^\S\n]+|>[^\S\n]?|[-*+
 """Heading, quote and list markers, nested ones (> > 引文, - - 要点) too; never across a line break."""
 _STAMPED = re.compile(r"(?:\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?|\d{1,2}:\d{2})$")
 """A line ending in a date or a time is a page's header (原创 章丘农业 2024年03月22日 18:05), not a broken sentence."""
-_HEADER_LABEL = re.compile(r"^(信息来源|来源|稿源|出处|作者|发布日期|发布时间|浏览次数|点击数|阅读次数|访问量)\s*[:：]")
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+_STAMP = re.compile(rf"(?<!\d)\d{{4}}\s*[年\-/.]\s*\d{{1,2}}\s*[月\-/.]\s*\d{{1,2}}\s*日?(?:\s*{_TIME})?(?![\d:])")
+"""A page's date, with its time when it has one (2023-01-05 19:00, 2023年01月05日19:00:12), read on a normalized line."""
+_WORD_STAMP = re.compile(rf"(?:^|\s)(?:{_STAMP.pattern}(?=\s|$)|(?<!\d){_TIME}$)")
+"""A date standing as a word of its own, or a time ending a line: 原创 章丘农业 2024年03月22日 18:05 山东."""
+_HEADER_LABEL = re.compile(
+    r"(信息来源|来源|稿源|出处|作者|记者|通讯员|责任编辑|编辑|责编|(?:发布|更新|发稿|发表)?(?:日期|时间)"
+    r"|浏览次数|点击数|阅读次数|访问量|浏览量|阅读量)\s*:"
+)
+"""Labels of a page's header fields, read on a normalized line (NFKC makes ： a colon)."""
+_DATE_LABEL_ENDS = ("日期", "时间")
+_DATE_LABEL = "日期"
+"""The field an unlabelled page date (2023-01-05 19:00 来源：…) is kept as."""
+_HEADER_SEPARATORS = " |/\\[]【】"
+"""What stands between a header's fields (2023年01月05日 19:00 | 来源：人民网)."""
+_SENTENCE_PUNCTUATION = re.compile(r"[，。；！？]")
 _HEADER_CHARS = 100
 _SHORT = 40
 _OPENING_CHARS = 100
@@ -84,6 +99,11 @@ class CleanText:
     paragraphs: list[str]
     fields: dict[str, str] = field(default_factory=dict)
     urls: list[str] = field(default_factory=list)
+
+    @property
+    def page_dates(self) -> list[str]:
+        """The page's own dates (发布时间：…, a line 2023-01-05 19:00 of its own), the first line's first."""
+        return [value for label, value in self.fields.items() if label.endswith(_DATE_LABEL_ENDS)]
 
 
 def strip_glosses(text: str) -> str:
@@ -186,19 +206,59 @@ def _field(key: str, opening: str) -> re.Match[str] | None:
 
 
 def _header_fields(line: str) -> list[tuple[str, str]]:
-    """The fields of a page's header line that holds several (发布日期：… 信息来源：… 浏览次数：), or []."""
-    if len(line) > _HEADER_CHARS or re.search(r"[，。；！？]", line):
+    """The fields of a page's header line, or [] for any other line.
+
+    A header is made of the page's date (2023-01-05 19:00, kept as 日期 unless labelled 发布时间：…)
+    and labelled values (来源：… 作者：… 浏览次数：) and nothing else: it holds a date or at least two
+    fields (a line of one labelled value is ``_field``'s). So a sentence that opens with a date
+    (2023年1月5日，县委召开…) is no header, nor is a notice's 会议时间：2023年3月4日上午9:00.
+    """
+    if len(line) > _HEADER_CHARS or _SENTENCE_PUNCTUATION.search(line):
         return []
-    fields: list[list[str]] = []
-    for segment in line.split():
-        label = _HEADER_LABEL.match(normalize(segment))
-        if label:
-            fields.append([label[1], segment[label.end():]])
-        elif fields:
-            fields[-1][1] += " " + segment
-        else:
+    key, offsets = normalize_with_offsets(line)
+    marks = sorted(
+        [(m.start(), m.end(), m[1]) for m in _HEADER_LABEL.finditer(key)]
+        + [(m.start(), m.end(), "") for m in _STAMP.finditer(key)]
+    )
+    spans: list[tuple[str, int, int]] = []  # each field's label and where its value is in ``key``
+    labelled = False  # whether the text since the last mark is a label's value
+    position = 0
+    for start, end, label in marks:
+        between = key[position:start].strip(_HEADER_SEPARATORS)
+        if between and not labelled:
             return []
-    return [(label, value.strip()) for label, value in fields] if len(fields) >= 2 else []
+        if labelled and not label and not between and spans[-1][0].endswith(_DATE_LABEL_ENDS):
+            spans[-1] = (spans[-1][0], start, end)  # 发布时间：2023-01-05
+            labelled = False
+        else:
+            if labelled:
+                spans[-1] = (spans[-1][0], spans[-1][1], start)
+            spans.append((label, end, len(key)) if label else (_DATE_LABEL, start, end))
+            labelled = bool(label)
+        position = end
+    if not labelled and key[position:].strip(_HEADER_SEPARATORS):
+        return []
+    if len(spans) < 2 and all(label for _, _, label in marks):  # no date
+        return []
+    return [(label, _original(line, offsets, start, end)) for label, start, end in spans]
+
+
+def _original(line: str, offsets: list[int], start: int, end: int) -> str:
+    """The text of ``line`` that its normalized key's ``start``:``end`` came from, without separators."""
+    return line[offsets[start] : offsets[end - 1] + 1].strip(_HEADER_SEPARATORS) if end > start else ""
+
+
+def is_header_line(line: str) -> bool:
+    """Whether ``line`` is a page's date, source or credit line, never a title or a sentence: a
+    header (2023-01-05 19:00 来源：央视网), a labelled line (来源：央视网), or a short line with the
+    page's date as a word of its own (原创 章丘农业 2024年03月22日 18:05 发表于山东).
+
+    Cleaning keeps the last as body, since a line of words and a date may be one (乡村振兴 2024年3月5日)."""
+    opening = line[:_OPENING_CHARS]
+    if _header_fields(line) or _field(compact(opening), opening):
+        return True
+    short = len(line) <= _SHORT and not _SENTENCE_PUNCTUATION.search(line)
+    return short and bool(_WORD_STAMP.search(normalize(line)))
 
 
 def _reads_as_body(text: str) -> bool:
@@ -206,11 +266,14 @@ def _reads_as_body(text: str) -> bool:
 
     A paragraph joined from broken lines, or cut back to before its credits, must pass them as
     its lines did, or cleaning the cleaned text would drop it: 规范版权转载， / 加强授权管理。
-    hold three notice words only once joined, 查看全文。采编：… is chrome once cut.
+    hold three notice words only once joined, 查看全文。采编：… is chrome once cut, 2024年 / 1月5日
+    is a page's date once joined.
     """
     opening = text[:_OPENING_CHARS]
     key = compact(opening)
-    return not _field(key, opening) and not _RELATED_TAIL.match(key) and _classify(key) is None
+    return (
+        not _field(key, opening) and not _RELATED_TAIL.match(key) and _classify(key) is None and not _header_fields(text)
+    )
 
 
 def _classify(key: str) -> str | None:

@@ -16,12 +16,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from .build import build_all
-from .conversation import Topic, resolve
+from .archive import Archive, HeldMeeting, NamedMeeting
+from .meeting import chair_of
+from .conversation import Topic, is_small_talk, meeting_aspect, resolve
 from .digest import DigestSection, digest
 from .document import Document
 from .metadata import meeting_fact_spans
@@ -30,12 +33,13 @@ from .overview import main_points
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
 from .reprints import SIGNATURE_FORMAT, SIGNATURE_SIZE, Reprints, fold_reprints, signature
 from .scope import DocumentNames, name_words
-from .search import Passage, Query, passage_of, search
+from .search import Passage, Query, announces_meeting, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
 from .store import ChunkRecord, DocumentRecord, Store
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .timeline import meetings_in_order
-from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize
+from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize, use_words
+from .words import FILE_NAME as WORDS_FILE
 from .when import Period, find_period
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,7 @@ NAMES_READ_INLINE = 2_000
 _GENERATION_KEY = "generation"
 _SEEDED_KEY = "initialized"
 _PIPELINE_KEY = "pipeline"
+_WORDS_KEY = "words"
 
 
 @dataclass
@@ -78,11 +83,27 @@ class Answer:
     scope: str | None = None
     """The meetings the question was limited to or looked in first, as the reply states it
     (2023年召开的会议; 德州的会议优先), when it named a time or a place."""
+    named: NamedMeeting | None = None
+    """The meeting the turn named, or its conversation did (2022年中央经济工作会议 … 那2021年呢)."""
+    period: Period | None = None
+    """The time the turn named, or its conversation did."""
+    absent: tuple[HeldMeeting, ...] = ()
+    """When the turn named a meeting the archive does not hold: the nearest ones it does."""
+    small_talk: bool = False
+    """The turn had nothing to search (好的谢谢, 嗯, abc): it gets a short reply, not the old topic's passages."""
 
     @property
     def sources(self) -> tuple[str, ...]:
         """The documents the answer came from, best first."""
         return tuple(dict.fromkeys(passage.doc_id for passage in self.passages))
+
+    @property
+    def topic(self) -> Topic:
+        """What the conversation is about after this answer, for the next turn to continue: the query as
+        read, without the equivalent phrasings added to it (the next turn's are added anew)."""
+        asked = {term: weight for term, weight in self.query.terms.items() if term not in self.query.expanded}
+        read = replace(self.query, terms=asked, expansions=(), expanded=frozenset())
+        return Topic(read, self.sources, self.named, self.period)
 
 
 def seed_sources() -> Iterator[SourceText | ReadError]:
@@ -137,23 +158,43 @@ time (2023年高标准农田有什么要求), not its subject (2025年地区生�
 
 def _about_meetings(turn: str, topic: Topic | None) -> bool:
     """Whether the turn, or the conversation it continues, asks what meetings said or decided."""
-    return bool(_MEETING_CONTENT.search(turn) or (topic and _MEETING_CONTENT.search(topic.query.text)))
+    return bool(_MEETING_CONTENT.search(turn) or (topic and (topic.named or _MEETING_CONTENT.search(topic.query.text))))
 
 
-def _without(turn: str, period: Period) -> str:
-    """The turn without the words that name its period."""
-    return f"{turn[: period.span[0]]} {turn[period.span[1]:]}"
+def _without(turn: str, *spans: tuple[int, int]) -> str:
+    """The turn without the words at ``spans`` (the period and the meeting it names, which may overlap),
+    which are not searched for."""
+    cut = {i for start, end in spans for i in range(start, end)}
+    return "".join(" " if i in cut else char for i, char in enumerate(turn))
 
 
-def _scope(period: Period | None, query: Query, missed: Period | None = None) -> str | None:
-    """How the reply states where the question looked: the period it was limited to (or that no
-    meeting of the period it named is about it), the place it preferred."""
-    parts = [f"{period.label}召开的会议"] if period else []
+def _scope(
+    period: Period | None, query: Query, named: NamedMeeting | None = None, found: bool = True, missed: Period | None = None
+) -> str | None:
+    """How the reply states where the question looked: the meeting and period it was limited to (or
+    that none of their passages is about it, or that no meeting of the period it named is, so it looked
+    everywhere), the place it preferred."""
+    where = f"{period.label if period else ''}{named.text if named else '召开的会议'}" if period or named else ""
+    parts = [where if found else f"{where}中没有相关内容"] if where else []
     if missed:
         parts.append(f"没有{missed.label}召开的相关会议，以下不限时间")
     if query.preferred_doc_id and query.naming_terms:
         parts.append(f"{'、'.join(sorted(query.naming_terms))}的会议优先")
     return "；".join(parts) or None
+
+
+class Lookups(NamedTuple):
+    """What questions are read with, re-read when the documents change."""
+
+    names: DocumentNames
+    archive: Archive
+
+    @classmethod
+    def of(cls, documents: list[DocumentRecord]) -> Lookups:
+        return cls(DocumentNames(documents), Archive(documents))
+
+
+_CJK_OR_DIGIT = re.compile(r"[\u3400-\u9fff\d]")
 
 
 def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
@@ -184,7 +225,7 @@ def _record_of(document: Document) -> DocumentRecord:
         id=document.id, name=document.name, title=meta.title, date=meta.date, place=meta.place,
         source_url=meta.source_url, speakers=document.speakers, chunk_count=len(document.chunks),
         char_count=sum(len(chunk.text) for chunk in document.chunks), added_at="",
-        title_tokens=document.title_tokens, place_tokens=document.place_tokens,
+        title_tokens=document.title_tokens, place_tokens=document.place_tokens, meeting=document.meeting,
     )
 
 
@@ -220,14 +261,24 @@ class Collection:
         self.generations = Generations(db_path.with_name(db_path.name + ".tantivy"))
         self._index: SearchIndex | None = None
         self._write_lock = threading.Lock()
+        self.words = use_words(db_path.parent / WORDS_FILE)
         self.synonyms = Synonyms.load(db_path.parent / SYNONYMS_FILE)
-        self._names: tuple[str | None, DocumentNames] | None = None
+        self._lookups: tuple[str | None, Lookups] | None = None
         self._reading_names = threading.Lock()
         self._answered = _AnsweredSources()
         self._all_signed = False
         """Whether this process has signed the documents stored unsigned (see ``sign_unsigned``)."""
         self._ensure_index()
         self._ensure_pipeline()
+        if not self.store.chunk_count():
+            self.store.set_meta(_WORDS_KEY, self.words.fingerprint)
+        elif self.words_changed():
+            log.warning("%s has changed since the documents were indexed; a rebuild (/reindex, meeting-bot index --rebuild)"
+                        " applies it", db_path.parent / WORDS_FILE)
+
+    def words_changed(self) -> bool:
+        """Whether the admin's words differ from those the stored tokens were cut with (a rebuild applies them)."""
+        return (self.store.get_meta(_WORDS_KEY) or "") != self.words.fingerprint
 
     # -- index lifecycle -------------------------------------------------
 
@@ -427,6 +478,7 @@ class Collection:
         (by the next start, if the process was killed). One rebuild runs at a time, in all processes.
         """
         with self._write_lock, self.generations.locked():
+            self.words = use_words(self.db_path.parent / WORDS_FILE)
             fresh = self.generations.create()
             report = IngestReport()
             staging = self.store.staging()
@@ -440,6 +492,7 @@ class Collection:
                 with self.store.transaction():
                     staging.publish()
                     self.store.set_meta(_GENERATION_KEY, fresh.generation)
+                    self.store.set_meta(_WORDS_KEY, self.words.fingerprint)
             except BaseException:
                 self.store.drop_staging()
                 self.generations.remove_all_but(self.index.generation)
@@ -465,31 +518,35 @@ class Collection:
         """A passage with the chunks around it, for reading it in context."""
         return self.store.chunks_of(doc_id, max(0, position - radius), position + radius)
 
-    def names(self, version: str | None = None) -> DocumentNames:
-        """The documents' titles and issuers to look names up in (``version``:
+    def lookups(self, version: str | None = None) -> Lookups:
+        """The documents' names and meetings to read questions with (``version``:
         ``store.documents_version()``, when the caller has read it).
 
-        When the documents change, a small collection's names are re-read before the next
-        question; a large one's in the background, the previous names serving meanwhile:
+        When the documents change, a small collection's are re-read before the next
+        question; a large one's in the background, the previous ones serving meanwhile:
         re-reading 44 000 documents takes 1.5 s, which no question should wait for (the new
         document's passages are searchable at once, its name as a place a moment later).
         """
         version = version if version is not None else self.store.documents_version()
-        current = self._names
+        current = self._lookups
         if current is not None and current[0] == version:
             return current[1]
-        if current is None or len(current[1]) <= NAMES_READ_INLINE:
-            self._names = (version, DocumentNames(self.store.documents()))
-            return self._names[1]
+        if current is None or len(current[1].names) <= NAMES_READ_INLINE:
+            self._lookups = (version, Lookups.of(self.store.documents()))
+            return self._lookups[1]
         if self._reading_names.acquire(blocking=False):
-            threading.Thread(target=self._read_names, name="document-names", daemon=True).start()
+            threading.Thread(target=self._read_lookups, name="document-names", daemon=True).start()
         return current[1]
 
-    def _read_names(self) -> None:
+    def names(self, version: str | None = None) -> DocumentNames:
+        """The documents' titles and issuers to look names up in (see ``lookups``)."""
+        return self.lookups(version).names
+
+    def _read_lookups(self) -> None:
         try:
             version = self.store.documents_version()
-            self._names = (version, DocumentNames(self.store.documents()))
-        except Exception:  # the previous names keep serving; the next question tries again
+            self._lookups = (version, Lookups.of(self.store.documents()))
+        except Exception:  # the previous ones keep serving; the next question tries again
             log.exception("re-reading the document names failed")
         finally:
             self.store.close()  # this thread's connection
@@ -517,6 +574,10 @@ class Collection:
         if document is None or not chunks:
             return None
         speakers = tuple(document.speakers)
+        chaired = next((chunk for chunk in chunks if chair_of(chunk.text)), None) if aspect == "speaker" else None
+        if chaired:  # who chaired it: the passage that says so first, its chair highlighted
+            chunks = [chaired, *chunks]
+            speakers = (chair_of(chaired.text) or "", *speakers)
         for wanted in dict.fromkeys((aspect, "meeting")):  # failing the aspect, where the meeting is stated
             for chunk in chunks:
                 spans = meeting_fact_spans(chunk.text, wanted, speakers)
@@ -557,55 +618,92 @@ class Collection:
             return Answer(question, query, self.fold([found[1]]) if found else [], meeting=found[0] if found else None)
         return Answer(question, query, self._folded_search(query, limit))
 
-    def ask(self, turns: list[str], limit: int = 5) -> Answer:
+    def ask(self, turns: list[str], limit: int = 5, today: date | None = None) -> Answer:
         """Answer the last turn, reading the earlier turns as the conversation so far.
 
         Each earlier turn is read with the documents its answer came from, as the user saw
-        them: those answers are remembered (a chat asks its turns in order), and searched
-        again only when they are not.
+        them: those answers are remembered (a chat asks its turns in order), and answered
+        again only when they are not. ``today`` places relative times (去年); default the real day.
         """
         history = [turn for turn in turns if turn.strip()][-MAX_HISTORY_TURNS:]
         if not history:
             raise ValueError("no question given")
         version = self.store.documents_version()
-        names = self.names(version)
-        state = (self.index.generation, version)
+        lookups = self.lookups(version)
+        state = (self.index.generation, version, today)
         topic: Topic | None = None
         for number in range(1, len(history)):
-            resolved = resolve(history[number - 1], topic, names)
             key = (state, *history[:number])
-            sources = self._answered.get(key)
-            if sources is None:
-                sources = self._answer(history[number - 1], self.synonyms.expand(resolved), limit).sources
-                self._answered.put(key, sources)
-            topic = Topic(resolved, sources)
-        last = history[-1]
-        period = find_period(last, date.today()) if _about_meetings(last, topic) else None
-        answer = self._answer_in_period(period, last, topic, names, limit) if period else None
-        if answer is None:  # no time named, or none of its meetings is about the question: everywhere,
-            answer = self._answer(last, self.synonyms.expand(resolve(last, topic, names)), limit)
-            if period and not answer.passages:  # as asked, else without the time words
-                answer = self._answer(last, self.synonyms.expand(resolve(_without(last, period), topic, names)), limit)
-            answer = replace(answer, scope=_scope(None, answer.query, missed=period))
-        self._answered.put((state, *history), answer.sources)
+            remembered = self._answered.get(key)
+            if remembered is None:
+                remembered = self._answer_turn(history[number - 1], topic, lookups, limit, today).topic
+                self._answered.put(key, remembered)
+            topic = remembered
+        answer = self._answer_turn(history[-1], topic, lookups, limit, today)
+        self._answered.put((state, *history), answer.topic)
         return answer
 
-    def _answer_in_period(
-        self, period: Period, turn: str, topic: Topic | None, names: DocumentNames, limit: int
-    ) -> Answer | None:
-        """The answer from the meetings held in ``period``, its time words not searched for; None
-        when no meeting of the period is about the question (a year may be the subject of a
-        question, 2025年地区生产总值, rather than when its meeting was held)."""
-        in_period = set(self.store.documents_held_between(period.start, period.end))
-        query = self.synonyms.expand(resolve(_without(turn, period), topic, names))
-        doc_ids = tuple(d for d in query.doc_ids or sorted(in_period) if d in in_period)
-        if not doc_ids or not query.terms:
-            return None
-        preferred = query.preferred_doc_id if query.preferred_doc_id in in_period else None
-        query = replace(query, doc_ids=doc_ids, preferred_doc_id=preferred,
+    def _answer_turn(self, turn: str, topic: Topic | None, lookups: Lookups, limit: int, today: date | None) -> Answer:
+        """One turn: its reading (the meeting and time it names, its search words), the documents
+        they point to, then the passages of those documents."""
+        if is_small_talk(turn) or (topic and self._unheard_of(turn)):  # in a conversation, ？？ and abc are slips
+            return Answer(turn, Query(turn, {}), [], small_talk=True)
+        text = self.synonyms.meetings_spelled_out(turn)  # normalized: the spans below are of it
+        own_meeting = lookups.archive.named_in(text)
+        year = topic.period.start.year if topic and topic.period and topic.period.start else None
+        about = own_meeting or _about_meetings(text, topic)
+        period = find_period(text, today or date.today(), year) if about else None
+        rest = _without(text, *(part.span for part in (own_meeting, period) if part))
+        query = self.synonyms.expand(resolve(rest, topic, lookups.names))
+        continued = topic if topic and query.follow_up else None
+        named = own_meeting or (continued.named if continued else None)
+        period = period or (continued.period if continued and not own_meeting else None)
+        if query.about or (named is None and period is None):
+            answer = self._answer(turn, query, limit)
+            return replace(answer, scope=_scope(None, answer.query))
+        resolution = lookups.archive.resolve(named, period)
+        if resolution is None:  # a time alone: the meetings held then
+            doc_ids: tuple[str, ...] = tuple(self.store.documents_held_between(period.start, period.end))
+        elif not resolution.doc_ids:
+            return Answer(turn, query, [], named=named, period=period, absent=resolution.nearest)
+        else:
+            doc_ids = resolution.doc_ids
+        aspect = meeting_aspect(rest) if named else None
+        if aspect and doc_ids:  # 2022年3月那次国常会是谁主持的
+            found = self.meeting_passage(doc_ids[0], aspect)
+            return Answer(turn, replace(query, about=aspect), self.fold([found[1]]) if found else [],
+                          meeting=found[0] if found else None, named=named, period=period, scope=_scope(period, query, named))
+        within = tuple(d for d in query.doc_ids or doc_ids if d in set(doc_ids))
+        preferred = query.preferred_doc_id if query.preferred_doc_id in within else None
+        query = replace(query, doc_ids=within, preferred_doc_id=preferred,
                         naming_terms=query.naming_terms if preferred else frozenset())
-        answer = self._answer(turn, query, limit)
-        return replace(answer, scope=_scope(period, query)) if answer.passages else None
+        if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
+            answer = Answer(turn, query, self._meeting_statements(within[0], limit))
+        else:
+            answer = self._answer(turn, query, limit) if within else Answer(turn, query, [])
+        if resolution is None and not answer.passages:  # a time alone, none of its meetings about it: everywhere, saying so
+            answer = self._answer(turn, self.synonyms.expand(resolve(text, topic, lookups.names)), limit)
+            if not answer.passages:  # as asked, else without the time words
+                answer = self._answer(turn, self.synonyms.expand(resolve(rest, topic, lookups.names)), limit)
+            return replace(answer, scope=_scope(None, answer.query, missed=period))
+        return replace(answer, named=named, period=period, scope=_scope(period, query, named, found=bool(answer.passages)))
+
+    def _meeting_statements(self, doc_id: str, limit: int) -> list[Passage]:
+        """What a meeting said, for a question that names it and no topic: its report's passages in
+        order, the one that announces it (…召开…会议) after those that state what it decided."""
+        document = self.store.document(doc_id)
+        if document is None:
+            return []
+        chunks = sorted(self.store.chunks_of(doc_id), key=lambda chunk: announces_meeting(chunk, document))
+        return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=[]) for chunk in chunks[:limit]]
+
+    def _unheard_of(self, turn: str) -> bool:
+        """Whether a turn has no Chinese word or number and none of its words (if any) is in the
+        collection (abc, ？？): in a conversation, no follow-up, but a slip."""
+        if _CJK_OR_DIGIT.search(normalize(turn)):
+            return False
+        words = set(tokenize(turn))
+        return not words or not any(self.index.doc_freqs("body", words).values())
 
     def warm_up(self) -> None:
         """Load what the first questions would otherwise wait for (the segmenter's dictionary, the

@@ -21,11 +21,15 @@ import re
 from itertools import accumulate, chain
 from dataclasses import dataclass, replace
 
+from .archive import NamedMeeting
 from .normalize import normalize
 from .scope import DocumentNames
 from .search import Query
-from .tokenize import segment, tokenize_question
+from .tokenize import _word_list, segment, tokenize_normalized, tokenize_question
+from .when import Period
 
+SMALL_TALK = _word_list("small_talk.txt")
+"""Acknowledgements and greetings: a turn of only these has nothing to search."""
 CONTEXT_WEIGHT = 0.5
 """Weight of inherited topic terms relative to the turn's own words."""
 MAX_OWN_TERMS_FOR_FOLLOWUP = 3
@@ -59,6 +63,16 @@ class Topic:
     query: Query
     sources: tuple[str, ...] = ()
     """Documents of the passages answering it, best first."""
+    named: NamedMeeting | None = None
+    """The meeting it was asked about (2022年中央经济工作会议), which a follow-up keeps."""
+    period: Period | None = None
+    """The time it was asked about, which a follow-up keeps unless it names another."""
+
+
+def is_small_talk(turn: str) -> bool:
+    """Whether a turn is only acknowledgements and greetings (好的谢谢, 嗯, 收到): nothing to search."""
+    tokens = tokenize_normalized(normalize(turn))
+    return bool(tokens) and all(token in SMALL_TALK for token in tokens)
 
 
 def meeting_aspect(turn: str) -> str | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .chunk import Chunk, chunk_paragraphs
 from .clean import clean
+from .meeting import Meeting, identify_meeting
 from .metadata import DocumentMeta, describe
 from .read import SourceText, content_id
 from .normalize import normalize
@@ -20,6 +21,8 @@ class Document:
     id: str
     name: str
     meta: DocumentMeta
+    meeting: Meeting
+    """The meeting the document reports, from its title and opening paragraph."""
     chunks: list[Chunk]
     chunk_tokens: list[str]
     """Search tokens of each chunk's text, space-separated as stored and indexed, in chunk order
@@ -59,6 +62,10 @@ class Document:
         return found
 
 
+OPENING_PARAGRAPHS = 3
+"""Paragraphs a report names its meeting and chair in (the lead; a chair is sometimes named after the speeches' summary)."""
+
+
 def build_document(source: SourceText) -> Document | None:
     """Run the cleaning, metadata and chunking steps; None when no body text is left."""
     cleaned = clean(source.text)
@@ -72,6 +79,7 @@ def build_document(source: SourceText) -> Document | None:
         id=source.doc_id or digest,
         name=source.name,
         meta=meta,
+        meeting=identify_meeting(meta.title, body[:OPENING_PARAGRAPHS]),
         chunks=chunks,
         chunk_tokens=[" ".join(tokenize_normalized(key)) for key in keys],
         chunk_bigrams=[" ".join(char_bigrams(key)) for key in keys],

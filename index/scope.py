@@ -44,7 +44,7 @@ def name_words() -> frozenset[str]:
         return frozenset(entry[0] for entry in entries if len(entry) >= 3 and entry[2] in _NAME_TAGS)
 
 
-def _looks_like_name(word: str) -> bool:
+def looks_like_name(word: str) -> bool:
     if _GENERIC_PLACE.match(word):
         return False
     return bool(_NAME_ENDING.search(word)) or word in name_words()
@@ -56,7 +56,7 @@ def _name_key(word: str) -> str:
     return stem if len(stem) >= 2 else word
 
 
-class _Lines:
+class TextLines:
     """One normalized line per document, searched all at once: a name is looked up in a
     few milliseconds among tens of thousands of titles."""
 
@@ -82,8 +82,8 @@ class DocumentNames:
     def __init__(self, documents: Iterable[DocumentRecord]) -> None:
         documents = list(documents)
         self._ids = [document.id for document in documents]
-        self._titles = _Lines([normalize(document.title).replace("\n", " ") for document in documents])
-        self._places = _Lines([normalize(document.place or "").replace("\n", " ") for document in documents])
+        self._titles = TextLines([normalize(document.title).replace("\n", " ") for document in documents])
+        self._places = TextLines([normalize(document.place or "").replace("\n", " ") for document in documents])
         speakers = {speaker for document in documents for speaker in document.speakers}
         self._speakers = re.compile(names_pattern(speakers)) if speakers else None
         self._named: dict[str, tuple[str, ...]] = {}
@@ -108,7 +108,7 @@ class DocumentNames:
 
     def _look_up(self, word: str) -> tuple[str, ...]:
         key = _name_key(word)
-        if len(key) < 2 or "\n" in key or not _looks_like_name(word):
+        if len(key) < 2 or "\n" in key or not looks_like_name(word):
             return ()
         most = max(1, min(MAX_NAMED_DOCUMENTS, int(MAX_NAMED_SHARE * len(self._ids))))
         named = list(dict.fromkeys(self._places.containing(key, most + 1) + self._titles.containing(key, most + 1)))

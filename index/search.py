@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .chunk import heading_label, heading_rank
+from .meeting import held_meeting_name
+from .scope import looks_like_name
 from .normalize import normalize, normalize_with_offsets
 from .speakers import split_sentences
 from .search_index import SearchIndex
@@ -47,6 +49,9 @@ PREFERRED_COVERAGE = 0.5
 HEADING_ONLY_CHARS = 60
 """A numbered point this short, alone in its paragraph, is a heading over the passages after it."""
 _OUTLINE = re.compile(r"^\s*[【\[](?:提纲|提要|要点|目录)[】\]]")
+ANNOUNCEMENT_WEIGHT = 0.7
+"""Score kept by a report's opening paragraph that announces its meeting (…召开…会议): what the meeting
+required or decided is stated in the paragraphs after it, which come first unless they match far less."""
 DUPLICATE_SIMILARITY = 0.8
 """Passages sharing this share of their character pairs are one passage shown twice."""
 
@@ -301,6 +306,12 @@ def introduced_body(chunk: ChunkRecord, store: Store, matched: set[str]) -> Chun
     return replace(body, text=f"{item.strip()}\n{body.text}") if body else None
 
 
+def announces_meeting(chunk: ChunkRecord, document: DocumentRecord) -> bool:
+    """Whether a chunk is the opening paragraph of a meeting's report, with more after it, that says which
+    meeting was held."""
+    return chunk.position == 0 and document.chunk_count > 1 and held_meeting_name(chunk.text) is not None
+
+
 def _clauses(terms: dict[str, float], speakers: set[str], common: set[str]) -> list[tuple[str, str, float]]:
     """(field, term, weight) clauses: each word in every field, and its character bigrams.
 
@@ -355,6 +366,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     }
     mass = sum(weights.values()) or 1.0
     unheard_of = any(term not in known for term in weights)
+    if any(term not in known and looks_like_name(term) for term in weights):
+        return []  # a place or body the collection never names (兰陵县): nothing in it is about that one
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
         return []
     wanted = set(weights).union(*(e.tokens for e in query.expansions))
@@ -374,13 +387,15 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if unheard_of and coverage < SINGLE_TERM_COVERAGE and _mentions(chunk, document, matched) < 2:
             continue  # the question names what the collection never mentions; a word in passing (最新, 天气) is no evidence
         shown = matched.union(*(e.tokens for e in equivalents))
-        scored.append((hit.score, coverage, shown, chunk, document))
+        score = hit.score * (ANNOUNCEMENT_WEIGHT if announces_meeting(chunk, document) else 1.0)
+        scored.append((score, coverage, shown, chunk, document))
     if not scored:
         return []
     best_score = max(item[0] for item in scored)
     best_coverage = max(item[1] for item in scored)
     if best_coverage < MIN_COVERAGE:
         return []
+    scored.sort(key=lambda item: -item[0])  # the announcing paragraphs' scores were lowered
     if query.focus:
         scored.sort(key=lambda item: not any(term in word for term in item[2] for word in query.focus))
     passages: list[Passage] = []

@@ -24,15 +24,20 @@ from sqlite_utils import Database
 from .chunk import HEADING_SEPARATOR, distinct_speakers
 from .document import Document
 from .errors import CatalogueError
+from .meeting import Meeting, Ordinal
 from .tokenize import token_text
 from .when import meeting_day
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """2: the token texts of each chunk's heading path and each document's title and issuer are stored
-(``_TOKEN_TEXT_COLUMNS``), so checking a candidate never segments text."""
+(``_TOKEN_TEXT_COLUMNS``), so checking a candidate never segments text.
+3: each document's meeting (``_MEETING_COLUMNS``), filled by re-processing the originals (the
+pipeline version changed with it)."""
 _TOKEN_TEXT_COLUMNS = {"documents": {"title_tokens": "title", "place_tokens": "place"}, "chunks": {"heading_tokens": "heading"}}
 """The stored token text columns of each live table, and the column each is cut from."""
+_MEETING_COLUMNS = ("meeting_kind", "meeting_ordinal", "chair")
+"""The meeting a document reports (``index.meeting.Meeting``): kind, ordinal as ``Ordinal`` writes it, chair."""
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 """SQLite's primary result codes for a file that is not, or no longer, a readable database."""
 CACHED_DOCUMENTS = 5_000
@@ -62,6 +67,8 @@ class DocumentRecord:
     title_tokens: str
     place_tokens: str
     """Space-separated search tokens of ``title`` and ``place``, as indexed."""
+    meeting: Meeting = Meeting()
+    """The meeting the document reports (its date is ``date``)."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,9 @@ class Store:
             )
             self._create_content_tables(*(live for _staged, live in _STAGED_TABLES))  # an older catalogue gets the new tables
             self._store_token_texts()
+            for column in _MEETING_COLUMNS:  # a version 2 catalogue: filled when its originals are re-processed
+                if column not in self.db["documents"].columns_dict:
+                    self.db["documents"].add_column(column, str)
             if self.get_meta("schema_version") in (None, "1"):  # a later version's label is left as it is
                 self.set_meta("schema_version", SCHEMA_VERSION)
 
@@ -183,6 +193,7 @@ class Store:
                 "id": str, "name": str, "title": str, "date": str, "place": str, "source_url": str,
                 "speakers": str, "chunk_count": int, "char_count": int, "content_hash": str, "added_at": str,
                 "title_tokens": str, "place_tokens": str,  # last, where a version 1 catalogue adds them
+                **{column: str for column in _MEETING_COLUMNS},  # then where version 2 adds them
             },
             pk="id",
             if_not_exists=True,
@@ -481,6 +492,8 @@ def _document_row(document: Document, added_at: str) -> dict[str, object]:
         "chunk_count": len(document.chunks), "char_count": sum(len(c.text) for c in document.chunks),
         "content_hash": document.content_hash, "added_at": added_at,
         "title_tokens": document.title_tokens, "place_tokens": document.place_tokens,
+        "meeting_kind": document.meeting.kind, "meeting_ordinal": str(document.meeting.ordinal or "") or None,
+        "chair": document.meeting.chair,
     }
 
 
@@ -496,6 +509,7 @@ def _record(row: sqlite3.Row) -> DocumentRecord:
         source_url=row["source_url"], speakers=_json(row["speakers"], dict),
         chunk_count=row["chunk_count"], char_count=row["char_count"], added_at=row["added_at"],
         title_tokens=_token_text(row, "title_tokens", "title"), place_tokens=_token_text(row, "place_tokens", "place"),
+        meeting=Meeting(row["meeting_kind"], Ordinal.parse(row["meeting_ordinal"]), row["chair"]),
     )
 
 

@@ -14,6 +14,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from .meeting import is_meeting_name
 from .normalize import normalize
 from .search import Expansion, Query
 from .tokenize import tokenize
@@ -50,6 +51,19 @@ class Synonyms:
         if extra_file is not None and extra_file.is_file():
             text += "\n" + extra_file.read_text("utf-8", errors="replace")
         return cls(parse_groups(text))
+
+    def meetings_spelled_out(self, text: str) -> str:
+        """Normalized ``text`` with each abbreviated meeting name written out (国常会 → 国务院常务会议: the
+        longest phrase of a group whose longest is a meeting's name), to recognise the meeting a question names."""
+        key = normalize(text)
+        for group in self.groups:
+            longest = max(group, key=len)
+            if not is_meeting_name(longest):
+                continue
+            for phrase in group:
+                if phrase != longest and phrase in key and longest not in key:
+                    key = key.replace(phrase, longest)
+        return key
 
     def expand(self, query: Query) -> Query:
         """``query`` plus the tokens of every phrase equivalent to one it uses (in its text or

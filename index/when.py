@@ -63,7 +63,9 @@ def _part_pattern(side: str | None) -> str:
     return (
         rf"(?:{_group(side, 'half')}[上下])半年|前{_group(side, 'quarters')}[二两三23])个?季度"
         rf"|第?{_group(side, 'quarter')}[一二三四1-4])季度"
-        rf"|{_group(side, 'month')}\d{{1,2}}|{_CN_NUMBER})月份?(?:{_group(side, 'day')}\d{{1,2}}|{_CN_NUMBER})[日号])?)"
+        rf"|{_group(side, 'month')}\d{{1,2}}|{_CN_NUMBER})月份?"
+        rf"(?:{_group(side, 'day')}\d{{1,2}}|{_CN_NUMBER})[日号]|{_group(side, 'tenth')}[上中下]旬|[初底末](?!步)))?"
+        rf"|年{_group(side, 'season')}[初底末]|中(?![央国华共心])))"
     )
 
 
@@ -73,7 +75,7 @@ def _point_pattern(side: str) -> str:
     year = rf"(?:(?P<{side}_year>{_YEAR_NUMBER})|(?P<{side}_relative>{_RELATIVE_YEAR}))年度?"
     part = _part_pattern(None)
     # A part after a year word that is no scope (每年3月, 明年上半年, 上一季度) belongs to that word.
-    return rf"(?:{year}(?:的(?={part}))?|(?<![年上下本这那每前后])(?={part})){_part_pattern(side)}?"
+    return rf"(?:{year}(?:的(?={part}))?|(?<![年上下本每前后全半多一二两三四五六七八九十])(?={part})){_part_pattern(side)}?"
 
 
 _TIME_EXPRESSION = re.compile(
@@ -161,8 +163,27 @@ def _part_of_year(match: re.Match[str], side: str, year: int) -> tuple[date, dat
         number = _number(quarter)
         return date(year, 3 * number - 2, 1), _month_end(year, 3 * number), f"第{'一二三四'[number - 1]}季度"
     if month := match[f"{side}_month"]:
+        if tenth := match[f"{side}_tenth"]:
+            return _tenth_of_month(year, _number(month), tenth)
         return _day_or_month(year, month, match[f"{side}_day"])
+    if season := match[f"{side}_season"]:
+        first, last = _SEASONS[season]
+        return date(year, first, 1), _month_end(year, last), f"年{season}"
     return date(year, 1, 1), date(year, 12, 31), ""
+
+
+_SEASONS = {"初": (1, 2), "中": (6, 7), "底": (11, 12), "末": (11, 12)}
+"""The months a part of a year named loosely (年初, 年中, 年底) is taken to span: wider rather than narrower."""
+_TENTHS = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "下旬": (21, 31), "底": (21, 31), "末": (21, 31)}
+
+
+def _tenth_of_month(year: int, month: int, tenth: str) -> tuple[date, date, str] | None:
+    """The days of a month's part (4月底: the 21st to its end; 5月初 and 上旬: the 1st to the 10th)."""
+    if not 1 <= month <= 12:
+        return None
+    first, last = _TENTHS[tenth]
+    end = min(last, calendar.monthrange(year, month)[1])
+    return date(year, month, first), date(year, month, end), f"{month}月{tenth}"
 
 
 def _point(match: re.Match[str], side: str, today: date, default: tuple[int, str]) -> _Point | None:
@@ -185,14 +206,15 @@ def _recent_years(count_text: str, today: date) -> tuple[date, date | None, str]
     return start, None, f"近{count_text}年（{start.year}年以来）"
 
 
-def _read(match: re.Match[str], today: date) -> tuple[date, date | None, str] | None:
+def _read(match: re.Match[str], today: date, year: int | None = None) -> tuple[date, date | None, str] | None:
     """The period an expression names, or None when it names no single period."""
     if match["recent"]:
         return _recent_years(match["count"], today)
     if match["list"]:
         return None
     bare = match["bare"]  # the 2022 of 2022—2024年, a year by the range's 年
-    first = _point(match, "a", today, _named_year(bare, None, today) or (today.year, "今年"))
+    alone = (year, f"{year}年") if year else (today.year, "今年")
+    first = _point(match, "a", today, _named_year(bare, None, today) or alone)
     if first is None:
         return None
     if match["separator"]:
@@ -215,13 +237,14 @@ def _is_past(start: date, end: date | None, today: date) -> bool:
     return start <= today and (end is None or end.year <= today.year)
 
 
-def find_period(question: str, today: date) -> Period | None:
+def find_period(question: str, today: date, year: int | None = None) -> Period | None:
     """The one time scope ``question`` names, relative to ``today``; None when it names none, or
-    several, or one that is unclear."""
+    several, or one that is unclear. A part of a year named alone (7月, 年底) is of ``year`` when
+    given (a follow-up's: 那7月那次呢 after 2022年1月…), else of this year."""
     key, offsets = normalize_with_offsets(question)
     found: list[tuple[date, date | None, str, tuple[int, int]]] = []
     for match in _TIME_EXPRESSION.finditer(key):
-        period = None if _UNREAD_AFTER.match(key, match.end()) else _read(match, today)
+        period = None if _UNREAD_AFTER.match(key, match.end()) else _read(match, today, year)
         if period is None:
             return None  # a time named in a way not read: no scope is safer than a wrong one
         start, end, label = period

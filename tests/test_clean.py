@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.clean import clean, is_heading, strip_glosses
+from index.clean import clean, is_header_line, is_heading, strip_glosses
 
 BODY_1 = "9月3日，县委召开乡村振兴工作推进会，研究部署秋冬季农业生产工作。"
 BODY_2 = "会议强调，要抓紧抓实高标准农田建设，确保年底前全面完工。"
@@ -166,6 +166,86 @@ def test_source_and_link_lines_are_captured_in_fields() -> None:
     assert cleaned.fields["信息来源"] == "某某市水利局"
     assert cleaned.fields["原文链接"] == link
     assert cleaned.urls == [link]
+
+
+# -- the page's date lines ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2023-01-05", "2023/1/5", "2023.01.05", "2023年1月5日", "２０２３年１月５日",
+        "2023-01-05 19:00", "2023-01-05 19:00:12", "2023年01月05日19:00",
+        "发布时间：2023-01-05 19:00", "发布日期：2023年1月5日", "时间：2023-01-05", "日期：2023/1/5", "發佈時間：2023-01-05",
+    ],
+)
+def test_a_date_line_is_the_pages_date_not_body(line: str) -> None:
+    cleaned = clean(f"县政府召开常务会议\n{line}\n{BODY_2}\n")
+    assert cleaned.paragraphs == ["县政府召开常务会议", BODY_2]
+    assert cleaned.page_dates == [line.split("：")[-1]]
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        ("2023年01月05日 19:00\u3000来源：县融媒体中心", {"日期": "2023年01月05日 19:00", "来源": "县融媒体中心"}),
+        ("2023-01-05 19:00 | 来源：县融媒体中心 | 作者：张三", {"日期": "2023-01-05 19:00", "来源": "县融媒体中心", "作者": "张三"}),
+        ("发布时间：2023-01-05 编辑：李四 浏览次数：", {"发布时间": "2023-01-05", "编辑": "李四", "浏览次数": ""}),
+        ("来源：县融媒体中心 2023-01-05", {"来源": "县融媒体中心", "日期": "2023-01-05"}),
+    ],
+)
+def test_a_date_line_with_source_and_credits_is_all_fields(line: str, fields: dict[str, str]) -> None:
+    cleaned = clean(f"{BODY_1}\n{line}\n{BODY_2}\n")
+    assert cleaned.paragraphs == [BODY_1, BODY_2]
+    assert cleaned.fields == fields
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2023年1月5日，县委召开常委会议，研究部署春耕生产。",
+        "2023年1月5日县委召开常委会议",
+        "2023-01-05 县委召开常委会议",
+        "会议时间：2023年3月4日上午9:00",
+        "时间：2023年3月4日上午9:00",
+    ],
+)
+def test_a_line_that_only_begins_with_a_date_stays_body(sentence: str) -> None:
+    cleaned = clean(f"{BODY_1}\n\n{sentence}\n\n{BODY_2}\n")
+    assert sentence in cleaned.paragraphs
+    assert cleaned.page_dates == []
+
+
+def test_the_first_date_line_is_the_pages_date() -> None:
+    cleaned = clean(f"发布时间：2023-01-05 19:00\n{BODY_1}\n县人民政府办公室\n2023年1月6日\n")
+    assert cleaned.page_dates == ["2023-01-05 19:00", "2023年1月6日"]
+    assert cleaned.paragraphs == [BODY_1, "县人民政府办公室"]
+
+
+def test_a_date_line_is_not_joined_to_a_title_broken_over_two_lines() -> None:
+    first = "县政府召开第十二次常务会议研究部署春耕生产农村人居环境整治高标准农田建设和安全生产工作"
+    assert len(first) > 40  # a line this long is continued by the next
+    cleaned = clean(f"{first}\n等事项\n发布时间：2023-01-05 19:00\n{BODY_2}\n")
+    assert cleaned.paragraphs == [first + "等事项", BODY_2]
+
+
+def test_lines_broken_inside_a_date_are_not_joined_into_a_date_line() -> None:
+    """2024年 / 1月5日 joined would be a line of the page's date, dropped by a second cleaning."""
+    once = paragraphs("会议纪要 2024年\n1月5日\n")
+    assert once == ["会议纪要 2024年", "1月5日"]
+    assert paragraphs("\n".join(once)) == once
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2023-01-05 19:00 来源：县融媒体中心", True), ("来源：县融媒体中心", True), ("原创 县融媒 2023年01月05日 18:05", True),
+        ("2023年1月5日", True), ("19:00", True), ("县政府召开常务会议", False), ("2023年全县农业农村工作会议", False),
+        ("2023年1月5日，县委召开常委会议。", False), ("在2023年1月5日全县大会上的讲话", False),
+    ],
+)
+def test_is_header_line(line: str, expected: bool) -> None:
+    assert is_header_line(line) is expected
 
 
 # -- pinyin glosses ----------------------------------------------------------------

@@ -216,3 +216,115 @@ def test_a_header_line_of_several_fields_gives_the_issuer_and_the_year(header: s
 def test_a_source_that_names_no_one_is_no_place() -> None:
     meta, _ = describe_text("在全镇管护工作会议上的讲话\n来源：网络整理\n同志们：今天我们召开管护工作会议。\n")
     assert meta.place is None
+
+
+# -- the page's date ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2023-01-05", "2023/1/5", "2023.01.05", "2023年1月5日", "2023-01-05 19:00", "2023-01-05 19:00:12",
+        "发布时间：2023-01-05 19:00", "发布日期：2023年01月05日", "时间：2023-01-05", "日期：2023年1月5日",
+        "2023年01月05日 19:00　来源：县融媒体中心", "2023-01-05 来源：县融媒体中心 作者：张三 编辑：李四 浏览次数：",
+    ],
+)
+def test_a_date_line_is_the_documents_date_when_the_opening_gives_none(line: str) -> None:
+    meta, body = describe_text(f"县政府召开常务会议\n{line}\n会议研究部署了春耕生产等近期重点工作。\n")
+    assert meta.title == "县政府召开常务会议"
+    assert meta.date == "2023-01-05"
+    assert body == ["会议研究部署了春耕生产等近期重点工作。"], "the date line is no passage"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "1月4日，县政府召开常务会议，研究部署春耕生产。",
+        "1月4日上午，县政府召开常务会议，研究部署春耕生产。",
+        "县长王明1月4日主持召开县政府常务会议，研究部署春耕生产。",
+        "县政府常务会议于1月4日在县行政中心举行。",
+        "县委书记李华1月4日出席全县春耕生产动员会。",
+        "本报讯（记者 张三）1月4日，县政府召开常务会议。",
+        "新华社北京1月4日电（记者 张三）县政府召开常务会议。",
+    ],
+)
+def test_a_month_and_day_takes_its_year_from_the_date_line(opening: str) -> None:
+    meta, _ = describe_text(f"县政府召开常务会议\n2023-01-05\n{opening}\n会议要求，各乡镇抓好落实。\n")
+    assert meta.date == "2023-01-04"
+
+
+def test_a_month_later_than_the_date_lines_is_the_year_before() -> None:
+    meta, _ = describe_text("县政府召开常务会议\n2023年01月05日 19:00　来源：县融媒体中心\n12月30日，县政府召开常务会议。\n")
+    assert meta.date == "2022-12-30"
+
+
+def test_a_given_date_wins_over_the_date_line() -> None:
+    meta, _ = describe_text("县政府召开常务会议\n2023-01-05\n1月4日，县政府召开常务会议。\n", date="2023-01-06")
+    assert meta.date == "2023-01-06"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "会议要求，各乡镇6月底前完成整改。",
+        "会议审议通过《县农村人居环境整治办法》，自2023年6月1日起施行。",
+        "会议通报了3月21日发生的一起道路交通事故，部署安全生产工作。",
+        "3月21日发生的道路交通事故造成二人受伤，会议部署了安全生产工作。",
+        "经研究，定于3月4日召开全县安全生产工作会议。",
+        "会议建议明年3月4日召开第二次全体会议。",
+        "会议传达了3月4日召开的全市安全生产工作会议精神。",
+        "会议要求各乡镇3月10日前召开专题会议。",
+    ],
+)
+@pytest.mark.parametrize(
+    ("header", "footer"),
+    [("发布日期：2023-03-25", ""), ("", "原文链接：http://x.example.cn/xw/202303/t20230325_1.html")],
+)
+def test_a_date_the_meeting_was_not_held_on_is_not_its_date(sentence: str, header: str, footer: str) -> None:
+    """A deadline, a start, an accident's day, a session announced or referred to: the page's date stands."""
+    meta, _ = describe_text(f"县政府召开常务会议\n{header}\n{sentence}\n{footer}\n")
+    assert meta.date == "2023-03-25"
+
+
+def test_a_dateline_after_another_day_is_the_meetings() -> None:
+    text = "县应急局召开安全生产会议\n日期：2023年3月25日\n会议通报了3月21日发生的一起事故。3月23日，县应急局召开安全生产会议。\n"
+    meta, _ = describe_text(text)
+    assert meta.date == "2023-03-23"
+
+
+def test_a_date_named_without_a_meeting_and_no_page_date_is_no_date() -> None:
+    meta, _ = describe_text("县政府召开常务会议\n会议审议通过《办法》，自2023年6月1日起施行。\n")
+    assert meta.date is None
+
+
+def test_a_link_with_a_day_is_the_pages_date() -> None:
+    text = "县政府召开常务会议\n会议研究部署了春耕生产。\n原文链接：http://x.example.cn/xw/202301/t20230105_1.html\n"
+    meta, _ = describe_text(text)
+    assert meta.date == "2023-01-05"
+
+
+# -- date, source and time lines are never a title ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line", ["2023-01-05 19:00 来源：县融媒体中心", "原创 县融媒 2023年01月05日 18:05", "来源：县融媒体中心", "2023年1月5日", "19:00"]
+)
+def test_a_date_source_or_time_line_is_passed_over_for_the_title(line: str) -> None:
+    title, body = split_title([line, "县政府召开常务会议", "1月4日，县政府召开常务会议。"])
+    assert title == "县政府召开常务会议"
+    assert body == [line, "1月4日，县政府召开常务会议。"]
+
+
+def test_a_stamp_line_the_cleaning_keeps_is_no_title_and_gives_the_year() -> None:
+    meta, body = describe_text("原创 县融媒 2023年01月05日 18:05\n1月4日，县政府召开常务会议。\n会议要求，各乡镇抓好落实。\n")
+    assert meta.title == "县政府召开常务会议", "the title is derived from the first sentence, not the stamp line"
+    assert meta.date == "2023-01-04"
+
+
+def test_a_two_line_title_stays_title_without_its_date_line() -> None:
+    first = "县政府召开第十二次常务会议研究部署春耕生产农村人居环境整治高标准农田建设和安全生产工作"
+    text = f"{first}\n等事项\n发布时间：2023-01-05 19:00\n1月4日，县政府召开常务会议。\n"
+    meta, body = describe_text(text)
+    assert meta.title == first + "等事项"
+    assert body == ["1月4日，县政府召开常务会议。"]
+    assert meta.date == "2023-01-04"

@@ -1,0 +1,187 @@
+"""Which documents report which meeting, and which of them a question's named meeting is.
+
+A question names a meeting by kind (中央经济工作会议, 国常会, 政治局会议), by ordinal (第八次…大会,
+六中全会) and by time (2022年, 年中那次). The kind a question names matches the documents whose meeting
+kind holds all of its words (政治局会议 ⊂ 中共中央政治局会议); its words are those of the collection's
+meeting kinds, so 去年, 那次 and 年底 around it are no part of it. When the archive holds that kind but no
+meeting of the ordinal or time asked, the question is about a meeting it does not hold: the reply says so
+and names the nearest ones it does, instead of answering from them as if they were it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .meeting import _NAME_BODY, _ORDINAL_TAIL, _SUFFIX, Ordinal, is_meeting_name, kind_of, ordinal_of, without_time
+from .normalize import normalize, normalize_with_offsets
+from .store import DocumentRecord
+from .scope import TextLines, looks_like_name
+from .tokenize import tokenize_question
+from .when import Period, meeting_day
+
+_MENTION = re.compile(
+    rf"(?:第[零〇一二两三四五六七八九十百\d]+次|[一二三四五六七八九十]+届)?{_NAME_BODY}{{0,30}}?(?:{_SUFFIX}){_ORDINAL_TAIL}"
+)
+_PUNCTUATION = re.compile(r"[^\w]")
+"""Quotes and the like, which a name may or may not carry (全国深化“放管服”改革…)."""
+GENERIC_KIND_SHARE = 0.3
+"""A word in the kind or title of more than this share of the documents (会议, 全国) names no kind by itself."""
+GENERIC_KIND_DOCUMENTS = 20
+"""In a small collection every word is in a large share of the titles: a word is generic only beyond this many."""
+NEAREST = 3
+"""Meetings named in a reply about a meeting the archive does not hold."""
+
+
+@dataclass(frozen=True)
+class NamedMeeting:
+    """The meeting a question names: its kind's words, its ordinal, where it is in the question."""
+
+    kind_words: frozenset[str]
+    ordinal: Ordinal | None
+    text: str
+    """As the question names it, without its time (第十次全国…电视电话会议), for the reply."""
+    span: tuple[int, int]
+    """Where it is in the question, to search the rest."""
+    other_body: str | None = None
+    """A place or body the question puts before the kind (浙江省委) that no document of the kind names."""
+
+
+@dataclass(frozen=True)
+class HeldMeeting:
+    """One meeting of the archive, for a reply that names it: its kind, date and first document."""
+
+    doc_id: str
+    kind: str
+    date: str | None
+    ordinal: Ordinal | None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The documents a named meeting (and period) is, or why there are none."""
+
+    doc_ids: tuple[str, ...]
+    nearest: tuple[HeldMeeting, ...] = ()
+    """When ``doc_ids`` is empty: the nearest meetings of the kind asked that the archive holds."""
+
+
+class Archive:
+    """The meetings a collection's documents report, found by the words of their kind and title."""
+
+    def __init__(self, documents: Iterable[DocumentRecord]) -> None:
+        self._documents = sorted(documents, key=lambda d: (d.date or "", d.id))
+        self._lines = TextLines([f"{_letters(d.meeting.kind or '')} {_letters(d.title)}" for d in self._documents])
+        self._found: dict[str, frozenset[int]] = {}
+
+    def _lines_with(self, word: str) -> frozenset[int]:
+        """The documents (by position) whose meeting kind or title holds ``word``."""
+        if word not in self._found:
+            self._found[word] = frozenset(self._lines.containing(word, len(self._documents)))
+        return self._found[word]
+
+    def _documents_of(self, words: Iterable[str]) -> list[DocumentRecord]:
+        """The documents whose meeting kind or title holds every one of ``words``, earliest first."""
+        found: frozenset[int] | None = None
+        for word in words:
+            found = self._lines_with(word) if found is None else found & self._lines_with(word)
+        return [self._documents[i] for i in sorted(found or ())]
+
+    def _names_a_kind(self, words: list[str]) -> bool:
+        """Whether some documents hold all of ``words`` and at least one of them is particular to few (not 会议 alone)."""
+        most = max(GENERIC_KIND_SHARE * len(self._documents), GENERIC_KIND_DOCUMENTS)
+        particular = any(len(self._lines_with(w)) <= most and not is_meeting_name(w) for w in words)
+        return particular and bool(self._documents_of(words))
+
+    def named_in(self, question: str) -> NamedMeeting | None:
+        """The meeting ``question`` names (with its ordinal, if any), by the words of its name the
+        archive's meeting kinds and titles hold.
+
+        Words before them that only say which (去年, 那次, 年底) are left out; a place or body before
+        them (浙江省委经济工作会议, when the archive holds only 中央经济工作会议) names another body's
+        meeting, which the archive does not hold."""
+        if not self._documents:
+            return None
+        key, offsets = normalize_with_offsets(question)
+        for match in _MENTION.finditer(key):
+            words = tokenize_question(kind_of(match[0]))
+            named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
+            if named is None:
+                continue
+            other_body = _body_before(words[:named])
+            start, end = match.span()
+            return NamedMeeting(
+                frozenset(words[named:]), ordinal_of(match[0]), without_time(match[0]),
+                (offsets[start], offsets[end - 1] + 1), other_body,
+            )
+        return None
+
+    def resolve(self, named: NamedMeeting | None, period: Period | None) -> Resolution | None:
+        """The documents of the meeting named (in ``period``); None when the question narrows nothing."""
+        if named is None:
+            return None
+        documents = self._documents_of(named.kind_words)
+        if named.other_body:
+            return Resolution((), _nearest(documents, named.ordinal, period))
+        found = [d for d in documents if _in_period(d, period)]
+        if named.ordinal is not None:
+            numbered = [d for d in found if d.meeting.ordinal and d.meeting.ordinal.matches(named.ordinal)]
+            numbered_kind = any(d.meeting.ordinal for d in documents)
+            if not numbered and not numbered_kind and period is not None:
+                numbered = _nth_held(found, named.ordinal.number)  # 2022年第一次国常会: by date
+            if not numbered and numbered_kind:
+                return Resolution((), _nearest(documents, named.ordinal, period))
+            found = numbered or found  # a kind whose reports state no ordinal: its ranking decides
+        if not found:
+            return Resolution((), _nearest(documents, None, period))
+        return Resolution(tuple(d.id for d in found))
+
+
+def _body_before(words: list[str]) -> str | None:
+    """The place or body just before a meeting's kind in a question (浙江省委 in 浙江省委经济工作会议), if any."""
+    for length in (1, 2):
+        body = "".join(words[-length:])
+        if len(words) >= length and looks_like_name(body):
+            return body
+    return None
+
+
+def _letters(kind: str) -> str:
+    """A kind's name without punctuation: 全国深化“放管服”改革… and 全国深化放管服改革… are one kind."""
+    return _PUNCTUATION.sub("", normalize(kind))
+
+
+def _in_period(document: DocumentRecord, period: Period | None) -> bool:
+    if period is None:
+        return True
+    day = meeting_day(document.date)
+    return day is not None and (period.start is None or period.start <= day) and (period.end is None or day <= period.end)
+
+
+def _nth_held(documents: list[DocumentRecord], number: int) -> list[DocumentRecord]:
+    """The documents of the ``number``-th meeting day among ``documents`` (reports of one day are one meeting)."""
+    days = sorted({d.date for d in documents if meeting_day(d.date)})
+    if not 1 <= number <= len(days):
+        return []
+    return [d for d in documents if d.date == days[number - 1]]
+
+
+def _nearest(documents: list[DocumentRecord], ordinal: Ordinal | None, period: Period | None) -> tuple[HeldMeeting, ...]:
+    """The archive's meetings of the kind asked closest to the ordinal or the period asked, one per meeting."""
+    target = period.start or period.end if period else None
+
+    def distance(document: DocumentRecord) -> float:
+        if ordinal is not None and document.meeting.ordinal is not None:
+            return abs(document.meeting.ordinal.number - ordinal.number)
+        day = meeting_day(document.date)
+        return abs((day - target).days) if day and target else float("inf")
+
+    meetings: dict[tuple, HeldMeeting] = {}
+    for document in sorted(documents, key=lambda d: (distance(d), d.date or "", d.id)):
+        key = (document.meeting.kind, str(document.meeting.ordinal) if document.meeting.ordinal else document.date)
+        meetings.setdefault(key, HeldMeeting(document.id, document.meeting.kind or "", document.date, document.meeting.ordinal))
+        if len(meetings) == NEAREST:
+            break
+    return tuple(meetings.values())

@@ -1,0 +1,169 @@
+"""The meeting a document reports, and the meeting a question names.
+
+An archive holds the same kinds of meeting again and again — 国务院常务会议 every week, 中央经济工作会议
+every December — told apart only by date, ordinal (第十九次, 十三届…第三十七次, 六中全会) and topic.
+A meeting is recognised by the shape of its name (words ending in 会议, 座谈会, 全会 …, held: after 召开 or
+举行, or the subject of a sentence that says it was held), never by a list of particular meetings. Its
+*kind* is that name without ordinal and time (十三届全国人大常委会第三十七次会议 → 全国人大常委会会议), so
+every meeting of a series shares it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import normalize
+from .speakers import _NAME, _TITLES
+
+_SUFFIX = (
+    "电视电话会议|视频会议|常务会议|工作会议|全体会议|常委会会议|党组会议|党组会|常委会|座谈会|推进会|现场会|"
+    "调度会|交流会|研讨会|报告会|动员大会|大会|全会|例会|峰会|会议"
+)
+_NUMBER = "[零〇一二两三四五六七八九十百\\d]+"
+_NAME_BODY = r"[^，。；：、！？,.;:!?\s《》（）()—–\-]"
+"""A character of a meeting's name (questions and titles are normalized: NFKC turns ，into ,)."""
+_ORDINAL_TAIL = rf"(?:第{_NUMBER}次(?:全体)?会议|{_NUMBER}次(?:全体)?会议)?"
+_HELD_AFTER_VERB = re.compile(
+    rf"(?:主持召开|召开|举行|举办|主持)了?(?P<name>{_NAME_BODY}{{2,40}}?(?:{_SUFFIX}){_ORDINAL_TAIL})"
+)
+_HELD_BY_BODY = re.compile(
+    rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,20}}?)(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上)?"
+    rf"(?:在[^，。,]{{1,15}}?)?(?:召开|举行)(?P<generic>(?:第{_NUMBER}次)?(?:专题|全体|常务|党组)?会议)"
+)
+"""中共中央政治局12月6日召开会议, 县政府召开第十次常务会议: the body that met, when the meeting's name is only its type."""
+_HELD_AS_SUBJECT = re.compile(
+    rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,40}}?(?:{_SUFFIX}){_ORDINAL_TAIL})"
+    rf"(?=[^，。]{{0,24}}?(?:召开|举行|举办|开幕|闭幕|在京|在北京))"
+)
+_ORDINAL_PARTS = re.compile(
+    rf"(?:第?(?P<term>{_NUMBER})届)|第(?P<number>{_NUMBER})次|(?P<session>{_NUMBER})次(?=(?:全体)?会议)"
+)
+_PLENUM = re.compile(r"([一二三四五六七八九十]+)中全会")
+_TIME_PARTS = re.compile(
+    rf"\d{{4}}年度?|[〇零一二][〇零○一二三四五六七八九]{{3}}年|\d{{1,2}}月(?:\d{{1,2}}日|[上中下]旬|[初底末])?|{_NUMBER}日"
+)
+_INNER_VERB = re.compile(r".*(?:主持召开|召开|举行|举办|主持|出席|参加|直播|当地时间)(?:了)?|^的")
+"""What a name found as a sentence's subject may carry before the meeting's own name."""
+_DETERMINERS = re.compile(r"本次|这次|那次|此次|该次|上次|这个|那个|今年|去年|前年|年[初中底末]|[上下]半年|月[初中底末]|[上中下]旬")
+"""Words around a meeting's name in a question that say which one, not what it is called."""
+_ENDS_AS_MEETING = re.compile(rf"(?:{_SUFFIX}){_ORDINAL_TAIL}$")
+_CHAIR = re.compile(
+    rf"(?:(?:{_TITLES})[、，,]?|^|(?<=[。,;\s]))(?P<name>{_NAME})(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上|晚)?"
+    rf"(?:在[^，。]{{1,20}}?)?主持(?!人)"
+)
+_CN_DIGITS = {c: v for v, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+@dataclass(frozen=True)
+class Ordinal:
+    """Where a meeting stands in its series: the term (届) and the number within it (次, 中全会)."""
+
+    term: int | None
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.term or ''}/{self.number}"
+
+    @classmethod
+    def parse(cls, stored: str | None) -> Ordinal | None:
+        """The ordinal written by ``str`` (``13/37``, ``/8``), or None."""
+        if not stored or "/" not in stored:
+            return None
+        term, _, number = stored.partition("/")
+        return cls(int(term) if term else None, int(number)) if number.isdigit() else None
+
+    def matches(self, asked: Ordinal) -> bool:
+        """Whether this is the ordinal a question asks for (a question may leave out the term)."""
+        return self.number == asked.number and (asked.term is None or asked.term == self.term)
+
+    def label(self) -> str:
+        return f"{'第' + str(self.term) + '届' if self.term else ''}第{self.number}次"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The meeting a document reports: its kind, ordinal and chair (its date is the document's)."""
+
+    kind: str | None = None
+    ordinal: Ordinal | None = None
+    chair: str | None = None
+
+
+def number_value(text: str) -> int | None:
+    """12, 十二, 三十七, 一百三十一 → their value; None for anything else."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for char in text:
+        if char in _CN_DIGITS:
+            current = _CN_DIGITS[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif char == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _plenum_spelled_out(name: str) -> str:
+    """十九届六中全会 → 十九届中央委员会第六次全体会议, as the plenum's own report names it."""
+    return _PLENUM.sub(lambda match: f"中央委员会第{match[1]}次全体会议", name)
+
+
+def ordinal_of(name: str) -> Ordinal | None:
+    """The ordinal a meeting's name states (十三届…第三十七次会议, 第八次…大会, 十九届六中全会)."""
+    term = number = None
+    for match in _ORDINAL_PARTS.finditer(_plenum_spelled_out(name)):
+        if match["term"]:
+            term = number_value(match["term"])
+        elif number is None:
+            number = number_value(match["number"] or match["session"])
+    return Ordinal(term, number) if number else None
+
+
+def without_time(name: str) -> str:
+    """A meeting's name as a question gives it, without the time and determiners around it (2022年那次…)."""
+    return _DETERMINERS.sub("", _TIME_PARTS.sub("", name))
+
+
+def kind_of(name: str) -> str:
+    """A meeting's name without its ordinal, time and determiners: the name its whole series shares."""
+    return without_time(_ORDINAL_PARTS.sub("", _plenum_spelled_out(name)))
+
+
+def is_meeting_name(phrase: str) -> bool:
+    """Whether a phrase ends like a meeting's name (国务院常务会议, 全国安全生产电视电话会议)."""
+    return bool(_ENDS_AS_MEETING.search(normalize(phrase)))
+
+
+def held_meeting_name(text: str) -> str | None:
+    """The name of the meeting a title or opening sentence says was held, normalized; None when it names none."""
+    key = normalize(text)
+    by_body = _HELD_BY_BODY.search(key)
+    found = [m for pattern in (_HELD_AS_SUBJECT, _HELD_AFTER_VERB) if (m := pattern.search(key))]
+    named = min(found, key=lambda match: match.start("name"))["name"] if found else None
+    if by_body and (named is None or by_body.start() < key.find(named)):
+        named = by_body["name"] + by_body["generic"]
+    return _INNER_VERB.sub("", named) if named else None
+
+
+def chair_of(text: str) -> str | None:
+    """Who chaired the meeting, as the title or opening says (国务院总理李克强22日主持召开…)."""
+    found = _CHAIR.search(normalize(text))
+    return found["name"] if found else None
+
+
+def identify_meeting(title: str, opening: list[str]) -> Meeting:
+    """The meeting a document reports, from its title and first paragraphs: the first meeting the title or
+    lead says was held (later paragraphs mention other meetings); its chair from the first that names one."""
+    texts = [title, *opening]
+    name = next((found for text in texts[:2] if (found := held_meeting_name(text))), None)
+    chair = next((found for text in texts if (found := chair_of(text))), None)
+    if name is None:
+        return Meeting(chair=chair)
+    kind = kind_of(name)
+    return Meeting(kind=kind if len(kind) >= 2 else None, ordinal=ordinal_of(name), chair=chair)

@@ -1,0 +1,93 @@
+"""Questions over an archive of recurring meetings: the meeting a question names (kind, ordinal, time)
+is answered from that meeting, one the archive does not hold is said to be absent, follow-ups keep it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.render import answer_text
+from index.collection import Collection
+
+ARCHIVE = Path(__file__).parent / "archive"
+TODAY = date(2024, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    collection = Collection(tmp_path_factory.mktemp("archive") / "a.db")
+    collection.add_paths([ARCHIVE])
+    yield collection
+    collection.close()
+
+
+def test_each_report_knows_its_meeting(archive: Collection) -> None:
+    meetings = {Path(d.name).name: (d.date, d.meeting.kind, str(d.meeting.ordinal or ""), d.meeting.chair) for d in archive.documents()}
+    assert meetings["01.txt"] == ("2023-09-11", "县政府常务会议", "/10", "王立新")
+    assert meetings["02.txt"][:3] == ("2023-11-20", "县政府常务会议", "/11")
+    assert meetings["03.txt"][:2] == ("2024-01-09", "县委农村工作会议")
+
+
+def test_an_ordinal_is_answered_from_that_meeting(archive: Collection) -> None:
+    answer = archive.ask(["县政府第十一次常务会议提出了什么要求"], today=TODAY)
+    assert answer.passages and {p.doc_id for p in answer.passages} == {archive_id(archive, "02.txt")}
+
+
+def test_a_meeting_the_archive_does_not_hold_is_named_absent_with_the_nearest(archive: Collection) -> None:
+    answer = archive.ask(["县政府第十二次常务会议提出了什么要求"], today=TODAY)
+    assert not answer.passages
+    assert [held.ordinal.number for held in answer.absent[:2]] == [11, 10]
+    text = answer_text(answer)
+    assert "没有县政府第十二次常务会议" in text and "2023年11月20日" in text
+
+
+def test_kind_and_year_choose_among_the_series(archive: Collection) -> None:
+    this = archive.ask(["2024年县委农村工作会议对高标准农田有什么要求"], today=TODAY)
+    last = archive.ask(["2023年县委农村工作会议对高标准农田有什么要求"], today=TODAY)
+    assert this.passages[0].doc_id == archive_id(archive, "03.txt")
+    assert last.passages[0].doc_id == archive_id(archive, "04.txt")
+
+
+def test_a_year_the_archive_holds_no_meeting_of_is_no_answer(archive: Collection) -> None:
+    answer = archive.ask(["2021年县委农村工作会议对高标准农田有什么要求"], today=TODAY)
+    assert not answer.passages and answer.absent
+
+
+def test_another_bodys_meeting_of_the_kind_is_absent(archive: Collection) -> None:
+    answer = archive.ask(["兰陵县政府常务会议对秋粮收购有什么要求"], today=TODAY)
+    assert not answer.passages and answer.absent
+
+
+def test_a_follow_up_naming_another_year_keeps_the_meeting_and_topic(archive: Collection) -> None:
+    answer = archive.ask(["2024年县委农村工作会议对高标准农田有什么要求", "那去年呢"], today=TODAY)
+    assert answer.passages[0].doc_id == archive_id(archive, "04.txt")
+    assert "两万亩" in answer.passages[0].text
+
+
+def test_a_part_of_the_year_names_the_meeting_held_then(archive: Collection) -> None:
+    answer = archive.ask(["2023年年底那次县政府常务会议部署了什么"], today=TODAY)
+    assert answer.passages and answer.passages[0].doc_id == archive_id(archive, "02.txt")
+
+
+def test_requirements_come_before_the_paragraph_announcing_the_meeting(archive: Collection) -> None:
+    answer = archive.ask(["县政府第十次常务会议提出了什么要求"], today=TODAY)
+    assert answer.passages[0].text.startswith("会议要求")
+    assert not any("主持召开" in p.text for p in answer.passages[:2])
+
+
+def test_who_chaired_a_named_meeting(archive: Collection) -> None:
+    answer = archive.ask(["2023年县委农村工作会议是谁主持的"], today=TODAY)
+    assert answer.meeting is not None and answer.meeting.id == archive_id(archive, "04.txt")
+    assert "孙海波主持" in answer.passages[0].text
+
+
+@pytest.mark.parametrize("turn", ["好的谢谢", "嗯", "abc", "？？"])
+def test_a_turn_with_nothing_to_search_gets_no_passages(archive: Collection, turn: str) -> None:
+    answer = archive.ask(["县政府第十次常务会议提出了什么要求", turn], today=TODAY)
+    assert answer.small_talk and not answer.passages
+
+
+def archive_id(collection: Collection, name: str) -> str:
+    return next(d.id for d in collection.documents() if Path(d.name).name == name)

@@ -1,0 +1,69 @@
+"""The meeting a report says was held: kind, ordinal and chair, recognised by shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.meeting import Ordinal, held_meeting_name, identify_meeting, is_meeting_name, kind_of, number_value, ordinal_of
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("李克强主持召开国务院常务会议", "国务院常务会议"),
+        ("全国政协十三届常委会第十九次会议22日在京开幕", "全国政协十三届常委会第十九次会议"),
+        ("中共中央政治局12月6日召开会议，分析研究明年经济工作", "中共中央政治局会议"),
+        ("9月11日，县长王立新主持召开县政府第十次常务会议，研究部署秋粮收购", "县政府第十次常务会议"),
+        ("全国春季农业生产工作会议2月13日在山东省德州市召开", "全国春季农业生产工作会议"),
+        ("会议要求，各地要抓好秋粮收购。", None),
+    ],
+)
+def test_the_held_meeting_is_named_by_shape(text: str, name: str | None) -> None:
+    assert held_meeting_name(text) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "ordinal"),
+    [
+        ("十三届全国人大常委会第三十七次会议", "全国人大常委会会议", Ordinal(13, 37)),
+        ("第十次全国深化“放管服”改革电视电话会议", "全国深化“放管服”改革电视电话会议", Ordinal(None, 10)),
+        ("十九届六中全会", "中央委员会全体会议", Ordinal(19, 6)),
+        ("中国共产党第十九届中央委员会第六次全体会议", "中国共产党中央委员会全体会议", Ordinal(19, 6)),
+        ("2022年中央经济工作会议", "中央经济工作会议", None),
+        ("去年年底那次政治局会议", "政治局会议", None),
+    ],
+)
+def test_a_series_shares_its_kind_and_ordinals_tell_its_meetings_apart(name: str, kind: str, ordinal: Ordinal | None) -> None:
+    assert kind_of(name) == kind
+    assert ordinal_of(name) == ordinal
+
+
+def test_ordinals_round_trip_and_match_without_a_term() -> None:
+    assert Ordinal.parse(str(Ordinal(13, 37))) == Ordinal(13, 37)
+    assert Ordinal.parse(str(Ordinal(None, 8))) == Ordinal(None, 8)
+    assert Ordinal.parse(None) is None
+    assert Ordinal(13, 37).matches(Ordinal(None, 37))
+    assert not Ordinal(13, 6).matches(Ordinal(19, 6))
+
+
+@pytest.mark.parametrize(("text", "value"), [("十二", 12), ("三十七", 37), ("一百三十一", 131), ("66", 66), ("第一", None)])
+def test_chinese_numbers(text: str, value: int | None) -> None:
+    assert number_value(text) == value
+
+
+def test_a_report_knows_its_meeting_and_chair() -> None:
+    meeting = identify_meeting(
+        "县政府召开第十次常务会议 部署秋粮收购",
+        ["9月11日，县长王立新主持召开县政府第十次常务会议，研究部署秋粮收购和安全生产工作。"],
+    )
+    assert (meeting.kind, meeting.ordinal, meeting.chair) == ("县政府常务会议", Ordinal(None, 10), "王立新")
+
+
+def test_a_meeting_mentioned_later_is_not_the_reports() -> None:
+    meeting = identify_meeting("多措并举 加快构建新发展格局", ["国家各部委如何落实？", "中央经济工作会议提出，要强化国家战略科技力量。"])
+    assert meeting.kind is None
+
+
+def test_meeting_names_by_their_ending() -> None:
+    assert is_meeting_name("国务院常务会议") and is_meeting_name("全国安全生产电视电话会议")
+    assert not is_meeting_name("国常会议题") and not is_meeting_name("高标准农田")
