@@ -163,7 +163,9 @@ def ends_sentence(line: str) -> bool:
 
 def _should_join(previous: str, line: str) -> bool:
     """True when ``line`` continues the sentence ``previous`` broke off."""
-    if ends_sentence(previous) or is_heading(previous) or ENUMERATOR.match(line) or _STAMPED.search(previous):
+    if ends_sentence(previous) or is_heading(previous) or ENUMERATOR.match(line):
+        return False
+    if _STAMPED.search(previous) or _is_dated_line(previous):
         return False
     if previous.endswith(tuple(_CONTINUES)):
         return True
@@ -255,8 +257,12 @@ def is_header_line(line: str) -> bool:
 
     Cleaning keeps the last as body, since a line of words and a date may be one (乡村振兴 2024年3月5日)."""
     opening = line[:_OPENING_CHARS]
-    if _header_fields(line) or _field(compact(opening), opening):
-        return True
+    return bool(_header_fields(line) or _field(compact(opening), opening)) or _is_dated_line(line)
+
+
+def _is_dated_line(line: str) -> bool:
+    """A short line, no sentence, with a date as a word of its own or ending in a time
+    (原创 章丘农业 2024年03月22日 18:05 发表于山东): the next line never continues it."""
     short = len(line) <= _SHORT and not _SENTENCE_PUNCTUATION.search(line)
     return short and bool(_WORD_STAMP.search(normalize(line)))
 

@@ -240,6 +240,7 @@ def test_lines_broken_inside_a_date_are_not_joined_into_a_date_line() -> None:
     ("line", "expected"),
     [
         ("2023-01-05 19:00 来源：县融媒体中心", True), ("来源：县融媒体中心", True), ("原创 县融媒 2023年01月05日 18:05", True),
+        ("原创 县融媒 2023-01-05 18:05 发表于山东", True),
         ("2023年1月5日", True), ("19:00", True), ("县政府召开常务会议", False), ("2023年全县农业农村工作会议", False),
         ("2023年1月5日，县委召开常委会议。", False), ("在2023年1月5日全县大会上的讲话", False),
     ],

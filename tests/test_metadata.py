@@ -246,6 +246,8 @@ def test_a_date_line_is_the_documents_date_when_the_opening_gives_none(line: str
         "县委书记李华1月4日出席全县春耕生产动员会。",
         "本报讯（记者 张三）1月4日，县政府召开常务会议。",
         "新华社北京1月4日电（记者 张三）县政府召开常务会议。",
+        "县融媒1月4日，县长王明主持召开县政府常务会议。",
+        "（1月4日）\n同志们：今天我们召开县政府常务会议。",
     ],
 )
 def test_a_month_and_day_takes_its_year_from_the_date_line(opening: str) -> None:
@@ -274,6 +276,10 @@ def test_a_given_date_wins_over_the_date_line() -> None:
         "会议建议明年3月4日召开第二次全体会议。",
         "会议传达了3月4日召开的全市安全生产工作会议精神。",
         "会议要求各乡镇3月10日前召开专题会议。",
+        "会议决定，县第二次党代会3月4日在县会议中心举行。",
+        "县第二次党代会3月4日将在县会议中心举行。",
+        "受天气影响，县运动会推迟至3月4日举行。",
+        "截至3月21日，全县已完成春耕备耕任务的六成。",
     ],
 )
 @pytest.mark.parametrize(
@@ -292,6 +298,13 @@ def test_a_dateline_after_another_day_is_the_meetings() -> None:
     assert meta.date == "2023-03-23"
 
 
+def test_a_speechs_date_under_its_title_is_the_meetings() -> None:
+    text = "在全县春耕生产工作会议上的讲话\n发布日期：2023-03-01\n（2023年2月20日）\n县长 王明\n同志们：\n今天召开全县春耕生产工作会议。\n"
+    meta, _ = describe_text(text)
+    assert meta.title == "在全县春耕生产工作会议上的讲话"
+    assert meta.date == "2023-02-20"
+
+
 def test_a_date_named_without_a_meeting_and_no_page_date_is_no_date() -> None:
     meta, _ = describe_text("县政府召开常务会议\n会议审议通过《办法》，自2023年6月1日起施行。\n")
     assert meta.date is None
@@ -307,7 +320,11 @@ def test_a_link_with_a_day_is_the_pages_date() -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["2023-01-05 19:00 来源：县融媒体中心", "原创 县融媒 2023年01月05日 18:05", "来源：县融媒体中心", "2023年1月5日", "19:00"]
+    "line",
+    [
+        "2023-01-05 19:00 来源：县融媒体中心", "原创 县融媒 2023年01月05日 18:05", "原创 县融媒 2023-01-05 18:05 发表于山东",
+        "来源：县融媒体中心", "2023年1月5日", "19:00",
+    ],
 )
 def test_a_date_source_or_time_line_is_passed_over_for_the_title(line: str) -> None:
     title, body = split_title([line, "县政府召开常务会议", "1月4日，县政府召开常务会议。"])
@@ -315,8 +332,9 @@ def test_a_date_source_or_time_line_is_passed_over_for_the_title(line: str) -> N
     assert body == [line, "1月4日，县政府召开常务会议。"]
 
 
-def test_a_stamp_line_the_cleaning_keeps_is_no_title_and_gives_the_year() -> None:
-    meta, body = describe_text("原创 县融媒 2023年01月05日 18:05\n1月4日，县政府召开常务会议。\n会议要求，各乡镇抓好落实。\n")
+@pytest.mark.parametrize("stamp", ["原创 县融媒 2023年01月05日 18:05", "原创 县融媒 王明 2023-01-05 18:05 发表于山东"])
+def test_a_stamp_line_the_cleaning_keeps_is_no_title_and_gives_the_year(stamp: str) -> None:
+    meta, _ = describe_text(f"{stamp}\n1月4日，县政府召开常务会议。\n会议要求，各乡镇抓好落实。\n")
     assert meta.title == "县政府召开常务会议", "the title is derived from the first sentence, not the stamp line"
     assert meta.date == "2023-01-04"
 
