@@ -229,6 +229,12 @@ def test_a_date_line_is_not_joined_to_a_title_broken_over_two_lines() -> None:
     assert cleaned.paragraphs == [first + "等事项", BODY_2]
 
 
+def test_a_line_with_the_pages_date_and_time_is_not_continued_by_the_next() -> None:
+    """A time's colon is no sentence's: the sentence after a WeChat header starts a paragraph of its own."""
+    stamp = "原创 县融媒 王明 2023-01-05 18:05 发表于山东"
+    assert paragraphs(f"{stamp}\n1月4日，县政府召开常务会议。\n") == [stamp, "1月4日，县政府召开常务会议。"]
+
+
 def test_lines_broken_inside_a_date_are_not_joined_into_a_date_line() -> None:
     """2024年 / 1月5日 joined would be a line of the page's date, dropped by a second cleaning."""
     once = paragraphs("会议纪要 2024年\n1月5日\n")

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from index.chunk import Chunk, chunk_paragraphs
-from index.clean import clean, ends_sentence
+from index.clean import clean, ends_sentence, is_header_line
 from index.collection import Collection, seed_sources
 from index.normalize import _nfkc, compact, normalize, normalize_with_offsets
 from index.read import SourceText
@@ -136,8 +136,9 @@ _BODY_LINE = st.builds(
         lambda line: any("\u4e00" <= char <= "\u9fff" for char in line)
     ),
     st.sampled_from(["。", "！", "？", "；", "：", "”", "，", ""]),
-)
-"""A line of body text: words no chrome rule looks for, glosses, numbered headings, any ending."""
+).filter(lambda line: not is_header_line(line))
+"""A line of body text: words no chrome rule looks for, glosses, numbered headings, any ending (but a date
+standing alone, 2024年9月3日, which is the page's date line)."""
 _CHROME = {
     "【免责声明】本文转自网络，版权归原作者所有，如有侵权请联系删除。": "legal", "免责声明：本站部分内容转载自网络。": "legal",
     "原文链接：http://www.example.gov.cn/a.html": "label", "信息来源：某县融媒体中心": "label", "编辑：李四": "label",
