@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +20,7 @@ from .meeting import _NAME_BODY, _ORDINAL_TAIL, _SUFFIX, Ordinal, is_meeting_nam
 from .normalize import normalize, normalize_with_offsets
 from .store import DocumentRecord
 from .scope import TextLines, looks_like_name
-from .tokenize import tokenize_question
+from .tokenize import segment, tokenize_question
 from .when import Period, meeting_day
 
 _MENTION = re.compile(
@@ -39,14 +40,18 @@ NEAREST = 3
 class NamedMeeting:
     """The meeting a question names: its kind's words, its ordinal, where it is in the question."""
 
-    kind_words: frozenset[str]
+    kind_words: tuple[str, ...]
     ordinal: Ordinal | None
     text: str
     """As the question names it, without its time (第十次全国…电视电话会议), for the reply."""
     span: tuple[int, int]
     """Where it is in the question, to search the rest."""
-    other_body: str | None = None
-    """A place or body the question puts before the kind (浙江省委) that no document of the kind names."""
+    differs_by: str | None = None
+    """What the question puts just before the kind that no document of the kind has: a place or body
+    (浙江省委经济工作会议), or a word of other kinds (安全生产工作会议 when only 农业生产…工作会议 is held)."""
+    said: str = ""
+    """The whole mention with its time and ordinal, without punctuation (2023年中央经济工作会议): when a
+    passage says it, the collection does speak of that meeting even if it holds no report of it."""
 
 
 @dataclass(frozen=True)
@@ -73,27 +78,43 @@ class Archive:
 
     def __init__(self, documents: Iterable[DocumentRecord]) -> None:
         self._documents = sorted(documents, key=lambda d: (d.date or "", d.id))
-        self._lines = TextLines([f"{_letters(d.meeting.kind or '')} {_letters(d.title)}" for d in self._documents])
-        self._found: dict[str, frozenset[int]] = {}
+        self._lines = TextLines([f"{letters(d.meeting.kind or '')} {letters(d.title)}" for d in self._documents])
+        self._kinds = TextLines([letters(d.meeting.kind or "") for d in self._documents])
+        self._title_texts = [letters(d.title) for d in self._documents]
+        self._titles = TextLines(self._title_texts)
+        self._kind_words = frozenset(word for d in self._documents for word in tokenize_question(d.meeting.kind or ""))
+        self._found: dict[tuple[int, str], frozenset[int]] = {}
 
-    def _lines_with(self, word: str) -> frozenset[int]:
-        """The documents (by position) whose meeting kind or title holds ``word``."""
-        if word not in self._found:
-            self._found[word] = frozenset(self._lines.containing(word, len(self._documents)))
-        return self._found[word]
+    def _lines_with(self, word: str, lines: TextLines | None = None) -> frozenset[int]:
+        """The documents (by position) whose ``lines`` (default: meeting kind and title) hold ``word``."""
+        lines = lines or self._lines
+        key = (id(lines), word)
+        if key not in self._found:
+            self._found[key] = frozenset(lines.containing(word, len(self._documents)))
+        return self._found[key]
 
-    def _documents_of(self, words: Iterable[str]) -> list[DocumentRecord]:
-        """The documents whose meeting kind or title holds every one of ``words``, earliest first."""
-        found: frozenset[int] | None = None
-        for word in words:
-            found = self._lines_with(word) if found is None else found & self._lines_with(word)
-        return [self._documents[i] for i in sorted(found or ())]
+    def _documents_of(self, words: tuple[str, ...]) -> list[DocumentRecord]:
+        """The documents of the kind ``words`` name, earliest first: those whose meeting's kind holds every
+        one of them (政治局会议 in 中共中央政治局会议), and those whose title holds them in their order
+        (全国政协召开双周协商座谈会), the kind's last word last."""
+        if not words:
+            return []
+        found = frozenset.intersection(*(self._lines_with(word, self._kinds) for word in words))
+        in_order = re.compile(".*?".join(map(re.escape, words)))
+        titled = {i for i in frozenset.intersection(*(self._lines_with(word, self._titles) for word in words))
+                  if in_order.search(self._title_texts[i])}
+        return [self._documents[i] for i in sorted(found | titled)]
 
-    def _names_a_kind(self, words: list[str]) -> bool:
+    def _names_a_kind(self, words: tuple[str, ...]) -> bool:
         """Whether some documents hold all of ``words`` and at least one of them is particular to few (not 会议 alone)."""
         most = max(GENERIC_KIND_SHARE * len(self._documents), GENERIC_KIND_DOCUMENTS)
         particular = any(len(self._lines_with(w)) <= most and not is_meeting_name(w) for w in words)
         return particular and bool(self._documents_of(words))
+
+    def _kind_word_before(self, words: tuple[str, ...]) -> str | None:
+        """The word just before a kind's words in a question, when meeting kinds use it (安全 in 安全生产工作会议):
+        then the question names a kind of its own, not the one its last words match."""
+        return words[-1] if words and words[-1] in self._kind_words else None
 
     def named_in(self, question: str) -> NamedMeeting | None:
         """The meeting ``question`` names (with its ordinal, if any), by the words of its name the
@@ -105,16 +126,19 @@ class Archive:
         if not self._documents:
             return None
         key, offsets = normalize_with_offsets(question)
+        ends = set(accumulate(map(len, segment(key))))
         for match in _MENTION.finditer(key):
-            words = tokenize_question(kind_of(match[0]))
+            if match.end() not in ends:
+                continue  # 国会议员 holds 会议 but names no meeting
+            words = tuple(tokenize_question(kind_of(match[0])))
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
             if named is None:
                 continue
-            other_body = _body_before(words[:named])
+            differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named])
             start, end = match.span()
             return NamedMeeting(
-                frozenset(words[named:]), ordinal_of(match[0]), without_time(match[0]),
-                (offsets[start], offsets[end - 1] + 1), other_body,
+                words[named:], ordinal_of(match[0]), without_time(match[0]),
+                (offsets[start], offsets[end - 1] + 1), differs_by, letters(match[0]),
             )
         return None
 
@@ -123,8 +147,10 @@ class Archive:
         if named is None:
             return None
         documents = self._documents_of(named.kind_words)
-        if named.other_body:
+        if named.differs_by:
             return Resolution((), _nearest(documents, named.ordinal, period))
+        if not any(meeting_day(d.date) for d in documents):
+            period = None  # a time tells apart only meetings whose days are known
         found = [d for d in documents if _in_period(d, period)]
         if named.ordinal is not None:
             numbered = [d for d in found if d.meeting.ordinal and d.meeting.ordinal.matches(named.ordinal)]
@@ -148,8 +174,8 @@ def _body_before(words: list[str]) -> str | None:
     return None
 
 
-def _letters(kind: str) -> str:
-    """A kind's name without punctuation: 全国深化“放管服”改革… and 全国深化放管服改革… are one kind."""
+def letters(kind: str) -> str:
+    """A name without punctuation, normalized: 全国深化“放管服”改革… and 全国深化放管服改革… are one kind."""
     return _PUNCTUATION.sub("", normalize(kind))
 
 

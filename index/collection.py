@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from .build import build_all
-from .archive import Archive, HeldMeeting, NamedMeeting
+from .archive import Archive, HeldMeeting, NamedMeeting, letters
 from .meeting import chair_of
 from .conversation import Topic, is_small_talk, meeting_aspect, resolve
 from .digest import DigestSection, digest
@@ -50,6 +50,8 @@ BATCH_CHUNKS = 20_000
 commit is a tantivy segment, and a million paragraphs in 2 000-chunk commits were left in 21
 segments, searched 25 % slower than 5 (measured with one commit of the same chunks)."""
 MAX_HISTORY_TURNS = 6
+MENTION_CHECKS = 10
+"""Passages looked at for a meeting a question names that the collection holds no report of."""
 TIMELINE_PASSAGES = 200
 """Passages a timeline is drawn from (each meeting shows its best one)."""
 SIGNING_BATCH = 500
@@ -156,6 +158,15 @@ _MEETING_CONTENT = re.compile(r"会议|会上|召开|要求|部署|提出|强调
 time (2023年高标准农田有什么要求), not its subject (2025年地区生产总值是多少, 1995年谁获得冠军)."""
 
 
+_DECISIONS = re.compile(r"要求|部署|措施|举措|提出|强调|安排|决定|确定|指出|任务|怎么|说了|讲了|定调")
+"""Words of a question about what a meeting required, decided or deployed (a question naming a meeting asks it too)."""
+
+
+def _asks_decisions(turn: str, continued: Topic | None) -> bool:
+    """Whether the turn, or the topic it continues (具体呢), asks what a meeting required or decided."""
+    return bool(_DECISIONS.search(turn) or (continued and continued.query.wants_decisions))
+
+
 def _about_meetings(turn: str, topic: Topic | None) -> bool:
     """Whether the turn, or the conversation it continues, asks what meetings said or decided."""
     return bool(_MEETING_CONTENT.search(turn) or (topic and (topic.named or _MEETING_CONTENT.search(topic.query.text))))
@@ -169,14 +180,17 @@ def _without(turn: str, *spans: tuple[int, int]) -> str:
 
 
 def _scope(
-    period: Period | None, query: Query, named: NamedMeeting | None = None, found: bool = True, missed: Period | None = None
+    period: Period | None, query: Query, named: NamedMeeting | None = None, found: bool = True,
+    missed: Period | None = None, missed_meeting: NamedMeeting | None = None,
 ) -> str | None:
     """How the reply states where the question looked: the meeting and period it was limited to (or
     that none of their passages is about it, or that no meeting of the period it named is, so it looked
     everywhere), the place it preferred."""
     where = f"{period.label if period else ''}{named.text if named else '召开的会议'}" if period or named else ""
     parts = [where if found else f"{where}中没有相关内容"] if where else []
-    if missed:
+    if missed_meeting:
+        parts.append(f"{missed.label if missed else ''}{missed_meeting.text}中没有相关内容，以下不限会议")
+    elif missed:
         parts.append(f"没有{missed.label}召开的相关会议，以下不限时间")
     if query.preferred_doc_id and query.naming_terms:
         parts.append(f"{'、'.join(sorted(query.naming_terms))}的会议优先")
@@ -657,6 +671,7 @@ class Collection:
         query = self.synonyms.expand(resolve(rest, topic, lookups.names))
         continued = topic if topic and query.follow_up else None
         named = own_meeting or (continued.named if continued else None)
+        query = replace(query, wants_decisions=bool(named) or _asks_decisions(text, continued))
         period = period or (continued.period if continued and not own_meeting else None)
         if query.about or (named is None and period is None):
             answer = self._answer(turn, query, limit)
@@ -664,8 +679,10 @@ class Collection:
         resolution = lookups.archive.resolve(named, period)
         if resolution is None:  # a time alone: the meetings held then
             doc_ids: tuple[str, ...] = tuple(self.store.documents_held_between(period.start, period.end))
-        elif not resolution.doc_ids:
-            return Answer(turn, query, [], named=named, period=period, absent=resolution.nearest)
+        elif not resolution.doc_ids:  # no report of it: the documents that speak of it, if any
+            doc_ids = self._mentioning(named.said)
+            if not doc_ids:
+                return Answer(turn, query, [], named=named, period=period, absent=resolution.nearest)
         else:
             doc_ids = resolution.doc_ids
         aspect = meeting_aspect(rest) if named else None
@@ -681,12 +698,21 @@ class Collection:
             answer = Answer(turn, query, self._meeting_statements(within[0], limit))
         else:
             answer = self._answer(turn, query, limit) if within else Answer(turn, query, [])
-        if resolution is None and not answer.passages:  # a time alone, none of its meetings about it: everywhere, saying so
-            answer = self._answer(turn, self.synonyms.expand(resolve(text, topic, lookups.names)), limit)
-            if not answer.passages:  # as asked, else without the time words
-                answer = self._answer(turn, self.synonyms.expand(resolve(rest, topic, lookups.names)), limit)
-            return replace(answer, scope=_scope(None, answer.query, missed=period))
+        if not answer.passages and query.terms:  # none of its meetings is about it: everywhere, saying so
+            asked = [text, rest] if resolution is None else [rest]  # a time alone: as asked, else without it
+            for words in asked:
+                answer = self._answer(turn, self.synonyms.expand(resolve(words, topic, lookups.names)), limit)
+                if answer.passages:
+                    break
+            return replace(answer, scope=_scope(None, answer.query, missed=period, missed_meeting=named))
         return replace(answer, named=named, period=period, scope=_scope(period, query, named, found=bool(answer.passages)))
+
+    def _mentioning(self, said: str) -> tuple[str, ...]:
+        """The documents whose passages name a meeting as a question did (中共八届九中全会): the collection
+        speaks of it there, though it holds no report of that meeting."""
+        terms = dict.fromkeys(tokenize(said), 1.0)
+        found = self.search(Query(said, terms), MENTION_CHECKS) if terms else []
+        return tuple(dict.fromkeys(passage.doc_id for passage in found if said in letters(passage.text)))
 
     def _meeting_statements(self, doc_id: str, limit: int) -> list[Passage]:
         """What a meeting said, for a question that names it and no topic: its report's passages in

@@ -25,7 +25,7 @@ _NAME_BODY = r"[^，。；：、！？,.;:!?\s《》（）()—–\-]"
 """A character of a meeting's name (questions and titles are normalized: NFKC turns ，into ,)."""
 _ORDINAL_TAIL = rf"(?:第{_NUMBER}次(?:全体)?会议|{_NUMBER}次(?:全体)?会议)?"
 _HELD_AFTER_VERB = re.compile(
-    rf"(?:主持召开|召开|举行|举办|主持)了?(?P<name>{_NAME_BODY}{{2,40}}?(?:{_SUFFIX}){_ORDINAL_TAIL})"
+    rf"(?:主持召开|召开|举行|举办|主持|出席)了?(?P<name>{_NAME_BODY}{{2,40}}?(?:{_SUFFIX}){_ORDINAL_TAIL})"
 )
 _HELD_BY_BODY = re.compile(
     rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,20}}?)(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上)?"
@@ -159,9 +159,10 @@ def chair_of(text: str) -> str | None:
 
 def identify_meeting(title: str, opening: list[str]) -> Meeting:
     """The meeting a document reports, from its title and first paragraphs: the first meeting the title or
-    lead says was held (later paragraphs mention other meetings); its chair from the first that names one."""
+    lead (its first two paragraphs: a communiqué's first repeats its title) says was held or attended (later
+    paragraphs mention other meetings); its chair from the first that names one."""
     texts = [title, *opening]
-    name = next((found for text in texts[:2] if (found := held_meeting_name(text))), None)
+    name = next((found for text in texts[:3] if (found := held_meeting_name(text))), None)
     chair = next((found for text in texts if (found := chair_of(text))), None)
     if name is None:
         return Meeting(chair=chair)

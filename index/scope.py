@@ -56,6 +56,12 @@ def _name_key(word: str) -> str:
     return stem if len(stem) >= 2 else word
 
 
+def place_stem(word: str) -> str | None:
+    """The name inside an administrative place (兰陵县 → 兰陵, 浙江省 → 浙江), or None for a word that is not one."""
+    stem = _ADMIN_SUFFIX.sub("", word)
+    return stem if stem != word and len(stem) >= 2 and not _GENERIC_PLACE.match(word) else None
+
+
 class TextLines:
     """One normalized line per document, searched all at once: a name is looked up in a
     few milliseconds among tens of thousands of titles."""

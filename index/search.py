@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from .chunk import heading_label, heading_rank
 from .meeting import held_meeting_name
-from .scope import looks_like_name
+from .scope import place_stem
 from .normalize import normalize, normalize_with_offsets
 from .speakers import split_sentences
 from .search_index import SearchIndex
@@ -49,9 +49,10 @@ PREFERRED_COVERAGE = 0.5
 HEADING_ONLY_CHARS = 60
 """A numbered point this short, alone in its paragraph, is a heading over the passages after it."""
 _OUTLINE = re.compile(r"^\s*[【\[](?:提纲|提要|要点|目录)[】\]]")
-ANNOUNCEMENT_WEIGHT = 0.7
-"""Score kept by a report's opening paragraph that announces its meeting (…召开…会议): what the meeting
-required or decided is stated in the paragraphs after it, which come first unless they match far less."""
+ANNOUNCEMENT_WEIGHT = 0.5
+"""Score kept, for a question about what was decided, by a report's opening paragraph that announces its
+meeting (…召开…会议): the decisions are stated in the paragraphs after it, which come first unless they
+match far less."""
 DUPLICATE_SIMILARITY = 0.8
 """Passages sharing this share of their character pairs are one passage shown twice."""
 
@@ -86,6 +87,9 @@ class Query:
     naming_terms: frozenset[str] = frozenset()
     """Terms that name the preferred document (德州, 浙江省): looking in it satisfies them,
     so they are not searched for there."""
+    wants_decisions: bool = False
+    """The question asks what a meeting required, decided or deployed (要求, 部署, 措施 …): the paragraphs
+    stating it come before the one announcing the meeting."""
     about: str | None = None
     """Set when the turn asks about the meeting of the last answer (``date``, ``place``,
     ``speaker`` or ``meeting``) rather than for passages on ``terms``."""
@@ -244,6 +248,17 @@ def _spelled_frequencies(index: SearchIndex, unknown: list[str]) -> dict[str, in
     }
 
 
+def _names_unknown_place(index: SearchIndex, unknown: list[str]) -> bool:
+    """Whether one of a question's unknown words is a place (兰陵县) whose name the collection never uses,
+    not even in another form (金华 for 金华县) or cut otherwise (no passage holds its character pairs)."""
+    stems = {stem for term in unknown if (stem := place_stem(term))}
+    if not stems:
+        return False
+    counts = index.doc_freqs("body", stems)
+    spelled = _spelled_frequencies(index, [stem for stem, count in counts.items() if not count])
+    return any(not counts[stem] and stem not in spelled for stem in stems)
+
+
 def _search_key(chunk: ChunkRecord, document: DocumentRecord) -> str:
     """Normalized title and text of a chunk, where spelled words are looked up as substrings."""
     return normalize(f"{document.title}\n{chunk.text}")
@@ -366,8 +381,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     }
     mass = sum(weights.values()) or 1.0
     unheard_of = any(term not in known for term in weights)
-    if any(term not in known and looks_like_name(term) for term in weights):
-        return []  # a place or body the collection never names (兰陵县): nothing in it is about that one
+    if _names_unknown_place(index, [term for term in weights if term not in known]):
+        return []  # a place the collection never names (兰陵县): nothing in it is about that one
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
         return []
     wanted = set(weights).union(*(e.tokens for e in query.expansions))
@@ -387,7 +402,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if unheard_of and coverage < SINGLE_TERM_COVERAGE and _mentions(chunk, document, matched) < 2:
             continue  # the question names what the collection never mentions; a word in passing (最新, 天气) is no evidence
         shown = matched.union(*(e.tokens for e in equivalents))
-        score = hit.score * (ANNOUNCEMENT_WEIGHT if announces_meeting(chunk, document) else 1.0)
+        announcing = query.wants_decisions and announces_meeting(chunk, document)
+        score = hit.score * (ANNOUNCEMENT_WEIGHT if announcing else 1.0)
         scored.append((score, coverage, shown, chunk, document))
     if not scored:
         return []
