@@ -16,16 +16,13 @@ from itertools import accumulate
 from dataclasses import dataclass
 from datetime import date
 
-from .meeting import _NAME_BODY, _ORDINAL_TAIL, _SUFFIX, Ordinal, is_meeting_name, kind_of, ordinal_of, without_time
+from .meeting import MENTION, Ordinal, is_meeting_name, kind_of, ordinal_of, without_time
 from .normalize import normalize, normalize_with_offsets
 from .store import DocumentRecord
 from .scope import TextLines, looks_like_name
 from .tokenize import segment, tokenize_question
 from .when import Period, meeting_day
 
-_MENTION = re.compile(
-    rf"(?:第[零〇一二两三四五六七八九十百\d]+次|[一二三四五六七八九十]+届)?{_NAME_BODY}{{0,30}}?(?:{_SUFFIX}){_ORDINAL_TAIL}"
-)
 _PUNCTUATION = re.compile(r"[^\w]")
 """Quotes and the like, which a name may or may not carry (全国深化“放管服”改革…)."""
 GENERIC_KIND_SHARE = 0.3
@@ -127,7 +124,7 @@ class Archive:
             return None
         key, offsets = normalize_with_offsets(question)
         ends = set(accumulate(map(len, segment(key))))
-        for match in _MENTION.finditer(key):
+        for match in MENTION.finditer(key):
             if match.end() not in ends:
                 continue  # 国会议员 holds 会议 but names no meeting
             words = tuple(tokenize_question(kind_of(match[0])))
@@ -136,6 +133,8 @@ class Archive:
                 continue
             differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named])
             start, end = match.span()
+            if named and not differs_by:  # words before the kind that are no part of it (德意志民主共和国的人民大会) stay searched
+                start += max(match[0].find(words[named]), 0)
             return NamedMeeting(
                 words[named:], ordinal_of(match[0]), without_time(match[0]),
                 (offsets[start], offsets[end - 1] + 1), differs_by, letters(match[0]),

@@ -158,13 +158,19 @@ _MEETING_CONTENT = re.compile(r"会议|会上|召开|要求|部署|提出|强调
 time (2023年高标准农田有什么要求), not its subject (2025年地区生产总值是多少, 1995年谁获得冠军)."""
 
 
+_HOLDING = re.compile(r"召开|举行|举办|开的|开会")
+"""Words of a question about how a meeting was held, which its opening paragraph states."""
+_WHAT_ELSE = re.compile(r"还|另外|其他|其它|别的|此外")
+"""Words of a follow-up asking what else the last answer's meeting said (那次会还说了什么)."""
 _DECISIONS = re.compile(r"要求|部署|措施|举措|提出|强调|安排|决定|确定|指出|任务|怎么|说了|讲了|定调")
-"""Words of a question about what a meeting required, decided or deployed (a question naming a meeting asks it too)."""
+"""Words of a question about what a meeting required, decided or deployed."""
 
 
-def _asks_decisions(turn: str, continued: Topic | None) -> bool:
-    """Whether the turn, or the topic it continues (具体呢), asks what a meeting required or decided."""
-    return bool(_DECISIONS.search(turn) or (continued and continued.query.wants_decisions))
+def _asks_decisions(turn: str, continued: Topic | None, named: NamedMeeting | None, rest: str) -> bool:
+    """Whether the turn asks what a meeting required or decided: in so many words, by continuing a topic
+    that did (具体呢), or by naming a meeting and not asking how it was held (…会议通过什么方式召开)."""
+    continues = bool(continued and continued.query.wants_decisions)
+    return bool(_DECISIONS.search(turn)) or continues or (named is not None and not _HOLDING.search(rest))
 
 
 def _about_meetings(turn: str, topic: Topic | None) -> bool:
@@ -181,16 +187,14 @@ def _without(turn: str, *spans: tuple[int, int]) -> str:
 
 def _scope(
     period: Period | None, query: Query, named: NamedMeeting | None = None, found: bool = True,
-    missed: Period | None = None, missed_meeting: NamedMeeting | None = None,
+    missed: Period | None = None,
 ) -> str | None:
     """How the reply states where the question looked: the meeting and period it was limited to (or
     that none of their passages is about it, or that no meeting of the period it named is, so it looked
     everywhere), the place it preferred."""
     where = f"{period.label if period else ''}{named.text if named else '召开的会议'}" if period or named else ""
     parts = [where if found else f"{where}中没有相关内容"] if where else []
-    if missed_meeting:
-        parts.append(f"{missed.label if missed else ''}{missed_meeting.text}中没有相关内容，以下不限会议")
-    elif missed:
+    if missed:
         parts.append(f"没有{missed.label}召开的相关会议，以下不限时间")
     if query.preferred_doc_id and query.naming_terms:
         parts.append(f"{'、'.join(sorted(query.naming_terms))}的会议优先")
@@ -671,7 +675,7 @@ class Collection:
         query = self.synonyms.expand(resolve(rest, topic, lookups.names))
         continued = topic if topic and query.follow_up else None
         named = own_meeting or (continued.named if continued else None)
-        query = replace(query, wants_decisions=bool(named) or _asks_decisions(text, continued))
+        query = replace(query, wants_decisions=_asks_decisions(text, continued, named, rest))
         period = period or (continued.period if continued and not own_meeting else None)
         if query.about or (named is None and period is None):
             answer = self._answer(turn, query, limit)
@@ -696,15 +700,17 @@ class Collection:
                         naming_terms=query.naming_terms if preferred else frozenset())
         if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
             answer = Answer(turn, query, self._meeting_statements(within[0], limit))
+        elif continued and continued.sources and not query.focus and _WHAT_ELSE.search(text):  # 那次会还说了什么
+            answered = frozenset(continued.query.terms)
+            answer = Answer(turn, query, self._meeting_statements(continued.sources[0], limit, answered))
         else:
             answer = self._answer(turn, query, limit) if within else Answer(turn, query, [])
-        if not answer.passages and query.terms:  # none of its meetings is about it: everywhere, saying so
-            asked = [text, rest] if resolution is None else [rest]  # a time alone: as asked, else without it
-            for words in asked:
+        if not answer.passages and resolution is None:  # a time alone, none of its meetings about it: everywhere, saying so
+            for words in (text, rest):  # as asked, else without the time words
                 answer = self._answer(turn, self.synonyms.expand(resolve(words, topic, lookups.names)), limit)
                 if answer.passages:
                     break
-            return replace(answer, scope=_scope(None, answer.query, missed=period, missed_meeting=named))
+            return replace(answer, scope=_scope(None, answer.query, missed=period))
         return replace(answer, named=named, period=period, scope=_scope(period, query, named, found=bool(answer.passages)))
 
     def _mentioning(self, said: str) -> tuple[str, ...]:
@@ -714,13 +720,18 @@ class Collection:
         found = self.search(Query(said, terms), MENTION_CHECKS) if terms else []
         return tuple(dict.fromkeys(passage.doc_id for passage in found if said in letters(passage.text)))
 
-    def _meeting_statements(self, doc_id: str, limit: int) -> list[Passage]:
-        """What a meeting said, for a question that names it and no topic: its report's passages in
-        order, the one that announces it (…召开…会议) after those that state what it decided."""
+    def _meeting_statements(self, doc_id: str, limit: int, answered: frozenset[str] = frozenset()) -> list[Passage]:
+        """What a meeting said, for a question that names it and no topic (or asks what else it said): its
+        report's passages in order, those on the ``answered`` topic's words and the one that announces it
+        (…召开…会议) after those that state what else it decided."""
         document = self.store.document(doc_id)
         if document is None:
             return []
-        chunks = sorted(self.store.chunks_of(doc_id), key=lambda chunk: announces_meeting(chunk, document))
+
+        def told(chunk: ChunkRecord) -> tuple[bool, bool]:
+            return announces_meeting(chunk, document), any(f" {term} " in f" {chunk.token_text} " for term in answered)
+
+        chunks = sorted(self.store.chunks_of(doc_id), key=told)
         return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=[]) for chunk in chunks[:limit]]
 
     def _unheard_of(self, turn: str) -> bool:

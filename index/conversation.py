@@ -87,6 +87,16 @@ def meeting_aspect(turn: str) -> str | None:
     return aspect if not tokenize_question(rest) else None
 
 
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
+"""A phrase in quotation marks (“高标准农田建设”, "千万工程"): the question wants it as written. A longer
+quotation is a sentence to find, which may be worded a little differently, not a phrase."""
+
+
+def quoted_phrases(turn: str) -> tuple[str, ...]:
+    """The quoted phrases of a turn, normalized and without spaces, each to be matched whole."""
+    return tuple(dict.fromkeys(re.sub(r"\s+", "", normalize(m[1])) for m in _QUOTED.finditer(turn) if m[1].strip()))
+
+
 def is_followup(turn: str, own_terms: list[str], previous: Topic | None) -> bool:
     """Whether ``turn`` continues the previous topic rather than starting a new one."""
     if previous is None:
@@ -124,13 +134,15 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
         return Query(text=turn, terms=previous.query.terms, doc_ids=previous.sources[:1], follow_up=True, about=aspect)
     named = _named_documents(own, names)
     if not is_followup(turn, own, previous):
-        return _preferring(Query(text=turn, terms=terms), named[0] if len(named) == 1 else None, names)
+        query = Query(text=turn, terms=terms, phrases=quoted_phrases(turn))
+        return _preferring(query, named[0] if len(named) == 1 else None, names)
     assert previous is not None
     places = [names.named_by(token) for token in own]
     if own and all(places):  # only places (德州呢, 江苏和安徽呢): the same topic, there
         topic = {token: weight for token, weight in previous.query.terms.items() if not names.named_by(token)}
         if topic:
-            return Query(text=turn, terms=topic, doc_ids=tuple(dict.fromkeys(chain(*places))), follow_up=True)
+            return Query(text=turn, terms=topic, doc_ids=tuple(dict.fromkeys(chain(*places))), follow_up=True,
+                         phrases=previous.query.phrases)
     inherited = [token for token in previous.query.terms if token not in terms]
     # The new aspect leads: the topic's words together weigh at most half of the turn's own.
     share = CONTEXT_WEIGHT * min(1.0, len(terms) / len(inherited)) if terms and inherited else CONTEXT_WEIGHT
@@ -138,7 +150,8 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
         terms[token] = min(previous.query.terms[token], 1.0) * share
     # A turn that names where to look is not continued in the last answer's document.
     continued = named if any(places) else previous.sources[:1] or _named_documents(list(terms), names)
-    query = Query(text=turn, terms=terms, follow_up=True, focus=frozenset(own))
+    phrases = tuple(dict.fromkeys(previous.query.phrases + quoted_phrases(turn)))
+    query = Query(text=turn, terms=terms, follow_up=True, focus=frozenset(own), phrases=phrases)
     return _preferring(query, continued[0] if len(continued) == 1 else None, names)
 
 

@@ -20,12 +20,15 @@ _SUFFIX = (
     "电视电话会议|视频会议|常务会议|工作会议|全体会议|常委会会议|党组会议|党组会|常委会|座谈会|推进会|现场会|"
     "调度会|交流会|研讨会|报告会|动员大会|大会|全会|例会|峰会|会议"
 )
+_ENDING = rf"(?:{_SUFFIX})(?![议室厅员纪场所址堂])"
+"""A meeting name's ending, not the start of another word (会议室, 人民大会堂, 常委会议 continues to 会议)."""
 _NUMBER = "[零〇一二两三四五六七八九十百\\d]+"
-_NAME_BODY = r"[^，。；：、！？,.;:!?\s《》（）()—–\-]"
-"""A character of a meeting's name (questions and titles are normalized: NFKC turns ，into ,)."""
+_NAME_BODY = r"[^，。；：、！？,.;:!?\s《》（）()—–\-在]"
+"""A character of a meeting's name (questions and titles are normalized: NFKC turns ，into ,); not 在, which
+begins where it was held (县委书记某某在县委常委会议室…召开)."""
 _ORDINAL_TAIL = rf"(?:第{_NUMBER}次(?:全体)?会议|{_NUMBER}次(?:全体)?会议)?"
 _HELD_AFTER_VERB = re.compile(
-    rf"(?:主持召开|召开|举行|举办|主持|出席)了?(?P<name>{_NAME_BODY}{{2,40}}?(?:{_SUFFIX}){_ORDINAL_TAIL})"
+    rf"(?:主持召开|召开|举行|举办|主持|出席)了?(?P<name>{_NAME_BODY}{{2,40}}?{_ENDING}{_ORDINAL_TAIL})"
 )
 _HELD_BY_BODY = re.compile(
     rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,20}}?)(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上)?"
@@ -33,7 +36,7 @@ _HELD_BY_BODY = re.compile(
 )
 """中共中央政治局12月6日召开会议, 县政府召开第十次常务会议: the body that met, when the meeting's name is only its type."""
 _HELD_AS_SUBJECT = re.compile(
-    rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,40}}?(?:{_SUFFIX}){_ORDINAL_TAIL})"
+    rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,40}}?{_ENDING}{_ORDINAL_TAIL})"
     rf"(?=[^，。]{{0,24}}?(?:召开|举行|举办|开幕|闭幕|在京|在北京))"
 )
 _ORDINAL_PARTS = re.compile(
@@ -47,7 +50,11 @@ _INNER_VERB = re.compile(r".*(?:主持召开|召开|举行|举办|主持|出席|
 """What a name found as a sentence's subject may carry before the meeting's own name."""
 _DETERMINERS = re.compile(r"本次|这次|那次|此次|该次|上次|这个|那个|今年|去年|前年|年[初中底末]|[上下]半年|月[初中底末]|[上中下]旬")
 """Words around a meeting's name in a question that say which one, not what it is called."""
-_ENDS_AS_MEETING = re.compile(rf"(?:{_SUFFIX}){_ORDINAL_TAIL}$")
+MENTION = re.compile(
+    rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?{_NAME_BODY}{{0,30}}?{_ENDING}{_ORDINAL_TAIL}"
+)
+"""A meeting as a question names it, with whatever comes before its name (2022年年中那次政治局会议)."""
+_ENDS_AS_MEETING = re.compile(rf"{_ENDING}{_ORDINAL_TAIL}$")
 _CHAIR = re.compile(
     rf"(?:(?:{_TITLES})[、，,]?|^|(?<=[。,;\s]))(?P<name>{_NAME})(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上|晚)?"
     rf"(?:在[^，。]{{1,20}}?)?主持(?!人)"

@@ -87,6 +87,8 @@ class Query:
     naming_terms: frozenset[str] = frozenset()
     """Terms that name the preferred document (德州, 浙江省): looking in it satisfies them,
     so they are not searched for there."""
+    phrases: tuple[str, ...] = ()
+    """Quoted phrases of the question (normalized, no spaces): a passage must hold each as written."""
     wants_decisions: bool = False
     """The question asks what a meeting required, decided or deployed (要求, 部署, 措施 …): the paragraphs
     stating it come before the one announcing the meeting."""
@@ -259,6 +261,12 @@ def _names_unknown_place(index: SearchIndex, unknown: list[str]) -> bool:
     return any(not counts[stem] and stem not in spelled for stem in stems)
 
 
+def _holds_phrases(chunk: ChunkRecord, phrases: tuple[str, ...]) -> bool:
+    """Whether a chunk's text or heading holds every quoted phrase as written (spaces aside)."""
+    key = re.sub(r"\s+", "", normalize(f"{chunk.heading}\n{chunk.text}"))
+    return all(phrase in key for phrase in phrases)
+
+
 def _search_key(chunk: ChunkRecord, document: DocumentRecord) -> str:
     """Normalized title and text of a chunk, where spelled words are looked up as substrings."""
     return normalize(f"{document.title}\n{chunk.text}")
@@ -391,6 +399,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         chunk = chunks.get((hit.doc_id, hit.position))
         document = documents.get(hit.doc_id)
         if chunk is None or document is None:  # changed by a concurrent re-index
+            continue
+        if query.phrases and not _holds_phrases(chunk, query.phrases):
             continue
         present = _present(chunk, document, wanted)
         matched = {term for term in weights if term in present}

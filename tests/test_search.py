@@ -146,3 +146,19 @@ def test_a_candidate_is_found_by_whole_tokens_of_each_field() -> None:
     bare = DocumentRecord(**{**document.__dict__, "title": "", "place": None, "title_tokens": "", "place_tokens": ""})
     headless = ChunkRecord(**{**chunk.__dict__, "heading": "", "heading_tokens": ""})
     assert _present(headless, bare, {"深化改革", "高标准农田"}) == set()
+
+
+FARMLAND_REPORTS = (
+    "县农业农村局召开高标准农田建设推进会\n\n会议要求，高标准农田建设要在10月底前完成验收。\n",
+    "县农业农村局召开春耕生产会议\n\n会议要求，高标准农田要加快建设，年内新建两万亩。\n",
+)
+
+
+def test_a_quoted_phrase_must_be_matched_as_written(collection: Collection) -> None:
+    for number, text in enumerate(FARMLAND_REPORTS):
+        _add(collection, text, name=f"farmland{number}.txt")
+    loose = collection.ask(["高标准农田建设有什么要求"])
+    assert len({p.doc_id for p in loose.passages}) == 2, "precondition: unquoted, both reports match"
+    quoted = collection.ask(["“高标准农田建设”有什么要求"])
+    assert quoted.passages and all("高标准农田建设" in p.text for p in quoted.passages)
+    assert not collection.ask(['"高标准水利建设"有什么要求']).passages
