@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable
 from itertools import accumulate
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from .meeting import MENTION, Ordinal, is_meeting_name, kind_of, ordinal_of, without_time
+from .meeting import MENTION, Ordinal, chaired_by, is_meeting_type, kind_of, name_start, ordinal_of, without_time
 from .normalize import normalize, normalize_with_offsets
 from .store import DocumentRecord
 from .scope import TextLines, looks_like_name
@@ -29,6 +29,9 @@ GENERIC_KIND_SHARE = 0.3
 """A word in the kind or title of more than this share of the documents (会议, 全国) names no kind by itself."""
 GENERIC_KIND_DOCUMENTS = 20
 """In a small collection every word is in a large share of the titles: a word is generic only beyond this many."""
+REPORTED_WITHIN = timedelta(days=3)
+"""When no report of a kind is dated in the period asked, one dated this many days after it still counts:
+a page's date may be its publication's, a day or two after the meeting (4月底那次, reported 5月1日)."""
 NEAREST = 3
 """Meetings named in a reply about a meeting the archive does not hold."""
 
@@ -46,9 +49,11 @@ class NamedMeeting:
     differs_by: str | None = None
     """What the question puts just before the kind that no document of the kind has: a place or body
     (浙江省委经济工作会议), or a word of other kinds (安全生产工作会议 when only 农业生产…工作会议 is held)."""
+    chair: str | None = None
+    """Who the question says chaired it (李强总理主持的国务院常务会议)."""
     said: str = ""
-    """The whole mention with its time and ordinal, without punctuation (2023年中央经济工作会议): when a
-    passage says it, the collection does speak of that meeting even if it holds no report of it."""
+    """The whole mention with its time, ordinal and chair, without punctuation (2023年中央经济工作会议): when
+    a passage says it, the collection does speak of that meeting even if it holds no report of it."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ class Archive:
     def _names_a_kind(self, words: tuple[str, ...]) -> bool:
         """Whether some documents hold all of ``words`` and at least one of them is particular to few (not 会议 alone)."""
         most = max(GENERIC_KIND_SHARE * len(self._documents), GENERIC_KIND_DOCUMENTS)
-        particular = any(len(self._lines_with(w)) <= most and not is_meeting_name(w) for w in words)
+        particular = any(len(self._lines_with(w)) <= most and not is_meeting_type(w) for w in words)
         return particular and bool(self._documents_of(words))
 
     def _kind_word_before(self, words: tuple[str, ...]) -> str | None:
@@ -127,18 +132,35 @@ class Archive:
         for match in MENTION.finditer(key):
             if match.end() not in ends:
                 continue  # 国会议员 holds 会议 but names no meeting
-            words = tuple(tokenize_question(kind_of(match[0])))
+            mention = match[0][name_start(match[0]):]
+            words = tuple(tokenize_question(kind_of(mention)))
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
             if named is None:
                 continue
             differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named])
-            start, end = match.span()
+            start, end = match.end() - len(mention), match.end()
             if named and not differs_by:  # words before the kind that are no part of it (德意志民主共和国的人民大会) stay searched
-                start += max(match[0].find(words[named]), 0)
+                start += max(mention.find(words[named]), 0)
             return NamedMeeting(
-                words[named:], ordinal_of(match[0]), without_time(match[0]),
-                (offsets[start], offsets[end - 1] + 1), differs_by, letters(match[0]),
+                words[named:], ordinal_of(mention), without_time(mention),
+                (offsets[start], offsets[end - 1] + 1), differs_by,
+                said=letters(match[0]), chair=chaired_by(match[0][: len(match[0]) - len(mention)]),
             )
+        return None
+
+    def retyped(self, named: NamedMeeting, question: str) -> NamedMeeting | None:
+        """The meeting a follow-up names by its type alone (那12月那次全体会议呢 after a 专题会议 of the same
+        body): the earlier meeting's kind with that type instead of its own; None when it names no type
+        or the archive holds no such kind."""
+        key, offsets = normalize_with_offsets(question)
+        for match in MENTION.finditer(key):
+            mention = match[0][name_start(match[0]):]
+            types = tuple(word for word in tokenize_question(kind_of(mention)) if is_meeting_type(word))
+            words = (*(word for word in named.kind_words if not is_meeting_type(word)), *types)
+            if types and self._documents_of(words):
+                start = match.end() - len(mention)
+                span = (offsets[start], offsets[match.end() - 1] + 1)
+                return NamedMeeting(words, ordinal_of(mention) or named.ordinal, "".join(words), span)
         return None
 
     def resolve(self, named: NamedMeeting | None, period: Period | None) -> Resolution | None:
@@ -150,7 +172,11 @@ class Archive:
             return Resolution((), _nearest(documents, named.ordinal, period))
         if not any(meeting_day(d.date) for d in documents):
             period = None  # a time tells apart only meetings whose days are known
-        found = [d for d in documents if _in_period(d, period)]
+        found = [d for d in documents if _in_period(d, period)] or [d for d in documents if _in_period(d, period, REPORTED_WITHIN)]
+        if named.chair:  # a report names its chair in its lead or title
+            found = [d for d in found if named.chair in (d.meeting.chair or d.title)]
+            if not found:
+                return Resolution((), _nearest(documents, named.ordinal, period))
         if named.ordinal is not None:
             numbered = [d for d in found if d.meeting.ordinal and d.meeting.ordinal.matches(named.ordinal)]
             numbered_kind = any(d.meeting.ordinal for d in documents)
@@ -178,11 +204,13 @@ def letters(kind: str) -> str:
     return _PUNCTUATION.sub("", normalize(kind))
 
 
-def _in_period(document: DocumentRecord, period: Period | None) -> bool:
+def _in_period(document: DocumentRecord, period: Period | None, late: timedelta = timedelta(0)) -> bool:
+    """Whether a document's day falls in ``period``, or up to ``late`` after it (a report's day may be the
+    day after its meeting's)."""
     if period is None:
         return True
     day = meeting_day(document.date)
-    return day is not None and (period.start is None or period.start <= day) and (period.end is None or day <= period.end)
+    return day is not None and (period.start is None or period.start <= day) and (period.end is None or day <= period.end + late)
 
 
 def _nth_held(documents: list[DocumentRecord], number: int) -> list[DocumentRecord]:

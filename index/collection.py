@@ -24,8 +24,9 @@ from pathlib import Path
 from .build import build_all
 from .archive import Archive, HeldMeeting, NamedMeeting, letters
 from .meeting import chair_of
+from .speakers import split_sentences
 from .conversation import Topic, is_small_talk, meeting_aspect, resolve
-from .digest import DigestSection, digest
+from .digest import DigestSection, digest, read_requirement
 from .document import Document
 from .metadata import meeting_fact_spans
 from .normalize import normalize
@@ -668,13 +669,15 @@ class Collection:
             return Answer(turn, Query(turn, {}), [], small_talk=True)
         text = self.synonyms.meetings_spelled_out(turn)  # normalized: the spans below are of it
         own_meeting = lookups.archive.named_in(text)
+        if own_meeting is None and topic and topic.named:  # 那12月那次全体会议呢: the same body's other type
+            own_meeting = lookups.archive.retyped(topic.named, text)
         year = topic.period.start.year if topic and topic.period and topic.period.start else None
         about = own_meeting or _about_meetings(text, topic)
         period = find_period(text, today or date.today(), year) if about else None
         rest = _without(text, *(part.span for part in (own_meeting, period) if part))
         query = self.synonyms.expand(resolve(rest, topic, lookups.names))
         continued = topic if topic and query.follow_up else None
-        named = own_meeting or (continued.named if continued else None)
+        named = own_meeting or (replace(continued.named, chair=None) if continued and continued.named else None)
         query = replace(query, wants_decisions=_asks_decisions(text, continued, named, rest))
         period = period or (continued.period if continued and not own_meeting else None)
         if query.about or (named is None and period is None):
@@ -722,14 +725,16 @@ class Collection:
 
     def _meeting_statements(self, doc_id: str, limit: int, answered: frozenset[str] = frozenset()) -> list[Passage]:
         """What a meeting said, for a question that names it and no topic (or asks what else it said): its
-        report's passages in order, those on the ``answered`` topic's words and the one that announces it
-        (…召开…会议) after those that state what else it decided."""
+        report's passages in order, those stating requirements first; those on the ``answered`` topic's words
+        and the one that announces it (…召开…会议) after those that state what else it decided."""
         document = self.store.document(doc_id)
         if document is None:
             return []
 
-        def told(chunk: ChunkRecord) -> tuple[bool, bool]:
-            return announces_meeting(chunk, document), any(f" {term} " in f" {chunk.token_text} " for term in answered)
+        def told(chunk: ChunkRecord) -> tuple[bool, bool, int]:
+            requirements = sum(read_requirement(sentence) is not None for sentence in split_sentences(chunk.text))
+            answered_here = any(f" {term} " in f" {chunk.token_text} " for term in answered)
+            return announces_meeting(chunk, document), answered_here, -min(requirements, 1)
 
         chunks = sorted(self.store.chunks_of(doc_id), key=told)
         return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=[]) for chunk in chunks[:limit]]

@@ -22,6 +22,7 @@ from itertools import accumulate, chain
 from dataclasses import dataclass, replace
 
 from .archive import NamedMeeting
+from .meeting import MENTION
 from .normalize import normalize
 from .scope import DocumentNames
 from .search import Query
@@ -82,7 +83,7 @@ def meeting_aspect(turn: str) -> str | None:
     if aspect is None:
         return None
     rest = key
-    for pattern in (*MEETING_ASPECTS.values(), _MEETING_WORDS):
+    for pattern in (MENTION, *MEETING_ASPECTS.values(), _MEETING_WORDS):  # 这次全体会议是谁主持的
         rest = pattern.sub(" ", rest)
     return aspect if not tokenize_question(rest) else None
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import normalize
-from .speakers import _NAME, _TITLES
+from .speakers import PERSON_NAME, TITLES
 
 _SUFFIX = (
     "电视电话会议|视频会议|常务会议|工作会议|全体会议|常委会会议|党组会议|党组会|常委会|座谈会|推进会|现场会|"
@@ -54,9 +54,14 @@ MENTION = re.compile(
     rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?{_NAME_BODY}{{0,30}}?{_ENDING}{_ORDINAL_TAIL}"
 )
 """A meeting as a question names it, with whatever comes before its name (2022年年中那次政治局会议)."""
+_BEFORE_NAME = re.compile(r"(?:主持召开|召开|举行|举办|主持|出席|参加)[了的]?|开的|(?<!党)的|[那这上此该本]次")
+_CHAIRED_BY = re.compile(
+    rf"(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在[^,，]{{1,10}}?)?(?:主持(?:召开)?|开)的"
+)
+_MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话)?(?:{_SUFFIX})")
 _ENDS_AS_MEETING = re.compile(rf"{_ENDING}{_ORDINAL_TAIL}$")
 _CHAIR = re.compile(
-    rf"(?:(?:{_TITLES})[、，,]?|^|(?<=[。,;\s]))(?P<name>{_NAME})(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上|晚)?"
+    rf"(?:(?:{TITLES})[、，,]?|^|(?<=[。,;\s]))(?P<name>{PERSON_NAME})(?:{TITLES})?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上|晚)?"
     rf"(?:在[^，。]{{1,20}}?)?主持(?!人)"
 )
 _CN_DIGITS = {c: v for v, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -132,6 +137,19 @@ def ordinal_of(name: str) -> Ordinal | None:
     return Ordinal(term, number) if number else None
 
 
+def chaired_by(words: str) -> str | None:
+    """The person words before a meeting's name say held it (李强总理主持的…, 李克强开的…), if any."""
+    found = _CHAIRED_BY.search(_TIME_PARTS.sub(" ", normalize(words)))
+    return found["name"] if found else None
+
+
+def name_start(mention: str) -> int:
+    """Where a meeting's own name begins in a question's mention of it: after the words that say which one
+    or who held it (韩正在雄安主持的…, 研究经济工作的那次…, 李克强开的…)."""
+    cuts = list(_BEFORE_NAME.finditer(mention))
+    return cuts[-1].end() if cuts else 0
+
+
 def without_time(name: str) -> str:
     """A meeting's name as a question gives it, without the time and determiners around it (2022年那次…)."""
     return _DETERMINERS.sub("", _TIME_PARTS.sub("", name))
@@ -145,6 +163,11 @@ def kind_of(name: str) -> str:
 def is_meeting_name(phrase: str) -> bool:
     """Whether a phrase ends like a meeting's name (国务院常务会议, 全国安全生产电视电话会议)."""
     return bool(_ENDS_AS_MEETING.search(normalize(phrase)))
+
+
+def is_meeting_type(word: str) -> bool:
+    """Whether a word only says what type of meeting (会议, 全体会议, 座谈会), naming no particular series."""
+    return bool(_MEETING_TYPE.fullmatch(normalize(word)))
 
 
 def held_meeting_name(text: str) -> str | None:
@@ -169,7 +192,10 @@ def identify_meeting(title: str, opening: list[str]) -> Meeting:
     lead (its first two paragraphs: a communiqué's first repeats its title) says was held or attended (later
     paragraphs mention other meetings); its chair from the first that names one."""
     texts = [title, *opening]
-    name = next((found for text in texts[:3] if (found := held_meeting_name(text))), None)
+    names = [found for text in texts[:3] if (found := held_meeting_name(text))]
+    name = names[0] if names else None
+    fuller = [later for later in names[1:] if kind_of(names[0]) in kind_of(later)]
+    name = max(fuller, key=len) if fuller else name  # the lead's official name (推动黄河流域…) over the title's
     chair = next((found for text in texts if (found := chair_of(text))), None)
     if name is None:
         return Meeting(chair=chair)

@@ -13,15 +13,16 @@ from collections.abc import Iterable
 
 from .normalize import normalize
 
-_TITLES = (
+TITLES = (
     "总书记|书记|副书记|局长|副局长|市长|副市长|县长|副县长|区长|副区长|镇长|乡长|旗长|盟长|主任|副主任|"
-    "厅长|省长|副省长|部长|组长|主席|总理|处长|科长|委员|常委|秘书长|院长|行长|董事长|总经理"
+    "厅长|省长|副省长|部长|组长|副主席|主席|副总理|总理|处长|科长|副委员长|委员长|委员|常委|秘书长|院长|行长|董事长|总经理"
 )
-_NAME = r"[\u4e00-\u9fff]{2,3}?"
+PERSON_NAME = r"[\u4e00-\u9fff]{2,3}?"
+"""A person's name as reports write it after a title (two or three characters)."""
 _AFTER_NAME = r"(?=主持|讲话|出席|强调|指出|要求|表示|作了|作|在|就|代表|对|参加|组织|带队|同志|[，。、：:,])"
-_TITLED_NAME = re.compile(rf"(?:{_TITLES})[、，,]?({_NAME}){_AFTER_NAME}")
+_TITLED_NAME = re.compile(rf"(?:{TITLES})[、，,]?({PERSON_NAME}){_AFTER_NAME}")
 _NOT_NAME = re.compile(r"[的在和对要是了为与及等各全本该这那我他她们关于会议工作同志领导干部]")
-_NOT_A_NAME_WORD = re.compile(rf"{_TITLES}|主持|强调|讲话|指出|要求|出席|表示|参加|组织|带队|代表")
+_NOT_A_NAME_WORD = re.compile(rf"{TITLES}|主持|强调|讲话|指出|要求|出席|表示|参加|组织|带队|代表")
 _SPEECH = r"[^，。；,;]{0,30}?(?:强调|指出|要求|表示|讲话|说|提出|部署|主持|讲了|作了|做了|总结|宣布)"
 _PRONOUN_START = re.compile(r"^[“\"]?(?:他|她)(?:还|并|也|又)?(?:强调|指出|要求|表示|说|提出)")
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』\"']*|[^。！？!?]+$")

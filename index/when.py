@@ -1,14 +1,15 @@
-"""The time scope a question names: 2023年, 去年下半年, 2022年以来, 近三年, 2022—2024年.
+"""The time scope a question names: 2023年, 去年下半年, 2022年以来, 近三年, 2022—2024年, 2022年年底, 4月下旬.
 
 "2023年高标准农田有什么要求" asks about the meetings held in 2023, not about passages that
 happen to contain 2023年: the caller searches 高标准农田有什么要求 among the documents whose
 meeting date is in the period. A wrong scope hides the answer, a missed one only ranks it
 lower, so anything unclear is no scope: deadlines (12月底前), comparisons (比去年), targets
 (到2025年), plans' names (2023—2025年三年行动计划, 十四五), years ahead, several periods
-(2023年和2024年), vague ones (近期, 近年来, 年初), and any time named in a way not read
+(2023年和2024年), vague ones (近期, 近年来), and any time named in a way not read
 (2022年至2024, 2023年2月30日) — then the question has no scope at all. A deadline beside a
 scope (2023年的会议对12月底前完成的任务…) leaves the scope; a part of a year named alone
-(上半年, 3月) is this year's.
+(上半年, 3月) is this year's. Loose parts of a year or month (年初, 年中, 年底; 4月初, 4月底, 中旬) are
+taken wide (``_SEASONS``, ``_TENTHS``): an archive's meetings are told apart by them (年中那次政治局会议).
 
 Expressions are read on the normalized question (Traditional, full-width digits), so
 以來, 從…起 and ２０２３年 read as their Simplified, half-width forms.
@@ -65,7 +66,7 @@ def _part_pattern(side: str | None) -> str:
         rf"|第?{_group(side, 'quarter')}[一二三四1-4])季度"
         rf"|{_group(side, 'month')}\d{{1,2}}|{_CN_NUMBER})月份?"
         rf"(?:{_group(side, 'day')}\d{{1,2}}|{_CN_NUMBER})[日号]|{_group(side, 'tenth')}[上中下]旬|[初底末](?!步)))?"
-        rf"|年{_group(side, 'season')}[初底末]|中(?![央国华共心])))"
+        rf"|(?:年|(?<=年)){_group(side, 'season')}[初底末]|中(?![央国华共心])))"
     )
 
 
@@ -96,6 +97,8 @@ _NOT_WHEN_HELD_AFTER = re.compile(
 """What makes the expression before it no time of meetings: a deadline or a bound (12月底前, 2023年以后,
 今年内), a comparison (与去年相比, 去年同期), a word its 年 is part of (年均, 年轻, 年代), a plan's
 name (2023—2025年三年行动计划)."""
+_NOT_WHEN_HELD_BEFORE = re.compile(r"(?:研究|部署|谋划|安排|做好|分析)$")
+"""What makes the expression after it the year a meeting plans for (研究2023年经济工作), not when it was held."""
 _UNREAD_AFTER = re.compile(r"\s*(?:至|到|[-‐–—―~〜])?\s*\d")
 """A date or range the expression only begins (2022年至2024, 2023年3号, 2022年 2024年)."""
 _OPEN_ONLY_AFTER_SINCE = frozenset({"起", "开始"})
@@ -248,7 +251,7 @@ def find_period(question: str, today: date, year: int | None = None) -> Period |
         if period is None:
             return None  # a time named in a way not read: no scope is safer than a wrong one
         start, end, label = period
-        when_held = not _NOT_WHEN_HELD_AFTER.match(key, match.end())
+        when_held = not _NOT_WHEN_HELD_AFTER.match(key, match.end()) and not _NOT_WHEN_HELD_BEFORE.search(key, 0, match.start())
         if when_held and _is_past(start, end, today):
             found.append((start, end, label, match.span()))
     if len(found) != 1:

@@ -91,3 +91,27 @@ def test_a_turn_with_nothing_to_search_gets_no_passages(archive: Collection, tur
 
 def archive_id(collection: Collection, name: str) -> str:
     return next(d.id for d in collection.documents() if Path(d.name).name == name)
+
+
+def test_a_meeting_held_by_another_chair_is_absent(archive: Collection) -> None:
+    held = archive.ask(["王立新主持的县政府常务会议对秋粮收购有什么要求"], today=TODAY)
+    other = archive.ask(["李四主持的县政府常务会议对秋粮收购有什么要求"], today=TODAY)
+    assert held.passages and held.passages[0].doc_id == archive_id(archive, "01.txt")
+    assert not other.passages and other.absent
+
+
+def test_a_follow_up_naming_another_type_of_the_bodys_meetings(archive: Collection) -> None:
+    answer = archive.ask(["2023年5月县委农村工作领导小组专题会议部署了什么", "那12月那次全体会议呢"], today=TODAY)
+    assert answer.passages and answer.passages[0].doc_id == archive_id(archive, "06.txt")
+
+
+def test_what_else_a_meeting_said_leaves_the_answered_topic_for_last(archive: Collection) -> None:
+    answer = archive.ask(["2023年12月县委农村工作领导小组全体会议对防止返贫有什么要求", "那次会还说了什么"], today=TODAY)
+    assert answer.passages and answer.passages[0].doc_id == archive_id(archive, "06.txt")
+    assert "返贫" not in answer.passages[0].text and "会议室召开" not in answer.passages[0].text
+
+
+def test_a_report_dated_just_after_the_period_still_answers_for_it(archive: Collection) -> None:
+    answer = archive.ask(["2023年9月上旬的县政府常务会议部署了什么"], today=TODAY)
+    assert answer.passages and answer.passages[0].doc_id == archive_id(archive, "01.txt")
+    assert not archive.ask(["2023年8月下旬的县政府常务会议部署了什么"], today=TODAY).passages

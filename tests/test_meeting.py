@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from index.meeting import Ordinal, held_meeting_name, identify_meeting, is_meeting_name, kind_of, number_value, ordinal_of
+from index.meeting import (
+    Ordinal, chair_of, chaired_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, name_start,
+    number_value, ordinal_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -67,3 +70,34 @@ def test_a_meeting_mentioned_later_is_not_the_reports() -> None:
 def test_meeting_names_by_their_ending() -> None:
     assert is_meeting_name("国务院常务会议") and is_meeting_name("全国安全生产电视电话会议")
     assert not is_meeting_name("国常会议题") and not is_meeting_name("高标准农田")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("县委书记战明秀在县委常委会议室通过视频会议系统主持召开县委经济工作会议。", "县委经济工作会议"),
+        ("韩正6日在济南主持召开推动黄河流域生态保护领导小组全体会议。", "推动黄河流域生态保护领导小组全体会议"),
+        ("人民大会堂举行纪念活动。", None),
+    ],
+)
+def test_a_name_ends_on_a_word_and_begins_after_where_it_was_held(text: str, name: str | None) -> None:
+    assert held_meeting_name(text) == name
+
+
+def test_the_leads_fuller_name_wins_over_the_titles() -> None:
+    meeting = identify_meeting("韩正主持召开黄河流域生态保护领导小组全体会议", ["韩正6日在济南主持召开推动黄河流域生态保护领导小组全体会议。"])
+    assert meeting.kind == "推动黄河流域生态保护领导小组全体会议"
+
+
+def test_the_chair_is_named_with_a_title_before_or_after() -> None:
+    assert chair_of("沈跃跃副委员长主持会议。") == "沈跃跃"
+    assert chair_of("国务院总理李克强22日主持召开国务院常务会议") == "李克强"
+    assert chaired_by("2021年4月韩正在雄安主持的") == "韩正"
+    assert chaired_by("李强总理主持的") == "李强"
+
+
+def test_the_name_in_a_question_begins_after_the_words_saying_which() -> None:
+    mention = "研究经济工作的那次政治局会议"
+    assert mention[name_start(mention):] == "政治局会议"
+    assert "党的十九届六中全会"[name_start("党的十九届六中全会"):] == "党的十九届六中全会"
+    assert is_meeting_type("全体会议") and not is_meeting_type("全国人大常委会")

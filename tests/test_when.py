@@ -98,7 +98,13 @@ SCOPES: list[tuple[str, tuple[date, date | None, str] | None]] = [
     ("2025年底前完成什么", None),
     ("今年内完成哪些整改", None),
     ("2023年以后的会议", None),
-    ("2023年初提出了什么", None),
+    ("2023年初提出了什么", (date(2023, 1, 1), date(2023, 2, 28), "2023年年初")),
+    ("2022年年中那次会议", (date(2022, 6, 1), date(2022, 7, 31), "2022年年中")),
+    ("2022年4月底那次会议", (date(2022, 4, 21), date(2022, 4, 30), "2022年4月底")),
+    ("2021年9月下旬的会议", (date(2021, 9, 21), date(2021, 9, 30), "2021年9月下旬")),
+    ("2022年2月中央的会议", (date(2022, 2, 1), date(2022, 2, 28), "2022年2月")),
+    ("2022年中央经济工作会议", (date(2022, 1, 1), date(2022, 12, 31), "2022年")),
+    ("12月底前完成", None),
     # comparisons
     ("粮食产量比去年增长多少", None),
     ("与去年相比有什么变化", None),
@@ -236,3 +242,14 @@ def held_on(tmp_path: Path) -> Iterator[Callable[[list[str | None]], Store]]:
     yield catalogue
     for store in stores:
         store.close()
+
+
+def test_a_part_named_alone_is_of_the_year_given() -> None:
+    period = find_period("那7月那次呢", date(2026, 12, 7), year=2022)
+    assert period is not None and (period.start, period.end, period.label) == (date(2022, 7, 1), date(2022, 7, 31), "2022年7月")
+    assert find_period("那2021年那次呢", date(2026, 12, 7), year=2022).label == "2021年"
+
+
+def test_the_year_a_meeting_plans_for_is_not_when_it_was_held() -> None:
+    period = find_period("2022年12月初研究2023年经济工作的那次会议", date(2026, 12, 7))
+    assert period is not None and period.label == "2022年12月初"
