@@ -55,7 +55,8 @@ from bot.telegram_format import (
     split_messages,
     timeline_html,
 )
-from index.collection import Answer, Collection
+from index.answer import Answer
+from index.collection import Collection
 from index.search import Passage
 from index.read import SUPPORTED_SUFFIXES, safe_name
 

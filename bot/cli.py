@@ -19,7 +19,8 @@ from index.errors import CatalogueError
 from bot.render import answer_json, answer_text, digest_text, display_date, question_refusal, timeline_text
 
 if TYPE_CHECKING:
-    from index.collection import Answer, Collection
+    from index.answer import Answer
+    from index.collection import Collection
 
 log = logging.getLogger("meeting-bot")
 

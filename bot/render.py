@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from index.chunk import HEADING_SEPARATOR
-from index.collection import Answer
+from index.answer import Answer
 from index.digest import DigestSection, Requirement
 from index.search import Passage
 from index.speakers import split_sentences

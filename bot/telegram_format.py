@@ -27,7 +27,7 @@ from bot.render import (
     timeline_entry,
     timeline_heading,
 )
-from index.collection import Answer
+from index.answer import Answer
 from index.digest import DigestSection
 from index.search import Passage
 from index.store import ChunkRecord, DocumentRecord

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from itertools import accumulate
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from .meeting import MENTION, Ordinal, chaired_by, is_meeting_type, kind_of, name_start, ordinal_of, without_time
 from .normalize import normalize, normalize_with_offsets

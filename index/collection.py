@@ -10,38 +10,37 @@ start-up is rebuilt from the stored tokens.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from .answer import Answer, answer
+from .archive import letters
 from .build import build_all
-from .archive import Archive, HeldMeeting, NamedMeeting, letters
-from .meeting import chair_of
-from .speakers import split_sentences
-from .conversation import Topic, is_small_talk, meeting_aspect, resolve
+from .conversation import Topic, resolve
 from .digest import DigestSection, digest, read_requirement
 from .document import Document
+from .meeting import chair_of
 from .metadata import meeting_fact_spans
 from .normalize import normalize
 from .overview import main_points
 from .read import ReadError, SourceText, read_bytes, read_original, read_path
+from .reading import Lookups, read_turn
 from .reprints import SIGNATURE_FORMAT, SIGNATURE_SIZE, Reprints, fold_reprints, signature
 from .scope import DocumentNames, name_words
 from .search import Passage, Query, announces_meeting, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
+from .speakers import split_sentences
 from .store import ChunkRecord, DocumentRecord, Store
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .timeline import meetings_in_order
 from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize, use_words
 from .words import FILE_NAME as WORDS_FILE
-from .when import Period, find_period
 
 log = logging.getLogger(__name__)
 
@@ -72,41 +71,6 @@ class IngestReport:
     added: list[DocumentRecord] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[ReadError] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The passages answering the last turn of a conversation."""
-
-    question: str
-    query: Query
-    passages: list[Passage]
-    meeting: DocumentRecord | None = None
-    """For a question about the last answer's meeting (``query.about``): that meeting's document."""
-    scope: str | None = None
-    """The meetings the question was limited to or looked in first, as the reply states it
-    (2023年召开的会议; 德州的会议优先), when it named a time or a place."""
-    named: NamedMeeting | None = None
-    """The meeting the turn named, or its conversation did (2022年中央经济工作会议 … 那2021年呢)."""
-    period: Period | None = None
-    """The time the turn named, or its conversation did."""
-    absent: tuple[HeldMeeting, ...] = ()
-    """When the turn named a meeting the archive does not hold: the nearest ones it does."""
-    small_talk: bool = False
-    """The turn had nothing to search (好的谢谢, 嗯, abc): it gets a short reply, not the old topic's passages."""
-
-    @property
-    def sources(self) -> tuple[str, ...]:
-        """The documents the answer came from, best first."""
-        return tuple(dict.fromkeys(passage.doc_id for passage in self.passages))
-
-    @property
-    def topic(self) -> Topic:
-        """What the conversation is about after this answer, for the next turn to continue: the query as
-        read, without the equivalent phrasings added to it (the next turn's are added anew)."""
-        asked = {term: weight for term, weight in self.query.terms.items() if term not in self.query.expanded}
-        read = replace(self.query, terms=asked, expansions=(), expanded=frozenset())
-        return Topic(read, self.sources, self.named, self.period)
 
 
 def seed_sources() -> Iterator[SourceText | ReadError]:
@@ -154,68 +118,6 @@ def _stored_chunks(document: DocumentRecord, chunks: Iterable[ChunkRecord]) -> I
     )
 
 
-_MEETING_CONTENT = re.compile(r"会议|会上|召开|要求|部署|提出|强调|指出|讲话|措施|举措|安排|任务|意见|精神")
-"""Words of a question about what meetings said or decided: only then is a year it names the meetings'
-time (2023年高标准农田有什么要求), not its subject (2025年地区生产总值是多少, 1995年谁获得冠军)."""
-
-
-_HOLDING = re.compile(r"召开|举行|举办|开的|开会")
-"""Words of a question about how a meeting was held, which its opening paragraph states."""
-_WHAT_ELSE = re.compile(r"还|另外|其他|其它|别的|此外")
-"""Words of a follow-up asking what else the last answer's meeting said (那次会还说了什么)."""
-_DECISIONS = re.compile(r"要求|部署|措施|举措|提出|强调|安排|决定|确定|指出|任务|怎么|说了|讲了|定调")
-"""Words of a question about what a meeting required, decided or deployed."""
-
-
-def _asks_decisions(turn: str, continued: Topic | None, named: NamedMeeting | None, rest: str) -> bool:
-    """Whether the turn asks what a meeting required or decided: in so many words, by continuing a topic
-    that did (具体呢), or by naming a meeting and not asking how it was held (…会议通过什么方式召开)."""
-    continues = bool(continued and continued.query.wants_decisions)
-    return bool(_DECISIONS.search(turn)) or continues or (named is not None and not _HOLDING.search(rest))
-
-
-def _about_meetings(turn: str, topic: Topic | None) -> bool:
-    """Whether the turn, or the conversation it continues, asks what meetings said or decided."""
-    return bool(_MEETING_CONTENT.search(turn) or (topic and (topic.named or _MEETING_CONTENT.search(topic.query.text))))
-
-
-def _without(turn: str, *spans: tuple[int, int]) -> str:
-    """The turn without the words at ``spans`` (the period and the meeting it names, which may overlap),
-    which are not searched for."""
-    cut = {i for start, end in spans for i in range(start, end)}
-    return "".join(" " if i in cut else char for i, char in enumerate(turn))
-
-
-def _scope(
-    period: Period | None, query: Query, named: NamedMeeting | None = None, found: bool = True,
-    missed: Period | None = None,
-) -> str | None:
-    """How the reply states where the question looked: the meeting and period it was limited to (or
-    that none of their passages is about it, or that no meeting of the period it named is, so it looked
-    everywhere), the place it preferred."""
-    where = f"{period.label if period else ''}{named.text if named else '召开的会议'}" if period or named else ""
-    parts = [where if found else f"{where}中没有相关内容"] if where else []
-    if missed:
-        parts.append(f"没有{missed.label}召开的相关会议，以下不限时间")
-    if query.preferred_doc_id and query.naming_terms:
-        parts.append(f"{'、'.join(sorted(query.naming_terms))}的会议优先")
-    return "；".join(parts) or None
-
-
-class Lookups(NamedTuple):
-    """What questions are read with, re-read when the documents change."""
-
-    names: DocumentNames
-    archive: Archive
-
-    @classmethod
-    def of(cls, documents: list[DocumentRecord]) -> Lookups:
-        return cls(DocumentNames(documents), Archive(documents))
-
-
-_CJK_OR_DIGIT = re.compile(r"[\u3400-\u9fff\d]")
-
-
 def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
     """Documents in commit-sized batches (``BATCH_DOCUMENTS`` or ``BATCH_CHUNKS``), in order."""
     batch: list[Document] = []
@@ -248,24 +150,24 @@ def _record_of(document: Document) -> DocumentRecord:
     )
 
 
-class _AnsweredSources:
-    """The documents each recent conversation prefix was answered from, least recently used
-    forgotten first; shared by the threads answering questions."""
+class _AnsweredTopics:
+    """The topic each recent conversation prefix left (its words, meeting, time and the documents its
+    answer came from), least recently used forgotten first; shared by the threads answering questions."""
 
     def __init__(self, size: int = 4096) -> None:
         self._size = size
-        self._entries: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
+        self._entries: OrderedDict[tuple, Topic] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> tuple[str, ...] | None:
+    def get(self, key: tuple) -> Topic | None:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
             return self._entries.get(key)
 
-    def put(self, key: tuple, sources: tuple[str, ...]) -> None:
+    def put(self, key: tuple, topic: Topic) -> None:
         with self._lock:
-            self._entries[key] = sources
+            self._entries[key] = topic
             self._entries.move_to_end(key)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
@@ -284,7 +186,7 @@ class Collection:
         self.synonyms = Synonyms.load(db_path.parent / SYNONYMS_FILE)
         self._lookups: tuple[str | None, Lookups] | None = None
         self._reading_names = threading.Lock()
-        self._answered = _AnsweredSources()
+        self._answered = _AnsweredTopics()
         self._all_signed = False
         """Whether this process has signed the documents stored unsigned (see ``sign_unsigned``)."""
         self._ensure_index()
@@ -620,7 +522,7 @@ class Collection:
         families = self.families(passage.doc_id for passage in passages)
         return fold_reprints(passages, families, self.store.family_members(families.values()), one_per_family)
 
-    def _folded_search(self, query: Query, limit: int) -> list[Passage]:
+    def folded_search(self, query: Query, limit: int) -> list[Passage]:
         """``search`` with reprints folded, asking again for as many more passages as were folded
         away, so an answer still holds ``limit`` passages when the collection has them."""
         wanted = limit
@@ -631,11 +533,28 @@ class Collection:
                 return passages[:limit]
             wanted *= 2  # a report many sites reprinted folds many passages away
 
-    def _answer(self, question: str, query: Query, limit: int) -> Answer:
-        if query.about and query.doc_ids:
-            found = self.meeting_passage(query.doc_ids[0], query.about)
-            return Answer(question, query, self.fold([found[1]]) if found else [], meeting=found[0] if found else None)
-        return Answer(question, query, self._folded_search(query, limit))
+    def mentioning(self, said: str) -> tuple[str, ...]:
+        """The documents whose passages name a meeting as a question did (中共八届九中全会): the collection
+        speaks of it there, though it holds no report of that meeting."""
+        terms = dict.fromkeys(tokenize(said), 1.0)
+        found = self.search(Query(said, terms), MENTION_CHECKS) if terms else []
+        return tuple(dict.fromkeys(passage.doc_id for passage in found if said in letters(passage.text)))
+
+    def meeting_statements(self, doc_id: str, limit: int, answered: frozenset[str] = frozenset()) -> list[Passage]:
+        """What a meeting said, for a question that names it and no topic (or asks what else it said): its
+        report's passages in order, those stating requirements first; those on the ``answered`` topic's words
+        and the one that announces it (…召开…会议) after those that state what else it decided."""
+        document = self.store.document(doc_id)
+        if document is None:
+            return []
+
+        def told(chunk: ChunkRecord) -> tuple[bool, bool, int]:
+            requirements = sum(read_requirement(sentence) is not None for sentence in split_sentences(chunk.text))
+            answered_here = any(f" {term} " in f" {chunk.token_text} " for term in answered)
+            return announces_meeting(chunk, document), answered_here, -min(requirements, 1)
+
+        chunks = sorted(self.store.chunks_of(doc_id), key=told)
+        return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=[]) for chunk in chunks[:limit]]
 
     def ask(self, turns: list[str], limit: int = 5, today: date | None = None) -> Answer:
         """Answer the last turn, reading the earlier turns as the conversation so far.
@@ -658,94 +577,15 @@ class Collection:
                 remembered = self._answer_turn(history[number - 1], topic, lookups, limit, today).topic
                 self._answered.put(key, remembered)
             topic = remembered
-        answer = self._answer_turn(history[-1], topic, lookups, limit, today)
-        self._answered.put((state, *history), answer.topic)
-        return answer
+        answered = self._answer_turn(history[-1], topic, lookups, limit, today)
+        self._answered.put((state, *history), answered.topic)
+        return answered
 
     def _answer_turn(self, turn: str, topic: Topic | None, lookups: Lookups, limit: int, today: date | None) -> Answer:
-        """One turn: its reading (the meeting and time it names, its search words), the documents
-        they point to, then the passages of those documents."""
-        if is_small_talk(turn) or (topic and self._unheard_of(turn)):  # in a conversation, ？？ and abc are slips
-            return Answer(turn, Query(turn, {}), [], small_talk=True)
-        text = self.synonyms.meetings_spelled_out(turn)  # normalized: the spans below are of it
-        own_meeting = lookups.archive.named_in(text)
-        if own_meeting is None and topic and topic.named:  # 那12月那次全体会议呢: the same body's other type
-            own_meeting = lookups.archive.retyped(topic.named, text)
-        year = topic.period.start.year if topic and topic.period and topic.period.start else None
-        about = own_meeting or _about_meetings(text, topic)
-        period = find_period(text, today or date.today(), year) if about else None
-        rest = _without(text, *(part.span for part in (own_meeting, period) if part))
-        query = self.synonyms.expand(resolve(rest, topic, lookups.names))
-        continued = topic if topic and query.follow_up else None
-        named = own_meeting or (replace(continued.named, chair=None) if continued and continued.named else None)
-        query = replace(query, wants_decisions=_asks_decisions(text, continued, named, rest))
-        period = period or (continued.period if continued and not own_meeting else None)
-        if query.about or (named is None and period is None):
-            answer = self._answer(turn, query, limit)
-            return replace(answer, scope=_scope(None, answer.query))
-        resolution = lookups.archive.resolve(named, period)
-        if resolution is None:  # a time alone: the meetings held then
-            doc_ids: tuple[str, ...] = tuple(self.store.documents_held_between(period.start, period.end))
-        elif not resolution.doc_ids:  # no report of it: the documents that speak of it, if any
-            doc_ids = self._mentioning(named.said)
-            if not doc_ids:
-                return Answer(turn, query, [], named=named, period=period, absent=resolution.nearest)
-        else:
-            doc_ids = resolution.doc_ids
-        aspect = meeting_aspect(rest) if named else None
-        if aspect and doc_ids:  # 2022年3月那次国常会是谁主持的
-            found = self.meeting_passage(doc_ids[0], aspect)
-            return Answer(turn, replace(query, about=aspect), self.fold([found[1]]) if found else [],
-                          meeting=found[0] if found else None, named=named, period=period, scope=_scope(period, query, named))
-        within = tuple(d for d in query.doc_ids or doc_ids if d in set(doc_ids))
-        preferred = query.preferred_doc_id if query.preferred_doc_id in within else None
-        query = replace(query, doc_ids=within, preferred_doc_id=preferred,
-                        naming_terms=query.naming_terms if preferred else frozenset())
-        if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
-            answer = Answer(turn, query, self._meeting_statements(within[0], limit))
-        elif continued and continued.sources and not query.focus and _WHAT_ELSE.search(text):  # 那次会还说了什么
-            answered = frozenset(continued.query.terms)
-            answer = Answer(turn, query, self._meeting_statements(continued.sources[0], limit, answered))
-        else:
-            answer = self._answer(turn, query, limit) if within else Answer(turn, query, [])
-        if not answer.passages and resolution is None:  # a time alone, none of its meetings about it: everywhere, saying so
-            for words in (text, rest):  # as asked, else without the time words
-                answer = self._answer(turn, self.synonyms.expand(resolve(words, topic, lookups.names)), limit)
-                if answer.passages:
-                    break
-            return replace(answer, scope=_scope(None, answer.query, missed=period))
-        return replace(answer, named=named, period=period, scope=_scope(period, query, named, found=bool(answer.passages)))
-
-    def _mentioning(self, said: str) -> tuple[str, ...]:
-        """The documents whose passages name a meeting as a question did (中共八届九中全会): the collection
-        speaks of it there, though it holds no report of that meeting."""
-        terms = dict.fromkeys(tokenize(said), 1.0)
-        found = self.search(Query(said, terms), MENTION_CHECKS) if terms else []
-        return tuple(dict.fromkeys(passage.doc_id for passage in found if said in letters(passage.text)))
-
-    def _meeting_statements(self, doc_id: str, limit: int, answered: frozenset[str] = frozenset()) -> list[Passage]:
-        """What a meeting said, for a question that names it and no topic (or asks what else it said): its
-        report's passages in order, those stating requirements first; those on the ``answered`` topic's words
-        and the one that announces it (…召开…会议) after those that state what else it decided."""
-        document = self.store.document(doc_id)
-        if document is None:
-            return []
-
-        def told(chunk: ChunkRecord) -> tuple[bool, bool, int]:
-            requirements = sum(read_requirement(sentence) is not None for sentence in split_sentences(chunk.text))
-            answered_here = any(f" {term} " in f" {chunk.token_text} " for term in answered)
-            return announces_meeting(chunk, document), answered_here, -min(requirements, 1)
-
-        chunks = sorted(self.store.chunks_of(doc_id), key=told)
-        return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=[]) for chunk in chunks[:limit]]
-
-    def _unheard_of(self, turn: str) -> bool:
-        """Whether a turn has no Chinese word or number and none of its words (if any) is in the
-        collection (abc, ？？): in a conversation, no follow-up, but a slip."""
-        if _CJK_OR_DIGIT.search(normalize(turn)):
-            return False
-        words = set(tokenize(turn))
-        return not words or not any(self.index.doc_freqs("body", words).values())
+        """One turn: its reading, then the documents it points to and their passages."""
+        known = lambda words: any(self.index.doc_freqs("body", words).values())  # noqa: E731
+        reading = read_turn(turn, topic, lookups, self.synonyms, today or date.today(), known)
+        return answer(self, lookups.archive, reading, limit)
 
     def warm_up(self) -> None:
         """Load what the first questions would otherwise wait for (the segmenter's dictionary, the

@@ -25,7 +25,7 @@ import bot.app as app_module
 from bot.app import BotState
 from bot.config import Settings
 from bot.history import ChatHistory
-from index.collection import Collection, _AnsweredSources
+from index.collection import Collection, _AnsweredTopics
 from index.store import Store
 from tests.test_bot_e2e import ADMIN, Running, _start
 
@@ -247,7 +247,7 @@ def test_remembered_answers_and_document_records_stay_bounded(tmp_path: Path, mo
     collection = Collection(tmp_path / "meetings.db")
     for number in range(len(TOPICS)):
         _add(collection, number)
-    collection._answered = _AnsweredSources(size=10)
+    collection._answered = _AnsweredTopics(size=10)
     for opening in ("第一轮", "第二轮", "第三轮"):
         for number in range(len(TOPICS)):
             collection.ask([opening, _question(number), WHEN], 3)

@@ -1,0 +1,119 @@
+"""From a turn's reading to its answer: the documents it points to, then their passages.
+
+Resolve, then rank: a reading that names a meeting or a time is first resolved to the documents of
+that meeting (``Archive.resolve``) or time; a meeting the archive does not hold is said to be absent,
+with the nearest ones it holds. Only then are passages ranked, within those documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .archive import Archive, HeldMeeting, NamedMeeting
+from .conversation import Topic
+from .reading import Reading
+from .search import Passage, Query
+from .store import DocumentRecord
+from .when import Period
+
+if TYPE_CHECKING:
+    from .collection import Collection
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The passages answering the last turn of a conversation."""
+
+    question: str
+    query: Query
+    passages: list[Passage]
+    meeting: DocumentRecord | None = None
+    """For a question about a meeting's facts (``query.about``): that meeting's document."""
+    scope: str | None = None
+    """The meetings the question was limited to or looked in first, as the reply states it
+    (2023年召开的会议; 德州的会议优先), when it named a time, a meeting or a place."""
+    named: NamedMeeting | None = None
+    """The meeting the turn named, or its conversation did (2022年中央经济工作会议 … 那2021年呢)."""
+    period: Period | None = None
+    """The time the turn named, or its conversation did."""
+    absent: tuple[HeldMeeting, ...] = ()
+    """When the turn named a meeting the archive does not hold: the nearest ones it does."""
+    small_talk: bool = False
+    """The turn had nothing to search (好的谢谢, 嗯, abc): it gets a short reply, not the old topic's passages."""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The documents the answer came from, best first."""
+        return tuple(dict.fromkeys(passage.doc_id for passage in self.passages))
+
+    @property
+    def topic(self) -> Topic:
+        """What the conversation is about after this answer, for the next turn to continue: the query as
+        read, without the equivalent phrasings added to it (the next turn's are added anew)."""
+        asked = {term: weight for term, weight in self.query.terms.items() if term not in self.query.expanded}
+        read = replace(self.query, terms=asked, expansions=(), expanded=frozenset())
+        return Topic(read, self.sources, self.named, self.period)
+
+
+def answer(collection: Collection, archive: Archive, reading: Reading, limit: int) -> Answer:
+    """The answer to a reading: its documents (the meetings of ``archive`` it names), then their passages."""
+    query, named, period = reading.query, reading.named, reading.period
+    if reading.small_talk:
+        return Answer(reading.turn, query, [], small_talk=True)
+    if query.about or (named is None and period is None):
+        found = passages(collection, reading.turn, query, limit)
+        return replace(found, scope=scope_of(None, found.query))
+    resolution = archive.resolve(named, period)
+    if resolution is None:  # a time alone: the meetings held then
+        doc_ids: tuple[str, ...] = tuple(collection.store.documents_held_between(period.start, period.end))
+    elif resolution.doc_ids:
+        doc_ids = resolution.doc_ids
+    else:  # no report of it: the documents whose passages speak of it, if any
+        doc_ids = collection.mentioning(named.said)
+        if not doc_ids:
+            return Answer(reading.turn, query, [], named=named, period=period, absent=resolution.nearest)
+    if reading.aspect and doc_ids:  # 2022年3月那次国常会是谁主持的
+        facts = collection.meeting_passage(doc_ids[0], reading.aspect)
+        return Answer(reading.turn, replace(query, about=reading.aspect), collection.fold([facts[1]]) if facts else [],
+                      meeting=facts[0] if facts else None, named=named, period=period, scope=scope_of(period, query, named))
+    within = tuple(d for d in query.doc_ids or doc_ids if d in set(doc_ids))
+    preferred = query.preferred_doc_id if query.preferred_doc_id in within else None
+    query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset())
+    if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
+        found = Answer(reading.turn, query, collection.meeting_statements(within[0], limit))
+    elif reading.what_else and reading.continued:  # 那次会还说了什么
+        answered = frozenset(reading.continued.query.terms)
+        found = Answer(reading.turn, query, collection.meeting_statements(reading.continued.sources[0], limit, answered))
+    else:
+        found = passages(collection, reading.turn, query, limit) if within else Answer(reading.turn, query, [])
+    if not found.passages and resolution is None:  # a time alone, none of its meetings about it: everywhere, saying so
+        for everywhere in (reading.as_asked, reading.query):  # as asked, else without the time
+            found = passages(collection, reading.turn, everywhere, limit)
+            if found.passages:
+                break
+        return replace(found, scope=scope_of(None, found.query, missed=period))
+    return replace(found, named=named, period=period, scope=scope_of(period, query, named, found=bool(found.passages)))
+
+
+def passages(collection: Collection, question: str, query: Query, limit: int) -> Answer:
+    """The passages on ``query``, or, for a question about a meeting's facts, the passage stating them."""
+    if query.about and query.doc_ids:
+        facts = collection.meeting_passage(query.doc_ids[0], query.about)
+        return Answer(question, query, collection.fold([facts[1]]) if facts else [], meeting=facts[0] if facts else None)
+    return Answer(question, query, collection.folded_search(query, limit))
+
+
+def scope_of(
+    period: Period | None, query: Query, named: NamedMeeting | None = None, found: bool = True, missed: Period | None = None
+) -> str | None:
+    """How the reply states where the question looked: the meeting and period it was limited to (or
+    that none of their passages is about it, or that no meeting of the period it named is, so it looked
+    everywhere), the place it preferred."""
+    where = f"{period.label if period else ''}{named.text if named else '召开的会议'}" if period or named else ""
+    parts = [where if found else f"{where}中没有相关内容"] if where else []
+    if missed:
+        parts.append(f"没有{missed.label}召开的相关会议，以下不限时间")
+    if query.preferred_doc_id and query.naming_terms:
+        parts.append(f"{'、'.join(sorted(query.naming_terms))}的会议优先")
+    return "；".join(parts) or None

@@ -1,0 +1,118 @@
+"""A turn read once, into one value every later step reads: the meeting and time it names, its search
+words (with what it inherits from the conversation), and what it asks for — passages on its words, a
+meeting's facts (谁主持的), what else a meeting said, or nothing at all (好的谢谢).
+
+The steps after it (``index.answer``) never look at the turn's text again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import NamedTuple
+
+from .archive import Archive, NamedMeeting
+from .conversation import Topic, is_small_talk, meeting_aspect, resolve
+from .normalize import normalize
+from .scope import DocumentNames
+from .search import Query
+from .store import DocumentRecord
+from .synonyms import Synonyms
+from .tokenize import tokenize
+from .when import Period, find_period
+
+_MEETING_CONTENT = re.compile(r"会议|会上|召开|要求|部署|提出|强调|指出|讲话|措施|举措|安排|任务|意见|精神")
+"""Words of a question about what meetings said or decided: only then is a year it names the meetings'
+time (2023年高标准农田有什么要求), not its subject (2025年地区生产总值是多少, 1995年谁获得冠军)."""
+_DECISIONS = re.compile(r"要求|部署|措施|举措|提出|强调|安排|决定|确定|指出|任务|怎么|说了|讲了|定调")
+"""Words of a question about what a meeting required, decided or deployed."""
+_HOLDING = re.compile(r"召开|举行|举办|开的|开会")
+"""Words of a question about how a meeting was held, which its opening paragraph states."""
+_WHAT_ELSE = re.compile(r"还|另外|其他|其它|别的|此外")
+"""Words of a follow-up asking what else the last answer's meeting said (那次会还说了什么)."""
+_CJK_OR_DIGIT = re.compile(r"[\u3400-\u9fff\d]")
+
+
+class Lookups(NamedTuple):
+    """What questions are read with, re-read when the documents change."""
+
+    names: DocumentNames
+    archive: Archive
+
+    @classmethod
+    def of(cls, documents: list[DocumentRecord]) -> Lookups:
+        return cls(DocumentNames(documents), Archive(documents))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a turn asks, read once."""
+
+    turn: str
+    query: Query
+    """Its search words with their weights, the place it prefers, quoted phrases, and what of the last
+    answer's meeting it asks (``query.about``); searched for without the meeting and time it names."""
+    named: NamedMeeting | None = None
+    """The meeting it names, or the one the conversation it continues named."""
+    period: Period | None = None
+    """The time it names, or the one the conversation it continues named."""
+    aspect: str | None = None
+    """What it asks of the meeting it names rather than of its passages (2022年3月那次国常会是谁主持的)."""
+    continued: Topic | None = None
+    """The topic it continues, when it is a follow-up."""
+    what_else: bool = False
+    """It asks what else the last answer's meeting said (那次会还说了什么)."""
+    small_talk: bool = False
+    """It has nothing to search (好的谢谢, 嗯, or abc in a conversation)."""
+    as_asked: Query | None = None
+    """Its words with the time it names, for looking everywhere when none of that time's meetings is about it."""
+
+
+def read_turn(
+    turn: str, topic: Topic | None, lookups: Lookups, synonyms: Synonyms, today: date, known: Callable[[set[str]], bool]
+) -> Reading:
+    """Read ``turn`` in the conversation whose topic is ``topic``; ``known`` tells whether the collection
+    uses any of some words (a Latin-only slip like abc is no question)."""
+    if is_small_talk(turn) or (topic and _is_slip(turn, known)):
+        return Reading(turn, Query(turn, {}), small_talk=True)
+    text = synonyms.meetings_spelled_out(turn)  # normalized: the spans below are of it
+    own_meeting = lookups.archive.named_in(text)
+    if own_meeting is None and topic and topic.named:  # 那12月那次全体会议呢: the same body's other type
+        own_meeting = lookups.archive.retyped(topic.named, text)
+    year = topic.period.start.year if topic and topic.period and topic.period.start else None
+    about_meetings = own_meeting or _MEETING_CONTENT.search(text) or (topic and (topic.named or _MEETING_CONTENT.search(topic.query.text)))
+    own_period = find_period(text, today, year) if about_meetings else None
+    rest = _without(text, *(part.span for part in (own_meeting, own_period) if part))
+    query = synonyms.expand(resolve(rest, topic, lookups.names))
+    continued = topic if topic and query.follow_up else None
+    named = own_meeting or (replace(continued.named, chair=None) if continued and continued.named else None)
+    period = own_period or (continued.period if continued and not own_meeting else None)
+    decisions = bool(_DECISIONS.search(text)) or bool(continued and continued.query.wants_decisions) \
+        or (named is not None and not _HOLDING.search(rest))
+    return Reading(
+        turn=turn,
+        query=replace(query, wants_decisions=decisions),
+        named=named,
+        period=period,
+        aspect=meeting_aspect(rest) if named else None,
+        continued=continued,
+        what_else=bool(continued and continued.sources and not query.focus and _WHAT_ELSE.search(text)),
+        as_asked=synonyms.expand(resolve(text, topic, lookups.names)) if period and not named else None,
+    )
+
+
+def _is_slip(turn: str, known: Callable[[set[str]], bool]) -> bool:
+    """Whether a turn has no Chinese word or number and none of its words (if any) is in the
+    collection (abc, ？？): in a conversation, no follow-up, but a slip."""
+    if _CJK_OR_DIGIT.search(normalize(turn)):
+        return False
+    words = set(tokenize(turn))
+    return not words or not known(words)
+
+
+def _without(text: str, *spans: tuple[int, int]) -> str:
+    """``text`` without the words at ``spans`` (the meeting and time it names, which may overlap)."""
+    cut = {i for start, end in spans for i in range(start, end)}
+    return "".join(" " if i in cut else char for i, char in enumerate(text))
