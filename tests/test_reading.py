@@ -1,0 +1,61 @@
+"""A turn read once: the meeting and time it names, its search words, what it asks for."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.collection import Collection
+from index.reading import Reading, read_turn
+
+ARCHIVE = Path(__file__).parent / "archive"
+TODAY = date(2024, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    collection = Collection(tmp_path_factory.mktemp("reading") / "r.db")
+    collection.add_paths([ARCHIVE])
+    yield collection
+    collection.close()
+
+
+def _read(collection: Collection, *turns: str) -> Reading:
+    """The last turn's reading, the earlier ones answered as a chat would have them."""
+    topic = collection.ask(list(turns[:-1]), today=TODAY).topic if len(turns) > 1 else None
+    known = lambda words: any(collection.index.doc_freqs("body", words).values())  # noqa: E731
+    return read_turn(turns[-1], topic, collection.lookups(), collection.synonyms, TODAY, known)
+
+
+def test_the_meeting_and_time_named_are_not_search_words(archive: Collection) -> None:
+    reading = _read(archive, "2023年县委农村工作会议对高标准农田有什么要求")
+    assert reading.named is not None and reading.named.text == "县委农村工作会议"
+    assert reading.period is not None and reading.period.label == "2023年"
+    assert set(reading.query.terms) >= {"高标准农田"}
+    assert not {"县委", "农村", "2023"} & set(reading.query.terms)
+    assert reading.query.wants_decisions
+
+
+def test_a_follow_up_inherits_the_meeting_and_its_time_but_not_its_chair(archive: Collection) -> None:
+    reading = _read(archive, "王立新主持的县政府常务会议对秋粮收购有什么要求", "那2023年11月那次呢")
+    assert reading.named is not None and reading.named.chair is None
+    assert reading.period is not None and reading.period.label == "2023年11月"
+    assert reading.continued is not None
+
+
+def test_a_follow_up_asking_what_else_and_one_asking_who_chaired(archive: Collection) -> None:
+    first = "2023年12月县委农村工作领导小组全体会议对防止返贫有什么要求"
+    assert _read(archive, first, "那次会还说了什么").what_else
+    assert _read(archive, first, "谁主持的").query.about == "speaker"
+    assert _read(archive, "2023年县委农村工作会议是谁主持的").aspect == "speaker"
+
+
+@pytest.mark.parametrize(("turns", "small_talk"), [(("好的谢谢",), True), (("县委农村工作会议有什么要求", "abc"), True), (("abc",), False)])
+def test_nothing_to_search(archive: Collection, turns: tuple[str, ...], small_talk: bool) -> None:
+    assert _read(archive, *turns).small_talk is small_talk
+
+
+def test_a_quoted_phrase_is_kept_whole(archive: Collection) -> None:
+    assert _read(archive, "会议对“防止返贫”有什么要求").query.phrases == ("防止返贫",)
