@@ -222,7 +222,7 @@ async def _send_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, tur
         if page:
             await message.reply_text("没有更多相关段落了。")
             return
-        documents, points = ([], []) if answer.small_talk or answer.absent else await asyncio.to_thread(state.collection.coverage)
+        documents, points = ([], []) if answer.small_talk or answer.absent or answer.scope else await asyncio.to_thread(state.collection.coverage)
         await message.reply_text(nothing_found_html(answer, documents, points), parse_mode=ParseMode.HTML)
         return
     texts = answer_messages(answer, first_number=page * PAGE_SIZE + 1)

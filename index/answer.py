@@ -63,7 +63,7 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
         return Answer(reading.turn, query, [], small_talk=True)
     if query.about or (named is None and period is None):
         found = passages(collection, reading.turn, query, limit)
-        return replace(found, scope=scope_of(None, found.query))
+        return replace(found, scope=scope_of(None, found.query, found=bool(found.passages)))
     resolution = archive.resolve(named, period)
     if resolution is None:  # a time alone: the meetings held then
         doc_ids: tuple[str, ...] = tuple(collection.store.documents_held_between(period.start, period.end))
@@ -114,6 +114,9 @@ def scope_of(
     parts = [where if found else f"{where}中没有相关内容"] if where else []
     if missed:
         parts.append(f"没有{missed.label}召开的相关会议，以下不限时间")
-    if query.preferred_doc_id and query.naming_terms:
-        parts.append(f"{'、'.join(sorted(query.naming_terms))}的会议优先")
+    places = "、".join(sorted(query.naming_terms))
+    if query.preferred_doc_id and places:
+        parts.append(f"{places}的会议优先")
+    elif query.doc_ids and places and not where:  # 德州呢: the topic in the documents the place names
+        parts.append(f"{places}的会议" if found else f"{places}的会议中没有相关内容")
     return "；".join(parts) or None

@@ -16,7 +16,7 @@ from itertools import accumulate
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .meeting import MENTION, Ordinal, chaired_by, is_meeting_type, kind_of, name_start, ordinal_of, without_time
+from .meeting import MENTION, Ordinal, chaired_by, ending_start, is_meeting_type, kind_of, name_start, ordinal_of, without_time
 from .normalize import normalize, normalize_with_offsets
 from .store import DocumentRecord
 from .scope import TextLines, looks_like_name
@@ -130,8 +130,8 @@ class Archive:
         key, offsets = normalize_with_offsets(question)
         ends = set(accumulate(map(len, segment(key))))
         for match in MENTION.finditer(key):
-            if match.end() not in ends:
-                continue  # 国会议员 holds 会议 but names no meeting
+            if match.end() not in ends or match.start() + ending_start(match[0]) + 1 in ends:
+                continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             mention = match[0][name_start(match[0]):]
             words = tuple(tokenize_question(kind_of(mention)))
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)

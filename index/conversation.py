@@ -143,7 +143,7 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
         topic = {token: weight for token, weight in previous.query.terms.items() if not names.named_by(token)}
         if topic:
             return Query(text=turn, terms=topic, doc_ids=tuple(dict.fromkeys(chain(*places))), follow_up=True,
-                         phrases=previous.query.phrases)
+                         phrases=previous.query.phrases, naming_terms=frozenset(own))
     inherited = [token for token in previous.query.terms if token not in terms]
     # The new aspect leads: the topic's words together weigh at most half of the turn's own.
     share = CONTEXT_WEIGHT * min(1.0, len(terms) / len(inherited)) if terms and inherited else CONTEXT_WEIGHT

@@ -54,6 +54,7 @@ MENTION = re.compile(
     rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?{_NAME_BODY}{{0,30}}?{_ENDING}{_ORDINAL_TAIL}"
 )
 """A meeting as a question names it, with whatever comes before its name (2022年年中那次政治局会议)."""
+_TRAILING_ORDINAL = re.compile(rf"(?:第{_NUMBER}次(?:全体)?会议|{_NUMBER}次(?:全体)?会议)$")
 _BEFORE_NAME = re.compile(r"(?:主持召开|召开|举行|举办|主持|出席|参加)[了的]?|开的|(?<!党)的|[那这上此该本]次")
 _CHAIRED_BY = re.compile(
     rf"(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在[^,，]{{1,10}}?)?(?:主持(?:召开)?|开)的"
@@ -141,6 +142,12 @@ def chaired_by(words: str) -> str | None:
     """The person words before a meeting's name say held it (李强总理主持的…, 李克强开的…), if any."""
     found = _CHAIRED_BY.search(_TIME_PARTS.sub(" ", normalize(words)))
     return found["name"] if found else None
+
+
+def ending_start(mention: str) -> int:
+    """Where the last two characters of a meeting's name end its type (会议, 大会, 谈会), before any ordinal
+    after it (…常委会第三十次会议): a name whose type a word boundary cuts (太过强|大会招来) is no name."""
+    return len(_TRAILING_ORDINAL.sub("", mention)) - 2
 
 
 def name_start(mention: str) -> int:

@@ -32,6 +32,8 @@ _HOLDING = re.compile(r"召开|举行|举办|开的|开会")
 """Words of a question about how a meeting was held, which its opening paragraph states."""
 _WHAT_ELSE = re.compile(r"还|另外|其他|其它|别的|此外")
 """Words of a follow-up asking what else the last answer's meeting said (那次会还说了什么)."""
+_THE_MEETING = frozenset({"会", "会议", "会上"})
+"""Words a follow-up uses for the meeting just answered (那次会还说了什么), which ask about no topic."""
 _CJK_OR_DIGIT = re.compile(r"[\u3400-\u9fff\d]")
 
 
@@ -98,7 +100,7 @@ def read_turn(
         period=period,
         aspect=meeting_aspect(rest) if named else None,
         continued=continued,
-        what_else=bool(continued and continued.sources and not query.focus and _WHAT_ELSE.search(text)),
+        what_else=bool(continued and continued.sources and not query.focus - _THE_MEETING and _WHAT_ELSE.search(text)),
         as_asked=synonyms.expand(resolve(text, topic, lookups.names)) if period and not named else None,
     )
 

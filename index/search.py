@@ -85,8 +85,8 @@ class Query:
     preferred_doc_id: str | None = None
     """The document to look in first (the one the question names, or the last answer's)."""
     naming_terms: frozenset[str] = frozenset()
-    """Terms that name the preferred document (德州, 浙江省): looking in it satisfies them,
-    so they are not searched for there."""
+    """Terms that name the preferred document, or the documents searched (德州, 浙江省): looking in
+    them satisfies these, so they are not searched for there."""
     phrases: tuple[str, ...] = ()
     """Quoted phrases of the question (normalized, no spaces): a passage must hold each as written."""
     wants_decisions: bool = False

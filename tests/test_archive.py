@@ -10,6 +10,7 @@ import pytest
 
 from bot.render import answer_text
 from index.collection import Collection
+from index.read import SourceText
 
 ARCHIVE = Path(__file__).parent / "archive"
 TODAY = date(2024, 6, 1)
@@ -115,3 +116,21 @@ def test_a_report_dated_just_after_the_period_still_answers_for_it(archive: Coll
     answer = archive.ask(["2023年9月上旬的县政府常务会议部署了什么"], today=TODAY)
     assert answer.passages and answer.passages[0].doc_id == archive_id(archive, "01.txt")
     assert not archive.ask(["2023年8月下旬的县政府常务会议部署了什么"], today=TODAY).passages
+
+
+def test_a_place_whose_meetings_say_nothing_on_the_topic_says_so(collection: Collection) -> None:
+    for name, text in (
+        ("dezhou.txt", "德州召开秋粮收购工作推进会\n\n会议要求，各县要全力做好秋粮收购准备，确保仓容充足。\n"),
+        ("liaocheng.txt", "聊城召开河湖长制工作会议\n\n会议要求，加快推进河道清淤，确保汛前完成堤防加固。\n"),
+    ):
+        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    answer = collection.ask(["秋粮收购有什么要求", "聊城呢"])
+    assert not answer.passages and answer.scope == "聊城的会议中没有相关内容"
+    text = answer_text(answer)
+    assert "范围：聊城的会议中没有相关内容" in text and "目前收录的会议包括" not in text
+    assert collection.ask(["秋粮收购有什么要求", "德州呢"]).scope == "德州的会议"
+
+
+def test_words_that_only_hold_a_meetings_type_name_none(archive: Collection) -> None:
+    assert archive.lookups().archive.named_in("改革力度太过强大会招来反对吗") is None
+    assert archive.lookups().archive.named_in("县政府常务会议的要求") is not None

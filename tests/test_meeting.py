@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.meeting import (
-    Ordinal, chair_of, chaired_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, name_start,
+    Ordinal, chair_of, chaired_by, ending_start, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, name_start,
     number_value, ordinal_of,
 )
 
@@ -101,3 +101,8 @@ def test_the_name_in_a_question_begins_after_the_words_saying_which() -> None:
     assert mention[name_start(mention):] == "政治局会议"
     assert "党的十九届六中全会"[name_start("党的十九届六中全会"):] == "党的十九届六中全会"
     assert is_meeting_type("全体会议") and not is_meeting_type("全国人大常委会")
+
+
+def test_a_meeting_type_cut_by_a_word_boundary_is_no_name() -> None:
+    assert ending_start("太过强大会") == 3
+    assert ending_start("十三届全国人大常委会第三十九次会议") == len("十三届全国人大常委会") - 2
