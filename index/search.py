@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .chunk import heading_label, heading_rank
+from .clean import ends_sentence
 from .meeting import held_meeting_name
 from .scope import place_stem
 from .normalize import normalize, normalize_with_offsets
@@ -312,10 +313,16 @@ def introduced_body(chunk: ChunkRecord, store: Store, matched: set[str]) -> Chun
     """For a heading line or an outline, the passage it introduces, led by the line or the outline
     point the question matched; None for a passage that is not a heading.
 
-    A bare heading (（六）扩大高水平对外开放…) or an outline says what follows, not what was
-    decided: the answer is the body under it, found by the heading path chunking gave it.
+    A bare heading (（六）扩大高水平对外开放…), a headline (国务院安委办部署春节安全防范工作) or an
+    outline says what follows, not what was decided: the answer is the body under it, found by the
+    heading path chunking gave it, or the paragraph after a headline.
     """
     items = _outline_items(chunk.text)
+    if items is None and _is_headline(chunk.text):  # a news item's headline: the paragraph after it
+        following = store.chunks_of(chunk.doc_id, chunk.position + 1, chunk.position + 1)
+        if following and not _is_headline(following[0].text):
+            return replace(following[0], text=f"{chunk.text.strip()}\n{following[0].text}")
+        return None
     if items is None:
         if len(chunk.text) > HEADING_ONLY_CHARS or heading_rank(chunk.text) is None:
             return None
@@ -327,6 +334,11 @@ def introduced_body(chunk: ChunkRecord, store: Store, matched: set[str]) -> Chun
     last = chunk.position + 1 if item == chunk.text else None  # a bare heading's body follows it at once
     body = store.first_chunk_under(chunk.doc_id, heading_label(item), chunk.position + 1, last)
     return replace(body, text=f"{item.strip()}\n{body.text}") if body else None
+
+
+def _is_headline(text: str) -> bool:
+    """Whether a paragraph is a headline: short, unnumbered and no sentence (a bulletin's item title)."""
+    return len(text) <= HEADING_ONLY_CHARS and heading_rank(text) is None and not ends_sentence(text.strip())
 
 
 def announces_meeting(chunk: ChunkRecord, document: DocumentRecord) -> bool:

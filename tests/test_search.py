@@ -162,3 +162,20 @@ def test_a_quoted_phrase_must_be_matched_as_written(collection: Collection) -> N
     quoted = collection.ask(["“高标准农田建设”有什么要求"])
     assert quoted.passages and all("高标准农田建设" in p.text for p in quoted.passages)
     assert not collection.ask(['"高标准水利建设"有什么要求']).passages
+
+
+BULLETIN = """国内联播快讯
+
+国务院安委办部署春节安全防范工作
+国务院安委办要求各地紧盯烟花爆竹、道路交通和人员密集场所，严防重特大事故。
+我国成功发射一颗通信技术试验卫星
+卫星顺利进入预定轨道，发射任务获得圆满成功。
+"""
+
+
+def test_a_headline_is_shown_with_the_paragraph_it_heads(collection: Collection) -> None:
+    _add(collection, BULLETIN, name="bulletin.txt")
+    answer = collection.ask(["春节安全防范工作怎么部署"])
+    assert answer.passages
+    first = answer.passages[0].text
+    assert first.startswith("国务院安委办部署春节安全防范工作\n") and "烟花爆竹" in first
