@@ -33,7 +33,7 @@ SHARED_EVAL = SHARED / "eval"
 PROVINCIAL_CASES = Path(__file__).resolve().parent / "provincial_dev.jsonl"
 PROVINCIAL_CORPUS = SHARED / "corpus" / "gov_reports_2026_provincial.jsonl"
 ARCHIVE_CORPUS = SHARED / "corpus" / "xwlb_meetings_2021_2022.jsonl"
-ARCHIVE_CASES = [Path(__file__).resolve().parent / name for name in ("xwlb_dev.jsonl", "xwlb_dev2.jsonl", "xwlb_heldout.jsonl")]
+ARCHIVE_CASES = [Path(__file__).resolve().parent / name for name in ("xwlb_dev.jsonl", "xwlb_dev2.jsonl", "xwlb_dev3.jsonl", "xwlb_heldout.jsonl")]
 """Questions over the archive of recurring meetings: a part tuned against, and a held-out part written by
 someone else from the other half of the archive's days, not looked at while tuning."""
 RETRIEVAL_SETS = {

@@ -222,7 +222,7 @@ async def _send_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, tur
         if page:
             await message.reply_text("没有更多相关段落了。")
             return
-        documents, points = ([], []) if answer.small_talk or answer.absent or answer.scope else await asyncio.to_thread(state.collection.coverage)
+        documents, points = await asyncio.to_thread(state.collection.coverage) if answer.lists_the_collection else ([], [])
         await message.reply_text(nothing_found_html(answer, documents, points), parse_mode=ParseMode.HTML)
         return
     texts = answer_messages(answer, first_number=page * PAGE_SIZE + 1)

@@ -61,7 +61,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 def _readable(collection: Collection, answer: Answer) -> str:
     """The answer for the terminal; when nothing is found, with what the collection covers."""
-    coverage = collection.coverage() if not answer.passages and not answer.scope else ([], [])
+    coverage = collection.coverage() if answer.lists_the_collection else ([], [])
     return answer_text(answer, bold=sys.stdout.isatty(), coverage=coverage)
 
 

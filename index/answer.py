@@ -43,6 +43,12 @@ class Answer:
     """The turn had nothing to search (好的谢谢, 嗯, abc): it gets a short reply, not the old topic's passages."""
 
     @property
+    def lists_the_collection(self) -> bool:
+        """Whether the reply should say what the collection covers: nothing was found, and the question was
+        no small talk, named no absent meeting and was not limited to a meeting, a time or a place."""
+        return not self.passages and not self.small_talk and not self.absent and not self.scope
+
+    @property
     def sources(self) -> tuple[str, ...]:
         """The documents the answer came from, best first."""
         return tuple(dict.fromkeys(passage.doc_id for passage in self.passages))
@@ -74,10 +80,10 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
         if not doc_ids:
             return Answer(reading.turn, query, [], named=named, period=period, absent=resolution.nearest)
     if reading.aspect and doc_ids:  # 2022年3月那次国常会是谁主持的
-        facts = collection.meeting_passage(doc_ids[0], reading.aspect)
-        return Answer(reading.turn, replace(query, about=reading.aspect), collection.fold([facts[1]]) if facts else [],
-                      meeting=facts[0] if facts else None, named=named, period=period, scope=scope_of(period, query, named))
-    within = tuple(d for d in query.doc_ids or doc_ids if d in set(doc_ids))
+        facts = passages(collection, reading.turn, replace(query, about=reading.aspect, doc_ids=doc_ids), limit)
+        return replace(facts, named=named, period=period, scope=scope_of(period, query, named))
+    allowed = set(doc_ids)
+    within = tuple(d for d in query.doc_ids or doc_ids if d in allowed)
     preferred = query.preferred_doc_id if query.preferred_doc_id in within else None
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset())
     if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said

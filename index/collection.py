@@ -39,7 +39,7 @@ from .speakers import split_sentences
 from .store import ChunkRecord, DocumentRecord, Store
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .timeline import meetings_in_order
-from .tokenize import PIPELINE_VERSION, char_bigrams, tokenize, use_words
+from .tokenize import PIPELINE_VERSION, char_bigrams, install_words, tokenize, use_words
 from .words import FILE_NAME as WORDS_FILE
 
 log = logging.getLogger(__name__)
@@ -399,7 +399,8 @@ class Collection:
         (by the next start, if the process was killed). One rebuild runs at a time, in all processes.
         """
         with self._write_lock, self.generations.locked():
-            self.words = use_words(self.db_path.parent / WORDS_FILE)
+            serving = self.words
+            self.words = use_words(self.db_path.parent / WORDS_FILE)  # the admin's words now, for the new tokens
             fresh = self.generations.create()
             report = IngestReport()
             staging = self.store.staging()
@@ -417,6 +418,8 @@ class Collection:
             except BaseException:
                 self.store.drop_staging()
                 self.generations.remove_all_but(self.index.generation)
+                install_words(serving)  # questions are cut as the index still serving was
+                self.words = serving
                 raise
             self._index = fresh
             self.generations.remove_all_but(fresh.generation)
@@ -456,7 +459,7 @@ class Collection:
             self._lookups = (version, Lookups.of(self.store.documents()))
             return self._lookups[1]
         if self._reading_names.acquire(blocking=False):
-            threading.Thread(target=self._read_lookups, name="document-names", daemon=True).start()
+            threading.Thread(target=self._read_lookups, name="document-lookups", daemon=True).start()
         return current[1]
 
     def names(self, version: str | None = None) -> DocumentNames:

@@ -23,14 +23,12 @@ from dataclasses import dataclass, replace
 
 from .archive import NamedMeeting
 from .meeting import MENTION
-from .normalize import normalize
+from .normalize import compact, normalize
 from .scope import DocumentNames
 from .search import Query
-from .tokenize import _word_list, segment, tokenize_normalized, tokenize_question
+from .tokenize import SMALL_TALK, segment, tokenize_normalized, tokenize_question
 from .when import Period
 
-SMALL_TALK = _word_list("small_talk.txt")
-"""Acknowledgements and greetings: a turn of only these has nothing to search."""
 CONTEXT_WEIGHT = 0.5
 """Weight of inherited topic terms relative to the turn's own words."""
 MAX_OWN_TERMS_FOR_FOLLOWUP = 3
@@ -95,7 +93,7 @@ quotation is a sentence to find, which may be worded a little differently, not a
 
 def quoted_phrases(turn: str) -> tuple[str, ...]:
     """The quoted phrases of a turn, normalized and without spaces, each to be matched whole."""
-    return tuple(dict.fromkeys(re.sub(r"\s+", "", normalize(m[1])) for m in _QUOTED.finditer(turn) if m[1].strip()))
+    return tuple(dict.fromkeys(compact(m[1]) for m in _QUOTED.finditer(turn) if m[1].strip()))
 
 
 def is_followup(turn: str, own_terms: list[str], previous: Topic | None) -> bool:

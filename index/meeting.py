@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .normalize import normalize
 from .speakers import PERSON_NAME, TITLES
+from .when import number_value
 
 _SUFFIX = (
     "电视电话会议|视频会议|常务会议|工作会议|全体会议|常委会会议|党组会议|党组会|常委会|座谈会|推进会|现场会|"
@@ -54,7 +55,7 @@ MENTION = re.compile(
     rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?{_NAME_BODY}{{0,30}}?{_ENDING}{_ORDINAL_TAIL}"
 )
 """A meeting as a question names it, with whatever comes before its name (2022年年中那次政治局会议)."""
-_TRAILING_ORDINAL = re.compile(rf"(?:第{_NUMBER}次(?:全体)?会议|{_NUMBER}次(?:全体)?会议)$")
+_TRAILING_ORDINAL = re.compile(rf"{_ORDINAL_TAIL}$")
 _BEFORE_NAME = re.compile(r"(?:主持召开|召开|举行|举办|主持|出席|参加)[了的]?|开的|(?<!党)的|[那这上此该本]次")
 _CHAIRED_BY = re.compile(
     rf"(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在[^,，]{{1,10}}?)?(?:主持(?:召开)?|开)的"
@@ -65,7 +66,6 @@ _CHAIR = re.compile(
     rf"(?:(?:{TITLES})[、，,]?|^|(?<=[。,;\s]))(?P<name>{PERSON_NAME})(?:{TITLES})?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上|晚)?"
     rf"(?:在[^，。]{{1,20}}?)?主持(?!人)"
 )
-_CN_DIGITS = {c: v for v, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
 
 @dataclass(frozen=True)
@@ -103,25 +103,6 @@ class Meeting:
     chair: str | None = None
 
 
-def number_value(text: str) -> int | None:
-    """12, 十二, 三十七, 一百三十一 → their value; None for anything else."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for char in text:
-        if char in _CN_DIGITS:
-            current = _CN_DIGITS[char]
-        elif char == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif char == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
-
-
 def _plenum_spelled_out(name: str) -> str:
     """十九届六中全会 → 十九届中央委员会第六次全体会议, as the plenum's own report names it."""
     return _PLENUM.sub(lambda match: f"中央委员会第{match[1]}次全体会议", name)
@@ -145,8 +126,8 @@ def chaired_by(words: str) -> str | None:
 
 
 def ending_start(mention: str) -> int:
-    """Where the last two characters of a meeting's name end its type (会议, 大会, 谈会), before any ordinal
-    after it (…常委会第三十次会议): a name whose type a word boundary cuts (太过强|大会招来) is no name."""
+    """Where the last two characters of a meeting's name begin, before any ordinal after it (the 会议 of
+    …会议, the 委会 of …常委会第三十次会议): a name whose type a word boundary cuts (太过强|大会招来) is no name."""
     return len(_TRAILING_ORDINAL.sub("", mention)) - 2
 
 

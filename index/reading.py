@@ -88,6 +88,8 @@ def read_turn(
     own_period = find_period(text, today, year) if about_meetings else None
     rest = _without(text, *(part.span for part in (own_meeting, own_period) if part))
     query = synonyms.expand(resolve(rest, topic, lookups.names))
+    if query.about and (own_meeting or own_period):  # 2024年那次是谁主持的: that meeting's facts, not the last answer's
+        query = replace(query, about=None, doc_ids=None)
     continued = topic if topic and query.follow_up else None
     named = own_meeting or (replace(continued.named, chair=None) if continued and continued.named else None)
     period = own_period or (continued.period if continued and not own_meeting else None)

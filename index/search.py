@@ -17,7 +17,7 @@ from .chunk import heading_label, heading_rank
 from .clean import ends_sentence
 from .meeting import held_meeting_name
 from .scope import place_stem
-from .normalize import normalize, normalize_with_offsets
+from .normalize import compact, normalize, normalize_with_offsets
 from .speakers import split_sentences
 from .search_index import SearchIndex
 from .store import ChunkRecord, DocumentRecord, Store
@@ -264,7 +264,7 @@ def _names_unknown_place(index: SearchIndex, unknown: list[str]) -> bool:
 
 def _holds_phrases(chunk: ChunkRecord, phrases: tuple[str, ...]) -> bool:
     """Whether a chunk's text or heading holds every quoted phrase as written (spaces aside)."""
-    key = re.sub(r"\s+", "", normalize(f"{chunk.heading}\n{chunk.text}"))
+    key = compact(f"{chunk.heading}\n{chunk.text}")
     return all(phrase in key for phrase in phrases)
 
 

@@ -56,14 +56,17 @@ class Synonyms:
         """Normalized ``text`` with each abbreviated meeting name written out (国常会 → 国务院常务会议: the
         longest phrase of a group whose longest is a meeting's name), to recognise the meeting a question names."""
         key = normalize(text)
-        for group in self.groups:
-            longest = max(group, key=len)
-            if not is_meeting_name(longest):
-                continue
-            for phrase in group:
-                if phrase != longest and phrase in key and longest not in key:
+        for abbreviations, longest in self._meeting_names:
+            for phrase in abbreviations:
+                if phrase in key and longest not in key:
                     key = key.replace(phrase, longest)
         return key
+
+    @cached_property
+    def _meeting_names(self) -> list[tuple[list[str], str]]:
+        """Each group whose longest phrase is a meeting's name: its other phrases, and that name."""
+        named = [(group, max(group, key=len)) for group in self.groups]
+        return [([phrase for phrase in group if phrase != longest], longest) for group, longest in named if is_meeting_name(longest)]
 
     def expand(self, query: Query) -> Query:
         """``query`` plus the tokens of every phrase equivalent to one it uses (in its text or

@@ -37,6 +37,8 @@ def _word_list(name: str) -> frozenset[str]:
 
 STOPWORDS = _word_list("stopwords.txt")
 QUESTION_WORDS = _word_list("question_words.txt")
+SMALL_TALK = _word_list("small_talk.txt")
+"""Acknowledgements and greetings: a turn of only these has nothing to search."""
 
 
 BUILT_IN_WORDS = parse_words(resources.files(__package__).joinpath("data/userdict.txt").read_bytes(), "userdict.txt")

@@ -113,14 +113,30 @@ class _Point(NamedTuple):
     year: int
 
 
-def _number(text: str) -> int:
-    """The value of digits or Chinese numerals: 12, 十二, 三十一, 二〇二三."""
+def number_value(text: str) -> int | None:
+    """The value of digits or Chinese numerals: 12, 十二, 三十一, 一百三十一, and digit by digit 二〇二三;
+    None for anything else."""
     if text.isdigit():
         return int(text)
-    tens, ten, ones = text.partition("十")
-    if not ten:
+    if not text or any(char not in _CN_DIGITS and char not in "十百" for char in text):
+        return None
+    if "十" not in text and "百" not in text:
         return int("".join(str(_CN_DIGITS[char]) for char in text))
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    total, current = 0, 0
+    for char in text:
+        if char in _CN_DIGITS:
+            current = _CN_DIGITS[char]
+        else:
+            total += (current or 1) * (10 if char == "十" else 100)
+            current = 0
+    return total + current
+
+
+def _number(text: str) -> int:
+    """``number_value`` of a numeral the time expressions matched (always one)."""
+    value = number_value(text)
+    assert value is not None, text
+    return value
 
 
 def _month_end(year: int, month: int) -> date:

@@ -118,3 +118,23 @@ def test_the_fingerprint_follows_the_words_not_their_order_or_comments(tmp_path:
     assert fingerprint(f"{UNKNOWN} nz\n三码\n浙里办 200\n") != base, "a frequency changes the cut"
     assert fingerprint(f"{UNKNOWN} nz\n三码\n") != base
     assert fingerprint(f"{UNKNOWN} nz\n三码\n浙里办 100\n山海协作\n") != base
+
+
+def test_a_failed_rebuild_keeps_the_words_the_serving_index_was_cut_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import collection as collection_module
+    from index.collection import Collection
+    from index.tokenize import installed_words
+
+    (tmp_path / "words.txt").write_text("千万工程\n", encoding="utf-8")
+    collection = Collection(tmp_path / "m.db")
+    serving = installed_words()
+    (tmp_path / "words.txt").write_text("千万工程\n浙里办\n", encoding="utf-8")
+
+    def failing(*args: object, **kwargs: object) -> Iterator[object]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(collection_module, "build_all", failing)
+    with pytest.raises(RuntimeError):
+        collection.rebuild()
+    assert installed_words() == serving and collection.words == serving
+    collection.close()

@@ -134,3 +134,8 @@ def test_a_place_whose_meetings_say_nothing_on_the_topic_says_so(collection: Col
 def test_words_that_only_hold_a_meetings_type_name_none(archive: Collection) -> None:
     assert archive.lookups().archive.named_in("改革力度太过强大会招来反对吗") is None
     assert archive.lookups().archive.named_in("县政府常务会议的要求") is not None
+
+
+def test_a_follow_up_naming_another_meeting_asks_that_meetings_facts(archive: Collection) -> None:
+    answer = archive.ask(["2023年县委农村工作会议对高标准农田有什么要求", "2024年县委农村工作会议是谁主持的"], today=TODAY)
+    assert answer.meeting is not None and answer.meeting.id == archive_id(archive, "03.txt")

@@ -6,8 +6,9 @@ import pytest
 
 from index.meeting import (
     Ordinal, chair_of, chaired_by, ending_start, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, name_start,
-    number_value, ordinal_of,
+    ordinal_of,
 )
+from index.when import number_value
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,9 @@ def test_ordinals_round_trip_and_match_without_a_term() -> None:
     assert not Ordinal(13, 6).matches(Ordinal(19, 6))
 
 
-@pytest.mark.parametrize(("text", "value"), [("十二", 12), ("三十七", 37), ("一百三十一", 131), ("66", 66), ("第一", None)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("十二", 12), ("三十七", 37), ("一百三十一", 131), ("66", 66), ("二〇二三", 2023), ("两", 2), ("第一", None)]
+)
 def test_chinese_numbers(text: str, value: int | None) -> None:
     assert number_value(text) == value
 
