@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import accumulate
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from .meeting import MENTION, Ordinal, chaired_by, ending_start, is_meeting_type, kind_of, name_start, ordinal_of, without_time
+from .meeting import MENTION, Ordinal, held_by, ending_start, is_meeting_type, kind_of, name_start, ordinal_of, without_time
 from .normalize import normalize, normalize_with_offsets
 from .store import DocumentRecord
-from .scope import TextLines, looks_like_name
+from .scope import TextLines, looks_like_name, name_words
 from .tokenize import segment, tokenize_question
-from .when import Period, meeting_day
+from .when import Period, meeting_day, number_value
 
 _PUNCTUATION = re.compile(r"[^\w]")
 """Quotes and the like, which a name may or may not carry (全国深化“放管服”改革…)."""
@@ -29,6 +29,17 @@ GENERIC_KIND_SHARE = 0.3
 """A word in the kind or title of more than this share of the documents (会议, 全国) names no kind by itself."""
 GENERIC_KIND_DOCUMENTS = 20
 """In a small collection every word is in a large share of the titles: a word is generic only beyond this many."""
+_LAST_ONE = re.compile(r"最后一次|最后那次")
+_LAST = Ordinal(None, -1)
+"""The last meeting of the kind in the period asked (上半年最后一次…): counted from the end by ``_nth_held``."""
+_ANOTHER_ORDINAL = re.compile(
+    r"第(?P<number>[零〇一二两三四五六七八九十百\d]+)次|(?P<previous>上一次|前一次|上次)|(?P<next>下一次)"
+)
+_ORDINAL_WORD = re.compile(r"第[零〇一二两三四五六七八九十百\d]+次")
+_COUNT = re.compile(r"第?[零〇一二两三四五六七八九十百\d]+次")
+DESCRIBING_WORDS = 2
+"""Words before a meeting's name that pick which meeting of the kind it is (河南 暴雨 后国常会); fewer stay
+search words of the question."""
 REPORTED_WITHIN = timedelta(days=3)
 """When no report of a kind is dated in the period asked, one dated this many days after it still counts:
 a page's date may be its publication's, a day or two after the meeting (4月底那次, reported 5月1日)."""
@@ -51,6 +62,11 @@ class NamedMeeting:
     (浙江省委经济工作会议), or a word of other kinds (安全生产工作会议 when only 农业生产…工作会议 is held)."""
     chair: str | None = None
     """Who the question says chaired it (李强总理主持的国务院常务会议)."""
+    held_in: str | None = None
+    """Where the question says it was held (在重庆主持召开的…): its reports name the place."""
+    description: tuple[str, ...] = ()
+    """The words before its name that say which meeting of the kind it is (授权…房地产税改革试点的那次
+    人大常委会, 河南暴雨后国常会): they pick the meeting, and are not searched among its passages."""
     said: str = ""
     """The whole mention with its time, ordinal and chair, without punctuation (2023年中央经济工作会议): when
     a passage says it, the collection does speak of that meeting even if it holds no report of it."""
@@ -115,8 +131,8 @@ class Archive:
 
     def _kind_word_before(self, words: tuple[str, ...]) -> str | None:
         """The word just before a kind's words in a question, when meeting kinds use it (安全 in 安全生产工作会议):
-        then the question names a kind of its own, not the one its last words match."""
-        return words[-1] if words and words[-1] in self._kind_words else None
+        then the question names a kind of its own, not the one its last words match. A count (一次) is no such word."""
+        return words[-1] if words and words[-1] in self._kind_words and not _COUNT.fullmatch(words[-1]) else None
 
     def named_in(self, question: str) -> NamedMeeting | None:
         """The meeting ``question`` names (with its ordinal, if any), by the words of its name the
@@ -138,13 +154,15 @@ class Archive:
             if named is None:
                 continue
             differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named])
-            start, end = match.end() - len(mention), match.end()
-            if named and not differs_by:  # words before the kind that are no part of it (德意志民主共和国的人民大会) stay searched
-                start += max(mention.find(words[named]), 0)
+            chair, place, before = held_by(match[0][: len(match[0]) - len(mention)], name_words())
+            described = () if differs_by else tuple(dict.fromkeys((*tokenize_question(without_time(before)), *words[:named])))
+            start, end = match.span()
+            if len(described) < DESCRIBING_WORDS:  # too little to pick a meeting by: searched with the question
+                start, described = end - len(mention) + (max(mention.find(words[named]), 0) if named and not differs_by else 0), ()
             return NamedMeeting(
-                words[named:], ordinal_of(mention), without_time(mention),
+                words[named:], _LAST if _LAST_ONE.search(match[0]) else ordinal_of(mention), without_time(mention),
                 (offsets[start], offsets[end - 1] + 1), differs_by,
-                said=letters(match[0]), chair=chaired_by(match[0][: len(match[0]) - len(mention)]),
+                said=letters(match[0]), chair=chair, held_in=place, description=described,
             )
         return None
 
@@ -163,6 +181,26 @@ class Archive:
                 return NamedMeeting(words, ordinal_of(mention) or named.ordinal, "".join(words), span)
         return None
 
+    def renumbered(self, named: NamedMeeting, question: str) -> NamedMeeting | None:
+        """The meeting a follow-up names by another ordinal of the same series (那第52次呢, 那上一次呢); None
+        when it names none or the earlier meeting had no ordinal."""
+        key, offsets = normalize_with_offsets(question)
+        found = _ANOTHER_ORDINAL.search(key)
+        if found is None or named.ordinal is None or named.ordinal == _LAST:
+            return None
+        step = -1 if found["previous"] else 1 if found["next"] else 0
+        number = named.ordinal.number + step if step else number_value(found["number"])
+        if not number:
+            return None
+        ordinal = Ordinal(named.ordinal.term, number)
+        text = _ORDINAL_WORD.sub(f"第{number}次", named.text, count=1)
+        span = (offsets[found.start()], offsets[found.end() - 1] + 1)
+        return replace(named, ordinal=ordinal, text=text, span=span, said=letters(text), description=())
+
+    def nearest(self, named: NamedMeeting, period: Period | None) -> tuple[HeldMeeting, ...]:
+        """The archive's meetings of the kind named closest to its ordinal or ``period``."""
+        return _nearest(self._documents_of(named.kind_words), named.ordinal, period)
+
     def resolve(self, named: NamedMeeting | None, period: Period | None) -> Resolution | None:
         """The documents of the meeting named (in ``period``); None when the question narrows nothing."""
         if named is None:
@@ -177,11 +215,13 @@ class Archive:
             found = [d for d in found if named.chair in (d.meeting.chair or d.title)]
             if not found:
                 return Resolution((), _nearest(documents, named.ordinal, period))
-        if named.ordinal is not None:
+        if named.ordinal == _LAST:
+            found = _nth_held(found, -1)
+        elif named.ordinal is not None:
             numbered = [d for d in found if d.meeting.ordinal and d.meeting.ordinal.matches(named.ordinal)]
             numbered_kind = any(d.meeting.ordinal for d in documents)
-            if not numbered and not numbered_kind and period is not None:
-                numbered = _nth_held(found, named.ordinal.number)  # 2022年第一次国常会: by date
+            if not numbered and period is not None:
+                numbered = _nth_held(found, named.ordinal.number)  # 2022年第一次国常会: counted in the period
             if not numbered and numbered_kind:
                 return Resolution((), _nearest(documents, named.ordinal, period))
             found = numbered or found  # a kind whose reports state no ordinal: its ranking decides
@@ -214,10 +254,12 @@ def _in_period(document: DocumentRecord, period: Period | None, late: timedelta 
 
 
 def _nth_held(documents: list[DocumentRecord], number: int) -> list[DocumentRecord]:
-    """The documents of the ``number``-th meeting day among ``documents`` (reports of one day are one meeting)."""
+    """The documents of the ``number``-th meeting day among ``documents`` (reports of one day are one
+    meeting); -1 is the last."""
     days = sorted({d.date for d in documents if meeting_day(d.date)})
-    if not 1 <= number <= len(days):
+    if not (1 <= number <= len(days) or (number == -1 and days)):
         return []
+    number = len(days) if number == -1 else number
     return [d for d in documents if d.date == days[number - 1]]
 
 

@@ -536,6 +536,14 @@ class Collection:
                 return passages[:limit]
             wanted *= 2  # a report many sites reprinted folds many passages away
 
+    def names_place(self, doc_id: str, place: str) -> bool:
+        """Whether a document's title or passages name a place (where a question says its meeting was held)."""
+        document = self.store.document(doc_id)
+        if document is None:
+            return False
+        words = tokenize(place)
+        return place in normalize(document.title) or all(self.index.count_in("body", word, doc_id) for word in words) and bool(words)
+
     def mentioning(self, said: str) -> tuple[str, ...]:
         """The documents whose passages name a meeting as a question did (中共八届九中全会): the collection
         speaks of it there, though it holds no report of that meeting."""

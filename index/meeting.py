@@ -11,6 +11,7 @@ every meeting of a series shares it.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .normalize import normalize
@@ -52,14 +53,16 @@ _INNER_VERB = re.compile(r".*(?:主持召开|召开|举行|举办|主持|出席|
 _DETERMINERS = re.compile(r"本次|这次|那次|此次|该次|上次|这个|那个|今年|去年|前年|年[初中底末]|[上下]半年|月[初中底末]|[上中下]旬")
 """Words around a meeting's name in a question that say which one, not what it is called."""
 MENTION = re.compile(
-    rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?{_NAME_BODY}{{0,30}}?{_ENDING}{_ORDINAL_TAIL}"
+    rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?[^，。；：、！？,.;:!?\s《》（）()—–\-]{{0,30}}?{_ENDING}{_ORDINAL_TAIL}"
 )
-"""A meeting as a question names it, with whatever comes before its name (2022年年中那次政治局会议)."""
+"""A meeting as a question names it, with whatever comes before its name in the same clause (2022年年中那次
+政治局会议, 韩正在雄安主持的…会议: unlike a report's name, where 在 begins the place it was held)."""
 _TRAILING_ORDINAL = re.compile(rf"{_ORDINAL_TAIL}$")
 _BEFORE_NAME = re.compile(r"(?:主持召开|召开|举行|举办|主持|出席|参加)[了的]?|开的|(?<!党)的|[那这上此该本]次")
 _CHAIRED_BY = re.compile(
-    rf"(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在[^,，]{{1,10}}?)?(?:主持(?:召开)?|开)的"
+    rf"(?![在由于对])(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在(?P<place>[^,，]{{1,10}}?))?(?:主持(?:召开)?|开)的"
 )
+_HELD_IN = re.compile(r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:主持)?(?:召开|举行|举办|开)的")
 _MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话)?(?:{_SUFFIX})")
 _ENDS_AS_MEETING = re.compile(rf"{_ENDING}{_ORDINAL_TAIL}$")
 _CHAIR = re.compile(
@@ -119,10 +122,17 @@ def ordinal_of(name: str) -> Ordinal | None:
     return Ordinal(term, number) if number else None
 
 
-def chaired_by(words: str) -> str | None:
-    """The person words before a meeting's name say held it (李强总理主持的…, 李克强开的…), if any."""
-    found = _CHAIRED_BY.search(_TIME_PARTS.sub(" ", normalize(words)))
-    return found["name"] if found else None
+def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | None, str | None, str]:
+    """Who the words before a meeting's name say held it and where (李强总理主持的…, 李克强在重庆主持召开的…,
+    在江西开的…), and the words without those; a name among ``places`` is a place, no person."""
+    key = _TIME_PARTS.sub(" ", normalize(words))
+    chaired = next((m for m in _CHAIRED_BY.finditer(key) if m["name"] not in places), None)
+    located = chaired if chaired and chaired["place"] else _HELD_IN.search(key)
+    place = located["place"] if located else None
+    for found in (chaired, located if located is not chaired else None):
+        if found:
+            key = key.replace(found[0], " ")
+    return (chaired["name"] if chaired else None), place, key
 
 
 def ending_start(mention: str) -> int:

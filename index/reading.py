@@ -81,8 +81,8 @@ def read_turn(
         return Reading(turn, Query(turn, {}), small_talk=True)
     text = synonyms.meetings_spelled_out(turn)  # normalized: the spans below are of it
     own_meeting = lookups.archive.named_in(text)
-    if own_meeting is None and topic and topic.named:  # 那12月那次全体会议呢: the same body's other type
-        own_meeting = lookups.archive.retyped(topic.named, text)
+    if own_meeting is None and topic and topic.named:  # 那12月那次全体会议呢, 那第52次呢: the same series
+        own_meeting = lookups.archive.retyped(topic.named, text) or lookups.archive.renumbered(topic.named, text)
     year = topic.period.start.year if topic and topic.period and topic.period.start else None
     about_meetings = own_meeting or _MEETING_CONTENT.search(text) or (topic and (topic.named or _MEETING_CONTENT.search(topic.query.text)))
     own_period = find_period(text, today, year) if about_meetings else None

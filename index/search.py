@@ -90,6 +90,10 @@ class Query:
     them satisfies these, so they are not searched for there."""
     phrases: tuple[str, ...] = ()
     """Quoted phrases of the question (normalized, no spaces): a passage must hold each as written."""
+    one_meeting: bool = False
+    """Searched within the reports of the meeting the question named by more than its kind (a time, an
+    ordinal, its chair or place, or what it did): its words the collection never uses are the asker's own
+    (拆成, 分给), no evidence against that meeting's passages."""
     wants_decisions: bool = False
     """The question asks what a meeting required, decided or deployed (要求, 部署, 措施 …): the paragraphs
     stating it come before the one announcing the meeting."""
@@ -397,7 +401,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     weights = {
         term: weight * _idf(total, frequencies[term])
         for term, weight in query.terms.items()
-        if term not in query.expanded and not (query.follow_up and term not in known)
+        if term not in query.expanded and not ((query.follow_up or query.one_meeting) and term not in known)
     }
     mass = sum(weights.values()) or 1.0
     unheard_of = any(term not in known for term in weights)

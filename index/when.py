@@ -91,11 +91,11 @@ Not after a number (12023年, 十二月's 二月), a comparison (比去年, 较�
 (到2025年, 截至2024年), an opening parenthesis (三年行动计划（2023—2025年）: a name) or a range's
 or list's beginning not read as one (the 2025年 of （2023—2025年）)."""
 _NOT_WHEN_HELD_AFTER = re.compile(
-    r"[底末初前后均]|内(?![蒙江])|[上中下]旬|以[前后内]|之[前后]|相比|同期|[轻纪龄代限薪级]"
+    r"[底末初前后均]|内(?![蒙江])|[上中下]旬|以[前后内]|之[前后]|相比|同期|[轻纪龄代限薪级]|要(?!求)"
     r"|(?:[\d一二两三四五六七八九十]+年)?(?:行动计划|行动方案|规划|纲要)"
 )
 """What makes the expression before it no time of meetings: a deadline or a bound (12月底前, 2023年以后,
-今年内), a comparison (与去年相比, 去年同期), a word its 年 is part of (年均, 年轻, 年代), a plan's
+今年内), a target (上半年要大头落地), a comparison (与去年相比, 去年同期), a word its 年 is part of (年均, 年轻, 年代), a plan's
 name (2023—2025年三年行动计划)."""
 _NOT_WHEN_HELD_BEFORE = re.compile(r"(?:研究|部署|谋划|安排|做好|分析)$")
 """What makes the expression after it the year a meeting plans for (研究2023年经济工作), not when it was held."""

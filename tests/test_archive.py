@@ -139,3 +139,28 @@ def test_words_that_only_hold_a_meetings_type_name_none(archive: Collection) -> 
 def test_a_follow_up_naming_another_meeting_asks_that_meetings_facts(archive: Collection) -> None:
     answer = archive.ask(["2023年县委农村工作会议对高标准农田有什么要求", "2024年县委农村工作会议是谁主持的"], today=TODAY)
     assert answer.meeting is not None and answer.meeting.id == archive_id(archive, "03.txt")
+
+
+@pytest.mark.parametrize(
+    ("turns", "document"),
+    [
+        (["县政府第十次常务会议提出了什么要求", "那第十一次呢"], "02.txt"),
+        (["县政府第十一次常务会议提出了什么要求", "那上一次呢"], "01.txt"),
+        (["2023年最后一次县政府常务会议部署了什么"], "02.txt"),
+        (["研究冬季供暖那次的县政府常务会议提出了什么要求"], "02.txt"),
+        (["研究秋粮收购那次的县政府常务会议提出了什么要求"], "01.txt"),
+    ],
+)
+def test_which_meeting_of_a_series(archive: Collection, turns: list[str], document: str) -> None:
+    answer = archive.ask(turns, today=TODAY)
+    assert answer.passages and {p.doc_id for p in answer.passages} == {archive_id(archive, document)}
+
+
+def test_a_meeting_said_to_be_held_where_its_reports_never_name_is_absent(archive: Collection) -> None:
+    answer = archive.ask(["在兰陵开的县政府常务会议提出了什么要求"], today=TODAY)
+    assert not answer.passages and answer.absent
+
+
+def test_words_the_archive_never_uses_are_no_evidence_against_the_meeting_named(archive: Collection) -> None:
+    answer = archive.ask(["2023年9月县政府常务会议对烘干设备检修怎么拆解落实"], today=TODAY)
+    assert answer.passages and "烘干设备" in answer.passages[0].text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.meeting import (
-    Ordinal, chair_of, chaired_by, ending_start, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, name_start,
+    Ordinal, chair_of, ending_start, held_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, name_start,
     ordinal_of,
 )
 from index.when import number_value
@@ -95,8 +95,11 @@ def test_the_leads_fuller_name_wins_over_the_titles() -> None:
 def test_the_chair_is_named_with_a_title_before_or_after() -> None:
     assert chair_of("沈跃跃副委员长主持会议。") == "沈跃跃"
     assert chair_of("国务院总理李克强22日主持召开国务院常务会议") == "李克强"
-    assert chaired_by("2021年4月韩正在雄安主持的") == "韩正"
-    assert chaired_by("李强总理主持的") == "李强"
+    assert held_by("2021年4月韩正在雄安主持的")[:2] == ("韩正", "雄安")
+    assert held_by("李强总理主持的")[:2] == ("李强", None)
+    assert held_by("在江西开的", places={"江西"})[:2] == (None, "江西")
+    assert held_by("那次李克强主持的")[0] == "李克强"
+    assert held_by("授权国务院搞房地产税改革试点的那次")[:2] == (None, None)
 
 
 def test_the_name_in_a_question_begins_after_the_words_saying_which() -> None:
