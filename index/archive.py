@@ -16,7 +16,7 @@ from itertools import accumulate
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from .meeting import MENTION, Ordinal, held_by, ending_start, is_meeting_type, kind_of, name_start, ordinal_of, without_time
+from .meeting import MENTION, Ordinal, describing, ending_start, held_by, is_meeting_type, kind_of, name_start, ordinal_of, without_time
 from .normalize import normalize, normalize_with_offsets
 from .store import DocumentRecord
 from .scope import TextLines, looks_like_name, name_words
@@ -155,7 +155,7 @@ class Archive:
                 continue
             differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named])
             chair, place, before = held_by(match[0][: len(match[0]) - len(mention)], name_words())
-            described = () if differs_by else tuple(dict.fromkeys((*tokenize_question(without_time(before)), *words[:named])))
+            described = () if differs_by else tuple(dict.fromkeys((*tokenize_question(describing(before)), *words[:named])))
             start, end = match.span()
             if len(described) < DESCRIBING_WORDS:  # too little to pick a meeting by: searched with the question
                 start, described = end - len(mention) + (max(mention.find(words[named]), 0) if named and not differs_by else 0), ()

@@ -29,7 +29,7 @@ _NAME_BODY = r"[^，。；：、！？,.;:!?\s《》（）()—–\-在]"
 """A character of a meeting's name (questions and titles are normalized: NFKC turns ，into ,); not 在, which
 begins where it was held (县委书记某某在县委常委会议室…召开)."""
 _ORDINAL_TAIL = rf"(?:第{_NUMBER}次(?:全体)?会议|{_NUMBER}次(?:全体)?会议)?"
-_HELD_AFTER_VERB = re.compile(
+HELD_AFTER_VERB = re.compile(
     rf"(?:主持召开|召开|举行|举办|主持|出席)了?(?P<name>{_NAME_BODY}{{2,40}}?{_ENDING}{_ORDINAL_TAIL})"
 )
 _HELD_BY_BODY = re.compile(
@@ -141,6 +141,12 @@ def ending_start(mention: str) -> int:
     return len(_TRAILING_ORDINAL.sub("", mention)) - 2
 
 
+def describing(words: str) -> str:
+    """What words before a meeting's name say of it, without its time and the verbs and determiners that
+    only lead to its name (研究经济工作的那次 → 研究经济工作)."""
+    return _BEFORE_NAME.sub(" ", without_time(words))
+
+
 def name_start(mention: str) -> int:
     """Where a meeting's own name begins in a question's mention of it: after the words that say which one
     or who held it (韩正在雄安主持的…, 研究经济工作的那次…, 李克强开的…)."""
@@ -172,7 +178,7 @@ def held_meeting_name(text: str) -> str | None:
     """The name of the meeting a title or opening sentence says was held, normalized; None when it names none."""
     key = normalize(text)
     by_body = _HELD_BY_BODY.search(key)
-    found = [m for pattern in (_HELD_AS_SUBJECT, _HELD_AFTER_VERB) if (m := pattern.search(key))]
+    found = [m for pattern in (_HELD_AS_SUBJECT, HELD_AFTER_VERB) if (m := pattern.search(key))]
     named = min(found, key=lambda match: match.start("name"))["name"] if found else None
     if by_body and (named is None or by_body.start() < key.find(named)):
         named = by_body["name"] + by_body["generic"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .clean import URL, CleanText, ends_sentence, is_header_line, is_heading
+from .meeting import HELD_AFTER_VERB
 from .normalize import normalize, normalize_with_offsets
 from .read import SourceText
 from .speakers import names_pattern
@@ -49,9 +50,6 @@ _ANNOUNCED = re.compile(r"明年|下月|下周|将|拟|定于|决定|宣布|计�
 (建议明年3月4日召开, 会议决定，…3月4日举行, 大会3月4日将在京举行), not one it reports."""
 _URL_DATE = re.compile(r"(?<!\d)(20\d{2})[-/_]?(\d{2})(?:[-/_]?(\d{2}))?(?!\d)")
 _MEETING_VERB = re.compile(r"召开|举行|举办|主持召开|组织召开")
-_MEETING_NAME = re.compile(
-    r"(?:召开|举行|举办)了?([^，。；,;]{2,40}?(?:会议|座谈会|现场会|推进会|调度会|专题会|常委会|例会|大会|会))"
-)
 _HELD_AT = re.compile(r"在([^，。；,;]{2,40}?(?:会议|大会|会))上")
 _DATELINE = re.compile(r"^([\u4e00-\u9fff]{2,10}?)(?:讯|电|消息)?(?=\d{1,2}月\d{1,2}日)")
 _GENERIC_SUBJECTS = re.compile(r"^(?:我|本|全|各|该|市|县|区|省|会议|今天|近日|日前)")
@@ -107,9 +105,10 @@ def _derived_title(paragraphs: list[str], fallback: str) -> str:
     without_dateline = re.sub(r"^.{0,12}?\d{1,2}月\d{1,2}日[，,]?", "", sentence).rstrip("。")
     if 0 < len(without_dateline) <= 40:
         return without_dateline
-    meeting = _MEETING_NAME.search(sentence)
+    key, offsets = normalize_with_offsets(sentence)
+    meeting = HELD_AFTER_VERB.search(key)
     if meeting:
-        return meeting.group(1)
+        return sentence[offsets[meeting.start("name")] : offsets[meeting.end("name") - 1] + 1]
     return (without_dateline[:30] + "…") if without_dateline else fallback
 
 
@@ -267,7 +266,7 @@ def meeting_fact_spans(text: str, aspect: str, speakers: tuple[str, ...] = ()) -
     elif aspect == "speaker":
         patterns = [re.compile(names_pattern(speakers))] if speakers else []
     else:
-        patterns = [_MEETING_NAME, _HELD_AT]
+        patterns = [HELD_AFTER_VERB, _HELD_AT]
     spans = sorted(
         {(offsets[m.start()], offsets[m.end() - 1] + 1) for pattern in patterns for m in pattern.finditer(key) if m.end() > m.start()}
     )

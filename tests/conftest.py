@@ -9,6 +9,9 @@ import pytest
 from index.collection import Collection
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+ARCHIVE = Path(__file__).parent / "archive"
+"""Six short reports of recurring county meetings written for the tests: two 县政府常务会议 (第十次, 第十一次),
+two yearly 县委农村工作会议, a 专题会议 and a 全体会议 of one leading group."""
 
 MEETING_REPORT = """县农业农村局召开秋粮收购工作推进会
 
@@ -43,3 +46,12 @@ def meeting_files(tmp_path: Path) -> Path:
     (folder / "grain.txt").write_text(MEETING_REPORT, encoding="utf-8")
     (folder / "river.txt").write_text(RIVER_REPORT, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    """A collection of the test archive (``ARCHIVE``), shared by a module's tests."""
+    collection = Collection(tmp_path_factory.mktemp("archive") / "a.db")
+    collection.add_paths([ARCHIVE])
+    yield collection
+    collection.close()

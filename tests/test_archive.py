@@ -12,16 +12,7 @@ from bot.render import answer_text
 from index.collection import Collection
 from index.read import SourceText
 
-ARCHIVE = Path(__file__).parent / "archive"
 TODAY = date(2024, 6, 1)
-
-
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Collection:
-    collection = Collection(tmp_path_factory.mktemp("archive") / "a.db")
-    collection.add_paths([ARCHIVE])
-    yield collection
-    collection.close()
 
 
 def test_each_report_knows_its_meeting(archive: Collection) -> None:

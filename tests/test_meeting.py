@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.meeting import (
-    Ordinal, chair_of, ending_start, held_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, name_start,
+    Ordinal, chair_of, describing, ending_start, held_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, name_start,
     ordinal_of,
 )
 from index.when import number_value
@@ -112,3 +112,8 @@ def test_the_name_in_a_question_begins_after_the_words_saying_which() -> None:
 def test_a_meeting_type_cut_by_a_word_boundary_is_no_name() -> None:
     assert ending_start("太过强大会") == 3
     assert ending_start("十三届全国人大常委会第三十九次会议") == len("十三届全国人大常委会") - 2
+
+
+def test_what_words_before_a_name_say_of_the_meeting() -> None:
+    assert describing("研究2023年经济工作的那次").split() == ["研究经济工作"]
+    assert describing("蒋中正召开了").split() == ["蒋中正"]

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from index.collection import Collection
 from index.reading import Reading, read_turn
 
-ARCHIVE = Path(__file__).parent / "archive"
 TODAY = date(2024, 6, 1)
-
-
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Collection:
-    collection = Collection(tmp_path_factory.mktemp("reading") / "r.db")
-    collection.add_paths([ARCHIVE])
-    yield collection
-    collection.close()
 
 
 def _read(collection: Collection, *turns: str) -> Reading:
