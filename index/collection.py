@@ -10,6 +10,7 @@ start-up is rebuilt from the stored tokens.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +36,7 @@ from .reprints import SIGNATURE_FORMAT, SIGNATURE_SIZE, Reprints, fold_reprints,
 from .scope import DocumentNames, name_words
 from .search import Passage, Query, announces_meeting, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
-from .speakers import split_sentences
+from .speakers import names_pattern, split_sentences
 from .store import ChunkRecord, DocumentRecord, Store
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .timeline import meetings_in_order
@@ -498,10 +499,12 @@ class Collection:
         if document is None or not chunks:
             return None
         speakers = tuple(document.speakers)
-        chaired = next((chunk for chunk in chunks if chair_of(chunk.text)), None) if aspect == "speaker" else None
-        if chaired:  # who chaired it: the passage that says so first, its chair highlighted
-            chunks = [chaired, *chunks]
-            speakers = (chair_of(chaired.text) or "", *speakers)
+        if aspect == "chair":  # who chaired it: the passage that says so first, its chair highlighted
+            chaired = next((chunk for chunk in chunks if chair_of(chunk.text)), None)
+            chunks, speakers = ([chaired, *chunks], (chair_of(chaired.text) or "", *speakers)) if chaired else (chunks, speakers)
+        elif aspect == "speaker" and speakers:  # who spoke: the passage where one of them gives a speech first
+            spoke = re.compile(f"(?:{names_pattern(speakers)})[^，。,]{{0,12}}?(?:讲话|发言|致辞|作报告|作了报告)")
+            chunks = sorted(chunks, key=lambda chunk: not spoke.search(normalize(chunk.text)))
         for wanted in dict.fromkeys((aspect, "meeting")):  # failing the aspect, where the meeting is stated
             for chunk in chunks:
                 spans = meeting_fact_spans(chunk.text, wanted, speakers)

@@ -263,7 +263,7 @@ def meeting_fact_spans(text: str, aspect: str, speakers: tuple[str, ...] = ()) -
     key, offsets = normalize_with_offsets(text)
     if aspect == "date":
         patterns = [_FULL_DATE, _MONTH_DAY]
-    elif aspect == "speaker":
+    elif aspect in ("speaker", "chair"):
         patterns = [re.compile(names_pattern(speakers))] if speakers else []
     else:
         patterns = [HELD_AFTER_VERB, _HELD_AT]

@@ -10,8 +10,8 @@ from index.collection import Collection
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ARCHIVE = Path(__file__).parent / "archive"
-"""Six short reports of recurring county meetings written for the tests: two 县政府常务会议 (第十次, 第十一次),
-two yearly 县委农村工作会议, a 专题会议 and a 全体会议 of one leading group."""
+"""Seven short reports of county meetings written for the tests: two 县政府常务会议 (第十次, 第十一次), two
+yearly 县委农村工作会议, a 专题会议 and a 全体会议 of one leading group, and a 电视电话会议."""
 
 MEETING_REPORT = """县农业农村局召开秋粮收购工作推进会
 

@@ -155,3 +155,10 @@ def test_a_meeting_said_to_be_held_where_its_reports_never_name_is_absent(archiv
 def test_words_the_archive_never_uses_are_no_evidence_against_the_meeting_named(archive: Collection) -> None:
     answer = archive.ask(["2023年9月县政府常务会议对烘干设备检修怎么拆解落实"], today=TODAY)
     assert answer.passages and "烘干设备" in answer.passages[0].text
+
+
+def test_who_spoke_and_who_chaired_are_told_apart(archive: Collection) -> None:
+    spoke = archive.ask(["全县安全生产电视电话会议提出了什么要求", "谁在会上讲的话"], today=TODAY)
+    assert spoke.passages and "刘明在会上讲话" in spoke.passages[0].text
+    chaired = archive.ask(["2023年县委农村工作会议对高标准农田有什么要求", "谁主持的"], today=TODAY)
+    assert chaired.passages and "孙海波主持" in chaired.passages[0].text

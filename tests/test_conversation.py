@@ -73,7 +73,7 @@ def _highlighted(passage: Passage) -> list[str]:
         ("是哪天开的", "date"),
         ("会议是什么时候召开的", "date"),
         ("在哪开的", "place"),
-        ("谁主持的", "speaker"),
+        ("谁主持的", "chair"),
         ("谁讲的话", "speaker"),
         ("哪位领导讲的话", "speaker"),
         ("这是哪个会上的报告", "meeting"),
@@ -101,7 +101,7 @@ def test_content_questions_using_meeting_words_are_not_about_the_meeting(turn: s
     ("turn", "aspect", "stated"),
     [
         ("是哪天开的", "date", "3月24日"),
-        ("谁主持的", "speaker", "王某某"),
+        ("谁主持的", "chair", "王某某"),
         ("在哪开的", "place", "调度会"),
         ("这是哪个会上的报告", "meeting", "调度会"),
     ],
