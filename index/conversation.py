@@ -150,8 +150,8 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
         terms[token] = min(previous.query.terms[token], 1.0) * share
     # A turn that names where to look is not continued in the last answer's document.
     continued = named if any(places) else previous.sources[:1] or _named_documents(list(terms), names)
-    phrases = tuple(dict.fromkeys(previous.query.phrases + quoted_phrases(turn)))
-    query = Query(text=turn, terms=terms, follow_up=True, focus=frozenset(own), phrases=phrases)
+    # An aspect of the topic (医务人员薪酬方面呢) need not hold the topic's quoted phrase: its own only.
+    query = Query(text=turn, terms=terms, follow_up=True, focus=frozenset(own), phrases=quoted_phrases(turn))
     return _preferring(query, continued[0] if len(continued) == 1 else None, names)
 
 

@@ -49,3 +49,10 @@ def test_nothing_to_search(archive: Collection, turns: tuple[str, ...], small_ta
 
 def test_a_quoted_phrase_is_kept_whole(archive: Collection) -> None:
     assert _read(archive, "会议对“防止返贫”有什么要求").query.phrases == ("防止返贫",)
+
+
+def test_an_aspect_follow_up_does_not_need_the_topics_quoted_phrase(archive: Collection) -> None:
+    first = "2023年12月县委农村工作领导小组全体会议对“防止返贫”有什么要求"
+    assert _read(archive, first, "农田水利方面呢").query.phrases == ()
+    answer = archive.ask([first, "农田水利方面呢"], today=TODAY)
+    assert answer.passages and "农田水利" in answer.passages[0].text
