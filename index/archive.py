@@ -16,7 +16,7 @@ from itertools import accumulate
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from .meeting import MENTION, Ordinal, describing, ending_start, held_by, is_meeting_type, kind_of, name_start, ordinal_of, without_time
+from .meeting import MENTION, Ordinal, describing, ending_start, held_by, is_meeting_type, name_start, ordinal_of, without_time, words_of_name
 from .normalize import normalize, normalize_with_offsets
 from .store import DocumentRecord
 from .scope import TextLines, looks_like_name, name_words
@@ -149,7 +149,7 @@ class Archive:
             if match.end() not in ends or match.start() + ending_start(match[0]) + 1 in ends:
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             mention = match[0][name_start(match[0]):]
-            words = tuple(tokenize_question(kind_of(mention)))
+            words = words_of_name(mention)
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
             if named is None:
                 continue
@@ -173,7 +173,7 @@ class Archive:
         key, offsets = normalize_with_offsets(question)
         for match in MENTION.finditer(key):
             mention = match[0][name_start(match[0]):]
-            types = tuple(word for word in tokenize_question(kind_of(mention)) if is_meeting_type(word))
+            types = tuple(word for word in words_of_name(mention) if is_meeting_type(word))
             words = (*(word for word in named.kind_words if not is_meeting_type(word)), *types)
             if types and self._documents_of(words):
                 start = match.end() - len(mention)

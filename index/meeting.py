@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .normalize import normalize
 from .speakers import PERSON_NAME, TITLES
+from .tokenize import segment, tokenize_question
 from .when import number_value
 
 _SUFFIX = (
@@ -58,7 +59,8 @@ MENTION = re.compile(
 """A meeting as a question names it, with whatever comes before its name in the same clause (2022年年中那次
 政治局会议, 韩正在雄安主持的…会议: unlike a report's name, where 在 begins the place it was held)."""
 _TRAILING_ORDINAL = re.compile(rf"{_ORDINAL_TAIL}$")
-_BEFORE_NAME = re.compile(r"(?:主持召开|召开|举行|举办|主持|出席|参加)[了的]?|开的|(?<!党)的|[那这上此该本]次")
+_LEADING = frozenset({"开", "召开", "举行", "举办", "主持", "出席", "参加", "了", "的", "那次", "这次", "上次", "此次", "该次", "本次"})
+"""Words that lead to a meeting's name in a question without being part of it."""
 _CHAIRED_BY = re.compile(
     rf"(?![在由于对])(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在(?P<place>[^,，]{{1,10}}?))?(?:主持(?:召开)?|开)的"
 )
@@ -141,17 +143,36 @@ def ending_start(mention: str) -> int:
     return len(_TRAILING_ORDINAL.sub("", mention)) - 2
 
 
+def words_of_name(mention: str) -> tuple[str, ...]:
+    """The words of a meeting's name in a question, without its ordinal, time and the words leading to it."""
+    return tuple(word for word in tokenize_question(kind_of(mention)) if word not in _LEADING)
+
+
 def describing(words: str) -> str:
     """What words before a meeting's name say of it, without its time and the verbs and determiners that
     only lead to its name (研究经济工作的那次 → 研究经济工作)."""
-    return _BEFORE_NAME.sub(" ", without_time(words))
+    return " ".join(word for word, leads in _leading_words(without_time(words)) if not leads)
 
 
 def name_start(mention: str) -> int:
-    """Where a meeting's own name begins in a question's mention of it: after the words that say which one
-    or who held it (韩正在雄安主持的…, 研究经济工作的那次…, 李克强开的…)."""
-    cuts = list(_BEFORE_NAME.finditer(mention))
-    return cuts[-1].end() if cuts else 0
+    """Where a meeting's own name begins in a question's mention of it: after the last word that says
+    which one or who held it (韩正在雄安主持的…, 研究经济工作的那次…, 李克强开的…, 领导小组开全体会议)."""
+    start = position = 0
+    for word, leads in _leading_words(mention):
+        position += len(word)
+        if leads and not is_meeting_type(mention[position:]):  # 领导小组开全体会议: the group's own meeting
+            start = position
+    return start
+
+
+def _leading_words(text: str) -> list[tuple[str, bool]]:
+    """The words of ``text``, each with whether it only leads to a meeting's name (a verb of holding it, 的
+    but not 党的, 那次)."""
+    words = segment(text)
+    return [
+        (word, word in _LEADING and not (word == "的" and index and words[index - 1].endswith("党")))
+        for index, word in enumerate(words)
+    ]
 
 
 def without_time(name: str) -> str:

@@ -105,6 +105,7 @@ def test_the_chair_is_named_with_a_title_before_or_after() -> None:
 def test_the_name_in_a_question_begins_after_the_words_saying_which() -> None:
     mention = "研究经济工作的那次政治局会议"
     assert mention[name_start(mention):] == "政治局会议"
+    assert "冬奥会工作领导小组开全体会议"[name_start("冬奥会工作领导小组开全体会议"):] == "冬奥会工作领导小组开全体会议"
     assert "党的十九届六中全会"[name_start("党的十九届六中全会"):] == "党的十九届六中全会"
     assert is_meeting_type("全体会议") and not is_meeting_type("全国人大常委会")
 
@@ -115,5 +116,5 @@ def test_a_meeting_type_cut_by_a_word_boundary_is_no_name() -> None:
 
 
 def test_what_words_before_a_name_say_of_the_meeting() -> None:
-    assert describing("研究2023年经济工作的那次").split() == ["研究经济工作"]
+    assert describing("研究2023年经济工作的那次").split() == ["研究", "经济", "工作"]
     assert describing("蒋中正召开了").split() == ["蒋中正"]
