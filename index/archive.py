@@ -1,25 +1,27 @@
 """Which documents report which meeting, and which of them a question's named meeting is.
 
 A question names a meeting by kind (中央经济工作会议, 国常会, 政治局会议), by ordinal (第八次…大会,
-六中全会) and by time (2022年, 年中那次). The kind a question names matches the documents whose meeting
-kind holds all of its words (政治局会议 ⊂ 中共中央政治局会议); its words are those of the collection's
-meeting kinds, so 去年, 那次 and 年底 around it are no part of it. When the archive holds that kind but no
-meeting of the ordinal or time asked, the question is about a meeting it does not hold: the reply says so
-and names the nearest ones it does, instead of answering from them as if they were it.
+六中全会), by time (2022年, 年中那次, 最后一次), by who held it and where (李克强在重庆主持召开的…), or by
+what it did (授权…房地产税改革试点的那次人大常委会). Its kind matches the documents whose meeting kind
+holds all of its words (政治局会议 ⊂ 中共中央政治局会议), or whose title holds them in order; the words
+leading to the name (那次, 主持的) are no part of it. When the archive holds that kind but no meeting of
+the ordinal, time, chair or place asked, or the question puts another body before the kind (浙江省委…),
+it is about a meeting the archive does not hold: the reply says so and names the nearest ones it does,
+instead of answering from them as if they were it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import accumulate
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from datetime import timedelta
 
 from .meeting import MENTION, Ordinal, describing, ending_start, held_by, is_meeting_type, name_start, ordinal_of, without_time, words_of_name
 from .normalize import normalize, normalize_with_offsets
-from .store import DocumentRecord
 from .scope import TextLines, looks_like_name, name_words
+from .store import DocumentRecord
 from .tokenize import segment, tokenize_question
 from .when import Period, meeting_day, number_value
 
