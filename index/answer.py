@@ -84,7 +84,7 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
         if not doc_ids:
             return Answer(reading.turn, query, [], named=named, period=period, absent=archive.nearest(named, period))
     if resolution is not None and named.description:  # 授权…房地产税改革试点的那次人大常委会: which of them
-        doc_ids = _described(collection, named.description, doc_ids)
+        doc_ids = _described(collection, archive, named.description, doc_ids)
     if reading.aspect and doc_ids:  # 2022年3月那次国常会是谁主持的
         facts = passages(collection, reading.turn, replace(query, about=reading.aspect, doc_ids=doc_ids), limit)
         return replace(facts, named=named, period=period, scope=scope_of(period, query, named))
@@ -92,7 +92,7 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     within = tuple(d for d in query.doc_ids or doc_ids if d in allowed)
     preferred = query.preferred_doc_id if query.preferred_doc_id in within else None
     narrowed = named is not None and bool(period or named.ordinal or named.chair or named.held_in or named.description)
-    one_meeting = narrowed or (named is not None and len(set(_meeting_days(collection, within).values())) == 1)
+    one_meeting = narrowed or (named is not None and len(set(archive.days_of(within).values())) == 1)
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset(),
                     one_meeting=one_meeting)
     if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
@@ -111,10 +111,12 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     return replace(found, named=named, period=period, scope=scope_of(period, query, named, found=bool(found.passages)))
 
 
-def _described(collection: Collection, description: tuple[str, ...], doc_ids: tuple[str, ...]) -> tuple[str, ...]:
+def _described(
+    collection: Collection, archive: Archive, description: tuple[str, ...], doc_ids: tuple[str, ...]
+) -> tuple[str, ...]:
     """The reports of the one meeting among ``doc_ids`` whose passages best meet the words describing it
     (those of its day: one meeting, several reports); all of them when none does or they are one meeting."""
-    days = _meeting_days(collection, doc_ids)
+    days = archive.days_of(doc_ids)
     if len(set(days.values())) <= 1:
         return doc_ids
     best = collection.search(Query(" ".join(description), dict.fromkeys(description, 1.0), doc_ids=doc_ids), 1)
@@ -123,9 +125,6 @@ def _described(collection: Collection, description: tuple[str, ...], doc_ids: tu
     return tuple(doc_id for doc_id in doc_ids if days[doc_id] == days[best[0].doc_id])
 
 
-def _meeting_days(collection: Collection, doc_ids: tuple[str, ...]) -> dict[str, str | None]:
-    """Each document's meeting day: reports of one day are one meeting."""
-    return {doc_id: document.date for doc_id, document in collection.store.documents_by_id(doc_ids).items()}
 
 
 def passages(collection: Collection, question: str, query: Query, limit: int) -> Answer:

@@ -76,9 +76,8 @@ class NamedMeeting:
 
 @dataclass(frozen=True)
 class HeldMeeting:
-    """One meeting of the archive, for a reply that names it: its kind, date and first document."""
+    """One meeting of the archive, for a reply that names it: its kind, date and ordinal."""
 
-    doc_id: str
     kind: str
     date: str | None
     ordinal: Ordinal | None
@@ -100,6 +99,7 @@ class Archive:
         self._documents = sorted(documents, key=lambda d: (d.date or "", d.id))
         self._lines = TextLines([f"{letters(d.meeting.kind or '')} {letters(d.title)}" for d in self._documents])
         self._kinds = TextLines([letters(d.meeting.kind or "") for d in self._documents])
+        self._days = {d.id: d.date for d in self._documents}
         self._title_texts = [letters(d.title) for d in self._documents]
         self._titles = TextLines(self._title_texts)
         self._kind_words = frozenset(word for d in self._documents for word in tokenize_question(d.meeting.kind or ""))
@@ -199,6 +199,10 @@ class Archive:
         span = (offsets[found.start()], offsets[found.end() - 1] + 1)
         return replace(named, ordinal=ordinal, text=text, span=span, said=letters(text), description=())
 
+    def days_of(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
+        """Each document's meeting day: reports of one day are one meeting."""
+        return {doc_id: self._days.get(doc_id) for doc_id in doc_ids}
+
     def nearest(self, named: NamedMeeting, period: Period | None) -> tuple[HeldMeeting, ...]:
         """The archive's meetings of the kind named closest to its ordinal or ``period``."""
         return _nearest(self._documents_of(named.kind_words), named.ordinal, period)
@@ -278,7 +282,7 @@ def _nearest(documents: list[DocumentRecord], ordinal: Ordinal | None, period: P
     meetings: dict[tuple, HeldMeeting] = {}
     for document in sorted(documents, key=lambda d: (distance(d), d.date or "", d.id)):
         key = (document.meeting.kind, str(document.meeting.ordinal) if document.meeting.ordinal else document.date)
-        meetings.setdefault(key, HeldMeeting(document.id, document.meeting.kind or "", document.date, document.meeting.ordinal))
+        meetings.setdefault(key, HeldMeeting(document.meeting.kind or "", document.date, document.meeting.ordinal))
         if len(meetings) == NEAREST:
             break
     return tuple(meetings.values())

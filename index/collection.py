@@ -24,7 +24,7 @@ from .answer import Answer, answer
 from .archive import letters
 from .build import build_all
 from .conversation import Topic, resolve
-from .digest import DigestSection, digest, read_requirement
+from .digest import DigestSection, digest
 from .document import Document
 from .meeting import chair_of
 from .metadata import meeting_fact_spans
@@ -36,7 +36,7 @@ from .reprints import SIGNATURE_FORMAT, SIGNATURE_SIZE, Reprints, fold_reprints,
 from .scope import DocumentNames, name_words
 from .search import Passage, Query, announces_meeting, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
-from .speakers import names_pattern, split_sentences
+from .speakers import names_pattern
 from .store import ChunkRecord, DocumentRecord, Store
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .timeline import meetings_in_order
@@ -561,13 +561,13 @@ class Collection:
         document = self.store.document(doc_id)
         if document is None:
             return []
+        chunks = self.store.chunks_of(doc_id)
+        requiring = {requirement.position for section in digest(chunks) for requirement in section.requirements}
 
-        def told(chunk: ChunkRecord) -> tuple[bool, bool, int]:
-            requirements = sum(read_requirement(sentence) is not None for sentence in split_sentences(chunk.text))
-            answered_here = any(f" {term} " in f" {chunk.token_text} " for term in answered)
-            return announces_meeting(chunk, document), answered_here, -min(requirements, 1)
+        def told(chunk: ChunkRecord) -> tuple[bool, bool, bool]:
+            return announces_meeting(chunk, document), bool(answered.intersection(chunk.tokens)), chunk.position not in requiring
 
-        chunks = sorted(self.store.chunks_of(doc_id), key=told)
+        chunks = sorted(chunks, key=told)
         return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=[]) for chunk in chunks[:limit]]
 
     def ask(self, turns: list[str], limit: int = 5, today: date | None = None) -> Answer:

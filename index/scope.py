@@ -52,8 +52,7 @@ def looks_like_name(word: str) -> bool:
 
 def _name_key(word: str) -> str:
     """The part of a place name that documents also use: 集贤县 → 集贤, 广东省 → 广东."""
-    stem = _ADMIN_SUFFIX.sub("", word)
-    return stem if len(stem) >= 2 else word
+    return place_stem(word) or word
 
 
 def place_stem(word: str) -> str | None:
