@@ -1,4 +1,4 @@
-"""Read files into decoded texts: formats (.txt/.md, .docx, .pdf, .jsonl) and encodings.
+"""Read files into decoded texts: formats (.txt/.md, .docx, .pdf, .jsonl, scans) and encodings.
 
 Every failure becomes a ``ReadError`` with a one-line reason, so one bad file in a
 folder never stops the others from loading.
@@ -22,9 +22,12 @@ from typing import BinaryIO
 from charset_normalizer import CharsetMatch, from_bytes
 
 from .normalize import strip_invisible
+from .pdf_layout import Paragraph, read_image, read_pdf
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".jsonl"}
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
+"""Photos or scans of a page, read by OCR."""
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | IMAGE_SUFFIXES | {".docx", ".pdf", ".jsonl"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest single document file read into memory (.jsonl archives are streamed instead)."""
 MAX_JSONL_LINE_BYTES = 20 * 1024 * 1024
@@ -40,6 +43,17 @@ _CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]{3}")
 
 
 @dataclass(frozen=True)
+class Page:
+    """Where a page of a paged document (a PDF, a scan) starts in its text, and how it was read."""
+
+    number: int | None
+    """From 1; None for a photo of a page."""
+    start: int
+    """Offset in ``SourceText.text`` of the first paragraph that starts on the page."""
+    ocr: bool
+
+
+@dataclass(frozen=True)
 class SourceText:
     """One document's decoded text, before cleaning, with what its file said about it."""
 
@@ -51,6 +65,8 @@ class SourceText:
     title: str | None = None
     date: str | None = None
     source: str | None = None
+    pages: tuple[Page, ...] = ()
+    """The pages of a PDF or scan, in order; empty for other formats."""
 
 
 @dataclass(frozen=True)
@@ -148,14 +164,18 @@ def _read_docx(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _read_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    if not text.strip():
-        raise ValueError("PDF has no text layer (scanned image?); run OCR first")
-    return text
+def _paged_text(paragraphs: list[Paragraph]) -> tuple[str, tuple[Page, ...]]:
+    """A paged document's paragraphs as one text, a paragraph a line, and where each page starts."""
+    lines: list[str] = []
+    pages: list[Page] = []
+    offset = 0
+    for paragraph in paragraphs:
+        text = strip_invisible(paragraph.text)
+        if not pages or (pages[-1].number, pages[-1].ocr) != (paragraph.page, paragraph.ocr):
+            pages.append(Page(paragraph.page, offset, paragraph.ocr))
+        lines.append(text)
+        offset += len(text) + 1
+    return "\n".join(lines), tuple(pages)
 
 
 def _jsonl_row(name: str, line_number: int, line: bytes) -> SourceText | ReadError:
@@ -196,17 +216,20 @@ def read_bytes(name: str, data: bytes) -> Iterator[SourceText | ReadError]:
 
 
 def read_document(name: str, data: bytes) -> SourceText | ReadError:
-    """Decode a single-document file (.txt, .md, .docx, .pdf)."""
+    """Decode a single-document file (.txt, .md, .docx, .pdf, .png/.jpg)."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES - {".jsonl"}:
         return ReadError(name, f"unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
     if not data.strip():
         return ReadError(name, "empty file")
+    pages: tuple[Page, ...] = ()
     try:
         if suffix == ".docx":
             text = _read_docx(data)
         elif suffix == ".pdf":
-            text = _read_pdf(data)
+            text, pages = _paged_text(read_pdf(data))
+        elif suffix in IMAGE_SUFFIXES:
+            text, pages = _paged_text(read_image(data))
         else:
             text = decode(data)
     except Exception as error:  # every parser has its own exception types; all mean "unreadable"
@@ -215,7 +238,7 @@ def read_document(name: str, data: bytes) -> SourceText | ReadError:
     text = strip_invisible(text)
     if not text.strip():
         return ReadError(name, "no text in file")
-    return SourceText(name=name, text=text, format=suffix[1:], original=data)
+    return SourceText(name=name, text=text, format=suffix[1:], original=data, pages=pages)
 
 
 def read_path(path: Path) -> Iterator[SourceText | ReadError]:
