@@ -6,8 +6,8 @@ layout says where a paragraph starts, as a reader sees it: the line is indented,
 before it stopped short of the column's right edge, or a gap larger than the line pitch stands
 between them, or the font size changes (a title's consecutive lines in one larger size are one
 title). Words never decide it, so a wrapped line starting with 一是/第二 continues its paragraph.
-Lines that repeat at the top or bottom of the pages, and page numbers there (— 3 —, 第3页,
-共12页), are page furniture and dropped.
+Lines that repeat at the top or bottom of the pages, page numbers there (— 3 —, 第3页, 共12页),
+and a header above the first page's title are page furniture and dropped.
 
 Lines come from pypdfium2 (``pdf_lines``: PDFium's characters with their boxes and font sizes)
 or from OCR boxes (``index.ocr``); this module only reads their geometry.
@@ -77,24 +77,26 @@ def is_page_number(text: str) -> bool:
 
 def strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
     """``pages`` without their running headers, footers and page numbers: among the first and
-    last ``FURNITURE_LINES`` lines of a page, a page number, or a line that stands there on at
-    least half the pages (two at least), read with its digits masked (第3页 and 第4页 are one)."""
+    last ``FURNITURE_LINES`` lines of a page, a page number, or a line that stands there, at the
+    same height, on at least half the pages (two at least), read with its digits masked (城南街道
+    第3页 and 城南街道 第4页 are one)."""
     def at_ends(lines: list[Line]) -> set[int]:
         return set(range(min(FURNITURE_LINES, len(lines)))) | set(range(max(len(lines) - FURNITURE_LINES, 0), len(lines)))
 
-    seen = Counter(key for lines in pages for key in {_masked(lines[i].text) for i in at_ends(lines)})
+    seen = Counter(key for lines in pages for key in {_running_key(lines[i]) for i in at_ends(lines)})
     repeated = {key for key, count in seen.items() if count >= 2 and count * 2 >= len(pages)}
     return [
         [
             line for i, line in enumerate(lines)
-            if not (i in at_ends(lines) and (is_page_number(line.text) or _masked(line.text) in repeated))
+            if not (i in at_ends(lines) and (is_page_number(line.text) or _running_key(line) in repeated))
         ]
         for lines in pages
     ]
 
 
-def _masked(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+def _running_key(line: Line) -> tuple[str, int]:
+    """A line as a running header or footer repeats: its text with digits masked, at its height on the page."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text)), round(line.top / max(line.size, 1.0))
 
 
 def column_of(pages: list[list[Line]]) -> Column | None:
@@ -137,6 +139,25 @@ def starts_paragraph(previous: Line, line: Line, column: Column, same_page: bool
     if previous.x1 <= column.right - SHORT_EMS * em:
         return True
     return same_page and line.top - previous.top > GAP_PITCHES * column.pitch
+
+
+def strip_masthead(pages: list[list[Line]]) -> list[list[Line]]:
+    """``pages`` without the lines above the title on the first page (a header or masthead, which a
+    one-page scan cannot show as repeated): the title is the first line in a title size, and only
+    when at most ``FURNITURE_LINES`` lines stand above it."""
+    column = column_of(pages)
+    if column is None or not pages[0]:
+        return pages
+    first = pages[0]
+    title = next((i for i, line in enumerate(first) if line.size >= column.size * TITLE_SIZE), None)
+    if title is None or title > FURNITURE_LINES:
+        return pages
+    return [first[title:], *pages[1:]]
+
+
+def layout(pages: list[list[Line]]) -> list[tuple[int, str]]:
+    """The paragraphs of a document's pages, without page furniture, each with the index of the page it starts on."""
+    return paragraphs(strip_masthead(strip_furniture(pages)))
 
 
 def paragraphs(pages: list[list[Line]]) -> list[tuple[int, str]]:
@@ -261,7 +282,7 @@ def read_pdf(data: bytes) -> list[Paragraph]:
             end += 1
         found += [
             Paragraph(text, start + offset + 1, by_ocr)
-            for offset, text in paragraphs(strip_furniture(pages[start:end]))
+            for offset, text in layout(pages[start:end])
         ]
         start = end
     return found
@@ -280,4 +301,4 @@ def read_image(data: bytes) -> list[Paragraph]:
 
     image = ocr.open_image(data)
     dpi = image.info.get("dpi", (150, 150))[0] or 150
-    return [Paragraph(text, None, True) for _page, text in paragraphs(strip_furniture([ocr.image_lines(image, dpi)]))]
+    return [Paragraph(text, None, True) for _page, text in layout([ocr.image_lines(image, dpi)])]
