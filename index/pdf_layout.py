@@ -20,12 +20,17 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from enum import Enum
 
 INDENT_EMS = 0.8
 """A line starting this many ems right of the column's left edge is indented: a paragraph's first line."""
 SHORT_EMS = 1.5
 """A line ending this many ems before the column's right edge ended its paragraph (a full line of
 left-aligned Chinese may fall one character short where the next may not start a line: ，。)."""
+WRAP_EMS = 3.0
+"""A line ending less than this many ems short of the column, not on a sentence's end, was wrapped
+there: a character that may not start a line (”，。) takes the one before it along (…巡视“回头 / 看”…)."""
+_PARAGRAPH_ENDS = tuple("。！？!?；;：:…”」』）)")
 GAP_PITCHES = 1.4
 """A line this many line pitches below the one before it starts a paragraph (a blank line, spacing)."""
 TITLE_SIZE = 1.15
@@ -127,18 +132,42 @@ def _is_body(line: Line, size: float) -> bool:
     return abs(line.size - size) <= size * 0.2
 
 
-def starts_paragraph(previous: Line, line: Line, column: Column, same_page: bool) -> bool:
-    """Whether ``line`` starts a paragraph after ``previous`` (see the module's docstring)."""
+class Break(Enum):
+    """What stands between two lines."""
+
+    WRAP = 0
+    """The first line wrapped: the second continues its paragraph."""
+    PARAGRAPH = 1
+    """The second starts a paragraph (an indent, a short line before it)."""
+    SET_APART = 2
+    """The second starts a paragraph set apart by a gap or another font size (as a blank line sets one apart in a text)."""
+
+
+def break_before(previous: Line, line: Line, column: Column, same_page: bool) -> Break:
+    """What stands between ``previous`` and ``line`` (see the module's docstring)."""
     previous_title, title = (item.size >= column.size * TITLE_SIZE for item in (previous, line))
     if previous_title or title:
         alike = previous_title and title and abs(previous.size - line.size) <= 0.15 * max(previous.size, line.size)
-        return not alike or (same_page and line.top - previous.top > TITLE_GAP_PITCHES * column.pitch * line.size / column.size)
+        apart = same_page and line.top - previous.top > TITLE_GAP_PITCHES * column.pitch * line.size / column.size
+        return Break.SET_APART if apart or not alike else Break.WRAP
+    if same_page and line.top - previous.top > GAP_PITCHES * column.pitch:
+        return Break.SET_APART
     em = column.size
     if line.x0 - column.left >= INDENT_EMS * em:
-        return True
-    if previous.x1 <= column.right - SHORT_EMS * em:
-        return True
-    return same_page and line.top - previous.top > GAP_PITCHES * column.pitch
+        return Break.PARAGRAPH
+    short = column.right - previous.x1
+    if short >= SHORT_EMS * em and (short >= WRAP_EMS * em or previous.text.rstrip().endswith(_PARAGRAPH_ENDS)):
+        return Break.PARAGRAPH
+    return Break.WRAP
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph as laid out: the index of the page it starts on, its text, and whether it is set apart."""
+
+    page: int
+    text: str
+    set_apart: bool
 
 
 def strip_masthead(pages: list[list[Line]]) -> list[list[Line]]:
@@ -155,16 +184,15 @@ def strip_masthead(pages: list[list[Line]]) -> list[list[Line]]:
     return [first[title:], *pages[1:]]
 
 
-def layout(pages: list[list[Line]]) -> list[tuple[int, str]]:
-    """The paragraphs of a document's pages, without page furniture, each with the index of the page it starts on."""
+def layout(pages: list[list[Line]]) -> list[Block]:
+    """The paragraphs of a document's pages, without page furniture."""
     return paragraphs(strip_masthead(strip_furniture(pages)))
 
 
-def paragraphs(pages: list[list[Line]]) -> list[tuple[int, str]]:
-    """The paragraphs of a document's pages (furniture already stripped), each with the index of
-    the page it starts on, in reading order."""
+def paragraphs(pages: list[list[Line]]) -> list[Block]:
+    """The paragraphs of a document's pages (furniture already stripped), in reading order."""
     column = column_of(pages)
-    found: list[tuple[int, str]] = []
+    found: list[Block] = []
     previous: Line | None = None
     previous_page = -1
     for number, lines in enumerate(pages):
@@ -172,18 +200,19 @@ def paragraphs(pages: list[list[Line]]) -> list[tuple[int, str]]:
             text = line.text.strip()
             if not text:
                 continue
-            if previous is None or column is None or starts_paragraph(previous, line, column, number == previous_page):
-                found.append((number, text))
+            between = Break.SET_APART if previous is None or column is None else break_before(previous, line, column, number == previous_page)
+            if between is Break.WRAP:
+                last = found[-1]
+                found[-1] = Block(last.page, last.text + _joint(last.text, text) + text, last.set_apart)
             else:
-                start, joined = found[-1]
-                found[-1] = (start, joined + _joint(joined, text) + text)
+                found.append(Block(number, text, between is Break.SET_APART))
             previous, previous_page = line, number
     return found
 
 
 def _joint(before: str, after: str) -> str:
     """What stands between two wrapped lines: a space between two Latin words, else nothing."""
-    return " " if before[-1:].isascii() and before[-1:].isalnum() and after[:1].isascii() and after[:1].isalnum() else ""
+    return " " if _latin(before[-1:]) and _latin(after[:1]) else ""
 
 
 def drop_spaces(text: str) -> str:
@@ -191,9 +220,15 @@ def drop_spaces(text: str) -> str:
     return _DROPPED_SPACE.sub("", text)
 
 
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 def pdf_lines(page) -> list[Line]:
     """A pypdfium2 page's lines, top to bottom as PDFium reads them, with their boxes and font
-    sizes. Spaces PDFium made up from gaps are kept only between Latin words or digits."""
+    sizes. Spaces PDFium made up from gaps are kept only between Latin words or digits: between Chinese
+    characters, or a digit and one (2025 年), a gap is the office suite's justification or spacing
+    between scripts (a space typed there is lost with them: an office suite prints no space characters)."""
     import pypdfium2.raw as pdfium_c
 
     textpage = page.get_textpage()
@@ -229,7 +264,7 @@ def pdf_lines(page) -> list[Line]:
             if chars and abs((top + bottom) / 2 - (chars[-1][3] + chars[-1][4]) / 2) > 0.5 * max(size, chars[-1][5]):
                 flush()
                 pending_space = False
-            if pending_space and chars[-1][0].isascii() and chars[-1][0].isalnum() and char.isascii() and char.isalnum():
+            if pending_space and _latin(chars[-1][0]) and _latin(char):
                 chars.append((" ", chars[-1][2], left, top, bottom, size))
             pending_space = False
             chars.append((char, left, right, top, bottom, size))
@@ -247,6 +282,8 @@ class Paragraph:
     page: int | None
     """Page number from 1; None for a photo of a page."""
     ocr: bool
+    set_apart: bool
+    """Set apart from the paragraph before by a gap or a change of font size (a title, a heading)."""
 
 
 MAX_PDF_PAGES = 2_000
@@ -281,8 +318,7 @@ def read_pdf(data: bytes) -> list[Paragraph]:
         while end < len(pages) and (end in scanned) == by_ocr:
             end += 1
         found += [
-            Paragraph(text, start + offset + 1, by_ocr)
-            for offset, text in layout(pages[start:end])
+            Paragraph(block.text, start + block.page + 1, by_ocr, block.set_apart) for block in layout(pages[start:end])
         ]
         start = end
     return found
@@ -301,4 +337,4 @@ def read_image(data: bytes) -> list[Paragraph]:
 
     image = ocr.open_image(data)
     dpi = image.info.get("dpi", (150, 150))[0] or 150
-    return [Paragraph(text, None, True) for _page, text in layout([ocr.image_lines(image, dpi)])]
+    return [Paragraph(block.text, None, True, block.set_apart) for block in layout([ocr.image_lines(image, dpi)])]

@@ -165,17 +165,18 @@ def _read_docx(data: bytes) -> str:
 
 
 def _paged_text(paragraphs: list[Paragraph]) -> tuple[str, tuple[Page, ...]]:
-    """A paged document's paragraphs as one text, a paragraph a line, and where each page starts."""
-    lines: list[str] = []
+    """A paged document's paragraphs as one text, and where each page starts: a paragraph a line,
+    after a blank line when it is set apart (as a text sets a title apart; cleaning joins lines
+    broken mid-sentence, and a blank line keeps a title from being taken for one)."""
+    text = ""
     pages: list[Page] = []
-    offset = 0
     for paragraph in paragraphs:
-        text = strip_invisible(paragraph.text)
+        if text:
+            text += "\n\n" if paragraph.set_apart else "\n"
         if not pages or (pages[-1].number, pages[-1].ocr) != (paragraph.page, paragraph.ocr):
-            pages.append(Page(paragraph.page, offset, paragraph.ocr))
-        lines.append(text)
-        offset += len(text) + 1
-    return "\n".join(lines), tuple(pages)
+            pages.append(Page(paragraph.page, len(text), paragraph.ocr))
+        text += strip_invisible(paragraph.text)
+    return text, tuple(pages)
 
 
 def _jsonl_row(name: str, line_number: int, line: bytes) -> SourceText | ReadError:

@@ -16,7 +16,7 @@ def _line(text: str, row: int, indent: bool = False, end: float = RIGHT, size: f
 
 
 def _texts(pages: list[list[Line]]) -> list[str]:
-    return [text for _page, text in paragraphs(pages)]
+    return [block.text for block in paragraphs(pages)]
 
 
 def test_a_wrapped_line_starting_with_a_point_word_continues_its_paragraph() -> None:
@@ -46,7 +46,7 @@ def test_a_paragraph_starts_after_a_short_line_without_any_indent() -> None:
 def test_a_gap_wider_than_the_line_pitch_starts_a_paragraph() -> None:
     page = [_line("会议听取了各乡镇工作汇报并就下一步工作作了安", row) for row in range(3)]
     page.append(_line("会议要求各部门压实责任确保各项任务按期完成到", 3, gap=PITCH))
-    assert len(_texts([page])) == 2
+    assert [block.set_apart for block in paragraphs([page])] == [True, True]
 
 
 def test_a_title_over_two_lines_is_one_paragraph_and_the_body_is_another() -> None:
@@ -57,12 +57,15 @@ def test_a_title_over_two_lines_is_one_paragraph_and_the_body_is_another() -> No
         _line("9月3日上午，城南街道召开老旧小区改造推进会。", 3, indent=True, end=LEFT + 20 * SIZE),
     ]
     assert _texts([page]) == ["城南街道召开2025年老旧小区改造推进会", "9月3日上午，城南街道召开老旧小区改造推进会。"]
+    assert paragraphs([page])[1].set_apart, "a change of font size sets the body apart from the title"
 
 
 def test_a_paragraph_runs_on_across_a_page_break_and_starts_on_its_first_page() -> None:
     first = [_line("会议要求，各社区要发挥居民议事会作用，对改造方", 0, indent=True)]
     second = [_line("案逐户上门征求意见。", 0, end=LEFT + 10 * SIZE), _line("会议还就物业服务作了部署。", 1, indent=True)]
-    assert paragraphs([first, second]) == [(0, "会议要求，各社区要发挥居民议事会作用，对改造方案逐户上门征求意见。"), (1, "会议还就物业服务作了部署。")]
+    assert [(block.page, block.text) for block in paragraphs([first, second])] == [
+        (0, "会议要求，各社区要发挥居民议事会作用，对改造方案逐户上门征求意见。"), (1, "会议还就物业服务作了部署。")
+    ]
 
 
 def test_page_numbers_and_running_headers_are_dropped_and_body_lines_kept() -> None:
