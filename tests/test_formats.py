@@ -137,3 +137,21 @@ def test_an_image_too_large_to_read_is_refused_before_its_pixels_are_decoded() -
     Image.new("1", (8000, 6000), 1).save(buffer, format="PNG")
     result = read_document("huge.png", buffer.getvalue())
     assert isinstance(result, ReadError) and "too large" in result.reason
+
+
+def test_a_scan_of_more_pages_than_ocr_reads_is_refused_before_any_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from PIL import Image
+
+    from index.pdf_layout import MAX_OCR_PAGES
+
+    def never(*_args: object) -> None:
+        raise AssertionError("no page is read")
+
+    monkeypatch.setattr(index.ocr, "image_lines", never)
+    pages = [Image.new("L", (60, 80), 255) for _ in range(MAX_OCR_PAGES + 1)]
+    buffer = io.BytesIO()
+    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:])
+    result = read_document("long-scan.pdf", buffer.getvalue())
+    assert isinstance(result, ReadError) and f"{MAX_OCR_PAGES + 1} pages without a text layer" in result.reason
