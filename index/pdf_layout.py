@@ -19,7 +19,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 INDENT_EMS = 0.8
@@ -62,7 +62,7 @@ class Line:
     top: float
     bottom: float
     size: float
-    """Font size, or for OCR the box's height."""
+    """Font size (for OCR, as its box measures it)."""
 
 
 @dataclass(frozen=True)
@@ -90,13 +90,14 @@ def strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
 
     seen = Counter(key for lines in pages for key in {_running_key(lines[i]) for i in at_ends(lines)})
     repeated = {key for key, count in seen.items() if count >= 2 and count * 2 >= len(pages)}
-    return [
-        [
+    kept = []
+    for lines in pages:
+        ends = at_ends(lines)
+        kept.append([
             line for i, line in enumerate(lines)
-            if not (i in at_ends(lines) and (is_page_number(line.text) or _running_key(line) in repeated))
-        ]
-        for lines in pages
-    ]
+            if not (i in ends and (is_page_number(line.text) or _running_key(line) in repeated))
+        ])
+    return kept
 
 
 def _running_key(line: Line) -> tuple[str, int]:
@@ -113,7 +114,7 @@ def column_of(pages: list[list[Line]]) -> Column | None:
     sizes = Counter()
     for line in lines:
         sizes[round(line.size)] += len(line.text)
-    size = float(sizes.most_common(1)[0][0])
+    size = float(max(sizes.most_common(1)[0][0], 1))
     body = [line for line in lines if _is_body(line, size)] or lines
     left = Counter(round(line.x0 / (size / 4)) for line in body).most_common(1)[0][0] * (size / 4)
     left = min((line.x0 for line in body if abs(line.x0 - left) <= size / 4), default=left)
@@ -162,12 +163,15 @@ def break_before(previous: Line, line: Line, column: Column, same_page: bool) ->
 
 
 @dataclass(frozen=True)
-class Block:
-    """A paragraph as laid out: the index of the page it starts on, its text, and whether it is set apart."""
+class Paragraph:
+    """A paragraph of a paged document, the page it starts on and whether OCR read it."""
 
-    page: int
     text: str
+    page: int | None
+    """Page number from 1 (as ``paragraphs`` gives it, the index of its page); None for a photo of a page."""
+    ocr: bool
     set_apart: bool
+    """Set apart from the paragraph before by a gap or a change of font size (a title, a heading)."""
 
 
 def strip_masthead(pages: list[list[Line]]) -> list[list[Line]]:
@@ -184,15 +188,16 @@ def strip_masthead(pages: list[list[Line]]) -> list[list[Line]]:
     return [first[title:], *pages[1:]]
 
 
-def layout(pages: list[list[Line]]) -> list[Block]:
+def layout(pages: list[list[Line]]) -> list[Paragraph]:
     """The paragraphs of a document's pages, without page furniture."""
     return paragraphs(strip_masthead(strip_furniture(pages)))
 
 
-def paragraphs(pages: list[list[Line]]) -> list[Block]:
-    """The paragraphs of a document's pages (furniture already stripped), in reading order."""
+def paragraphs(pages: list[list[Line]]) -> list[Paragraph]:
+    """The paragraphs of a document's pages (furniture already stripped), in reading order, each
+    with the index of the page it starts on."""
     column = column_of(pages)
-    found: list[Block] = []
+    found: list[Paragraph] = []
     previous: Line | None = None
     previous_page = -1
     for number, lines in enumerate(pages):
@@ -202,10 +207,9 @@ def paragraphs(pages: list[list[Line]]) -> list[Block]:
                 continue
             between = Break.SET_APART if previous is None or column is None else break_before(previous, line, column, number == previous_page)
             if between is Break.WRAP:
-                last = found[-1]
-                found[-1] = Block(last.page, last.text + _joint(last.text, text) + text, last.set_apart)
+                found[-1] = replace(found[-1], text=found[-1].text + _joint(found[-1].text, text) + text)
             else:
-                found.append(Block(number, text, between is Break.SET_APART))
+                found.append(Paragraph(text, number, False, between is Break.SET_APART))
             previous, previous_page = line, number
     return found
 
@@ -274,18 +278,6 @@ def pdf_lines(page) -> list[Line]:
     return [line for line in lines if line.text.strip()]
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A paragraph of a paged document, the page it starts on and whether OCR read it."""
-
-    text: str
-    page: int | None
-    """Page number from 1; None for a photo of a page."""
-    ocr: bool
-    set_apart: bool
-    """Set apart from the paragraph before by a gap or a change of font size (a title, a heading)."""
-
-
 MAX_PDF_PAGES = 2_000
 MAX_OCR_PAGES = 20
 """Pages without a text layer read by OCR in one PDF (a few seconds each): a longer scan is refused."""
@@ -317,9 +309,7 @@ def read_pdf(data: bytes) -> list[Paragraph]:
         end = start + 1
         while end < len(pages) and (end in scanned) == by_ocr:
             end += 1
-        found += [
-            Paragraph(block.text, start + block.page + 1, by_ocr, block.set_apart) for block in layout(pages[start:end])
-        ]
+        found += [replace(paragraph, page=start + paragraph.page + 1, ocr=by_ocr) for paragraph in layout(pages[start:end])]
         start = end
     return found
 
@@ -337,4 +327,4 @@ def read_image(data: bytes) -> list[Paragraph]:
 
     image = ocr.open_image(data)
     dpi = image.info.get("dpi", (150, 150))[0] or 150
-    return [Paragraph(block.text, None, True, block.set_apart) for block in layout([ocr.image_lines(image, dpi)])]
+    return [replace(paragraph, page=None, ocr=True) for paragraph in layout([ocr.image_lines(image, dpi)])]
