@@ -43,9 +43,14 @@ def available() -> bool:
     return find_spec("rapidocr_onnxruntime") is not None
 
 
-def _engine():
+def require() -> None:
+    """Raise ``OcrMissing`` unless the OCR extra is installed (before any of its libraries, Pillow too, is imported)."""
     if not available():
         raise OcrMissing()
+
+
+def _engine():
+    require()
     return _loaded_engine()
 
 

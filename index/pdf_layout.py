@@ -298,6 +298,8 @@ def read_pdf(data: bytes) -> list[Paragraph]:
         scanned = [number for number, lines in enumerate(pages) if not lines and _has_image(document[number])]
         if len(scanned) > MAX_OCR_PAGES:
             raise ValueError(f"{len(scanned)} pages without a text layer (OCR reads at most {MAX_OCR_PAGES}); split the scan")
+        if scanned:
+            ocr.require()
         for number in scanned:
             pages[number] = ocr.image_lines(*ocr.page_image(document[number]))
     finally:
@@ -325,6 +327,7 @@ def read_image(data: bytes) -> list[Paragraph]:
     """A photo or scan of a page (.png, .jpg), read by OCR."""
     from . import ocr
 
+    ocr.require()
     image = ocr.open_image(data)
     dpi = image.info.get("dpi", (150, 150))[0] or 150
     return [replace(paragraph, page=None, ocr=True) for paragraph in layout([ocr.image_lines(image, dpi)])]

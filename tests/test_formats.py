@@ -121,7 +121,10 @@ def test_a_scanned_page_is_answered_with_the_right_passage_marked_as_ocr(name: s
 
 
 def test_a_scan_without_the_ocr_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
     monkeypatch.setattr(index.ocr, "available", lambda: False)
+    monkeypatch.setitem(sys.modules, "PIL", None)  # installed with the extra: absent too
     for name in ("estates.scan.png", "estates.scan.pdf"):
         result = read_document(name, (DOCUMENTS / name).read_bytes())
         assert isinstance(result, ReadError)
