@@ -168,15 +168,18 @@ def _paged_text(paragraphs: list[Paragraph]) -> tuple[str, tuple[Page, ...]]:
     """A paged document's paragraphs as one text, and where each page starts: a paragraph a line,
     after a blank line when it is set apart (as a text sets a title apart; cleaning joins lines
     broken mid-sentence, and a blank line keeps a title from being taken for one)."""
-    text = ""
+    parts: list[str] = []
     pages: list[Page] = []
+    length = 0
     for paragraph in paragraphs:
-        if text:
-            text += "\n\n" if paragraph.set_apart else "\n"
+        if parts:
+            parts.append("\n\n" if paragraph.set_apart else "\n")
+            length += len(parts[-1])
         if not pages or (pages[-1].number, pages[-1].ocr) != (paragraph.page, paragraph.ocr):
-            pages.append(Page(paragraph.page, len(text), paragraph.ocr))
-        text += strip_invisible(paragraph.text)
-    return text, tuple(pages)
+            pages.append(Page(paragraph.page, length, paragraph.ocr))
+        parts.append(strip_invisible(paragraph.text))
+        length += len(parts[-1])
+    return "".join(parts), tuple(pages)
 
 
 def _jsonl_row(name: str, line_number: int, line: bytes) -> SourceText | ReadError:
