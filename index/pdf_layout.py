@@ -28,9 +28,13 @@ SHORT_EMS = 1.5
 """A line ending this many ems before the column's right edge ended its paragraph (a full line of
 left-aligned Chinese may fall one character short where the next may not start a line: ，。)."""
 WRAP_EMS = 3.0
-"""A line ending less than this many ems short of the column, not on a sentence's end, was wrapped
-there: a character that may not start a line (”，。) takes the one before it along (…巡视“回头 / 看”…)."""
+"""A line ending less than this many ems short of the column (or than the next line's first Latin word
+is wide), not on a sentence's end, was wrapped there: a character that may not start a line (”，。)
+takes the one before it along (…巡视“回头 / 看”…)."""
 _PARAGRAPH_ENDS = tuple("。！？!?；;：:…”」』）)")
+LATIN_EMS = 0.6
+"""Width of a Latin letter or digit, in ems (a monospaced one's; proportional ones are narrower)."""
+_LEADING_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 GAP_PITCHES = 1.4
 """A line this many line pitches below the one before it starts a paragraph (a blank line, spacing)."""
 TITLE_SIZE = 1.15
@@ -157,9 +161,17 @@ def break_before(previous: Line, line: Line, column: Column, same_page: bool) ->
     if line.x0 - column.left >= INDENT_EMS * em:
         return Break.PARAGRAPH
     short = column.right - previous.x1
-    if short >= SHORT_EMS * em and (short >= WRAP_EMS * em or previous.text.rstrip().endswith(_PARAGRAPH_ENDS)):
+    wrapped = max(WRAP_EMS, _leading_word_ems(line.text) + SHORT_EMS) * em
+    if short >= SHORT_EMS * em and (short >= wrapped or previous.text.rstrip().endswith(_PARAGRAPH_ENDS)):
         return Break.PARAGRAPH
     return Break.WRAP
+
+
+def _leading_word_ems(text: str) -> float:
+    """About how wide the Latin word (or number) a line starts with is, in ems: the line before
+    may have stopped short because it did not fit there (…農 / (nóng)村…)."""
+    word = _LEADING_WORD.match(text)
+    return LATIN_EMS * len(word.group()) if word else 0.0
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,15 @@ def test_a_paragraph_starts_after_a_short_line_without_any_indent() -> None:
     assert _texts([page]) == ["第一，要加快施工进度，剩余3个小区10月底前全部开工。", "第二，要加强施工现场管理，合理安排作业时间，夜间不得施工。"]
 
 
+def test_a_line_short_by_a_latin_word_that_did_not_fit_is_wrapped() -> None:
+    page = [
+        _line("要突出人居环境整治，持续推进农", 0, end=RIGHT - 4 * SIZE),
+        _line("(nóng)村生活污水治理，完善村庄道路。", 1, end=LEFT + 18 * SIZE),
+        _line("会议要求各部门压实责任。", 2, end=LEFT + 12 * SIZE),
+    ]
+    assert _texts([page]) == ["要突出人居环境整治，持续推进农(nóng)村生活污水治理，完善村庄道路。", "会议要求各部门压实责任。"]
+
+
 def test_a_gap_wider_than_the_line_pitch_starts_a_paragraph() -> None:
     page = [_line("会议听取了各乡镇工作汇报并就下一步工作作了安", row) for row in range(3)]
     page.append(_line("会议要求各部门压实责任确保各项任务按期完成到", 3, gap=PITCH))
