@@ -12,6 +12,7 @@ from bot.app import CALLBACK, build_application
 from bot.config import Settings
 from bot.history import ChatHistory
 from index.collection import Collection
+from index.office import MISSING_OFFICE
 from tests.conftest import MEETING_REPORT, RIVER_REPORT
 from tests.telegram_stub import BotApiStub, running
 
@@ -182,3 +183,15 @@ async def test_allowlist_refuses_others(tmp_path: Path) -> None:
         allowed = (await running.stub.wait_for(1, chat_id=21))[0]
         assert "授权" in refusal["text"] and "河道" not in refusal["text"]
         assert "河道清淤" in allowed["text"]
+
+
+async def test_admin_upload_of_a_doc_without_libreoffice_says_what_to_do(
+    bot: Running, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # no soffice on it
+    minutes = Path(__file__).parent / "documents" / "grain_minutes.doc"
+    bot.stub.send_document(10, ADMIN, "秋粮收购纪要.doc", minutes.read_bytes())
+    report = (await bot.stub.wait_for(1, chat_id=10))[0]
+    assert "跳过 1 份" in report["text"]
+    assert "秋粮收购纪要.doc" in report["text"] and MISSING_OFFICE in report["text"]
