@@ -29,8 +29,12 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.oxml.table import CT_Tc
+from docx.shared import Length
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from lxml.etree import _Element
 
 from .normalize import normalize
 
@@ -78,17 +82,17 @@ def read_docx(data: bytes) -> WordText:
             lines.extend(["", *_table_lines(block), ""])
             continue
         line = (numbering.label(block) + block.text).strip()
-        lines.append(line)
         level = _heading_level(block)
-        if level is not None and line:
+        if level is not None and line and any(lines):  # the first line is the title's, in any style
             levels.append((line, level))
+        lines.append(line)
     return WordText("\n".join(lines), _ranked(levels))
 
 
 def _blocks(document: DocxDocument) -> Iterator[Paragraph | Table]:
     """The body's paragraphs and tables in document order, content controls (w:sdt) opened."""
 
-    def walk(parent) -> Iterator[Paragraph | Table]:  # noqa: ANN001 - an lxml element of the body
+    def walk(parent: _Element) -> Iterator[Paragraph | Table]:
         for child in parent.iterchildren():
             if child.tag == qn("w:p"):
                 yield Paragraph(child, document)
@@ -109,7 +113,8 @@ def _ranked(levels: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
     return tuple((line, order[level]) for line, level in levels)
 
 
-def _style_chain(paragraph: Paragraph) -> Iterator:  # noqa: ANN401 - python-docx style objects
+def _style_chain(paragraph: Paragraph) -> Iterator[ParagraphStyle]:
+    """A paragraph's style and the styles it is based on, nearest first."""
     style = paragraph.style
     seen = 0
     while style is not None and seen < 10:  # a style's base chain may loop in a broken file
@@ -141,7 +146,7 @@ def _centred(paragraph: Paragraph) -> bool:
     return any(style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER for style in _style_chain(paragraph))
 
 
-def _look(paragraph: Paragraph) -> tuple[object, object]:
+def _look(paragraph: Paragraph) -> tuple[Length | None, bool]:
     """Font size and boldness of a paragraph's first run with text, as set on it or its style."""
     run = next((run for run in paragraph.runs if run.text.strip()), None)
     size = run.font.size if run is not None else None
@@ -184,16 +189,16 @@ def _join_title(blocks: list[Paragraph | Table], lines: list[str]) -> int:
     return index
 
 
-def _cell_text(cell) -> str:  # noqa: ANN001 - a python-docx table cell
+def _cell_text(cell: _Cell) -> str:
     return " ".join(paragraph.text.strip() for paragraph in cell.paragraphs if paragraph.text.strip())
 
 
-def _row_cells(row) -> list[tuple[object, str]]:  # noqa: ANN001 - a python-docx table row
+def _row_cells(row: _Row) -> list[tuple[CT_Tc, str]]:
     """Each grid column's cell element and text (a merged cell repeats over the columns it spans)."""
     return [(cell._tc, _cell_text(cell)) for cell in row.cells]
 
 
-def _is_header(cells: list[tuple[object, str]]) -> bool:
+def _is_header(cells: list[tuple[CT_Tc, str]]) -> bool:
     texts = [text for _, text in cells if text]
     return (
         len(set(texts)) >= 2
@@ -216,9 +221,9 @@ def _table_lines(table: Table) -> list[str]:
     return lines
 
 
-def _labelled_row(header: list[tuple[object, str]], row: list[tuple[object, str]]) -> str:
+def _labelled_row(header: list[tuple[CT_Tc, str]], row: list[tuple[CT_Tc, str]]) -> str:
     pairs: list[str] = []
-    previous: tuple[object, object] | None = None
+    previous: tuple[CT_Tc, CT_Tc] | None = None
     for (label_tc, label), (value_tc, value) in zip(header, row):
         if (label_tc, value_tc) == previous:
             continue  # the same merged cells again, one grid column on
@@ -285,7 +290,7 @@ class _Numbering:
         return re.sub(r"%([1-9])", number, text)
 
 
-def _val(element, tag: str) -> str | None:  # noqa: ANN001 - an lxml element
+def _val(element: _Element, tag: str) -> str | None:
     child = element.find(qn(tag))
     return child.get(qn("w:val")) if child is not None else None
 

@@ -137,3 +137,21 @@ def test_without_libreoffice_the_cli_says_what_to_install(tmp_path: Path) -> Non
     assert completed.returncode == 1, "nothing could be added"
     assert f"grain_minutes.doc: cannot read doc: {MISSING_OFFICE}" in completed.stdout
     assert "apt-get install libreoffice-writer-nogui" in MISSING_OFFICE and ".docx" in MISSING_OFFICE
+
+
+def test_a_title_in_a_heading_style_leaves_the_body_headings_their_ranks() -> None:
+    import io
+
+    import docx
+
+    from index.docx_reader import read_docx
+
+    document = docx.Document()
+    document.add_heading("全县防汛工作会议纪要", level=1)
+    document.add_heading("总体要求", level=2)
+    document.add_paragraph("各乡镇要压实防汛责任。")
+    document.add_heading("（一）加强巡查", level=3)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    word = read_docx(buffer.getvalue())
+    assert word.headings == (("总体要求", 1), ("（一）加强巡查", 2)), "ranks from the body's shallowest heading, as （一） reads"
