@@ -9,8 +9,8 @@ interleave only in the body's XML. This module walks the body in order and write
 - a title set over several centred lines of the same look as one line (the cleaner would
   otherwise take its first line alone);
 - each table row under a header row as one line ``任务：…；牵头单位：…；完成时限：…。``
-  (``index/tasks.py`` reads a task table's rows back for the digest), a table set apart by
-  blank lines so no sentence runs into it;
+  (``index/tasks.py`` reads a task table's rows back for the digest), a row of a two-column
+  form without one as ``label：value``, a table set apart by blank lines so no sentence runs into it;
 - headers and footers not at all (running titles, page numbers live in their own parts).
 
 The headings found (their text as written, with their outline rank) go with the text, for the
@@ -37,6 +37,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
 from .normalize import normalize
+from .tasks import is_task_label
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 """Largest total a .docx may unzip to: python-docx loads every part, so a small zip bomb would fill memory."""
@@ -199,16 +200,21 @@ def _row_cells(row: _Row) -> list[tuple[CT_Tc, str]]:
 
 
 def _is_header(cells: list[tuple[CT_Tc, str]]) -> bool:
-    texts = [text for _, text in cells if text]
+    """Whether a first row labels the columns: three or more short labels (a two-column table's first
+    row is as often a form's first label and value, 会议名称 | 春耕会议), or a task table's labels."""
+    texts = list(dict.fromkeys(text for _, text in cells if text))
+    if len(texts) >= 2 and all(is_task_label(text) for text in texts):
+        return True
     return (
-        len(set(texts)) >= 2
+        len(texts) >= 3
         and all(len(text) <= _HEADER_CELL_CHARS and not _HEADER_PUNCTUATION.search(text) for text in texts)
         and not any(text.isdigit() for text in texts)
     )
 
 
 def _table_lines(table: Table) -> list[str]:
-    """A table's rows as lines: ``header：value；…。`` under a header row, else the cells spaced."""
+    """A table's rows as lines: ``header：value；…。`` under a header row, ``label：value`` in a
+    two-column form, else the cells spaced."""
     rows = [_row_cells(row) for row in table.rows]
     if len(rows) >= 2 and _is_header(rows[0]):
         header = rows[0]
@@ -216,7 +222,9 @@ def _table_lines(table: Table) -> list[str]:
     lines = []
     for row in rows:
         texts = [text for index, (tc, text) in enumerate(row) if text and (index == 0 or row[index - 1][0] is not tc)]
-        if texts:
+        if len(texts) == 2 and not _HEADER_PUNCTUATION.search(texts[0]) and len(texts[0]) <= _HEADER_CELL_CHARS:
+            lines.append(f"{texts[0]}：{texts[1]}")
+        elif texts:
             lines.append(" ".join(texts))
     return lines
 
@@ -235,11 +243,16 @@ def _labelled_row(header: list[tuple[CT_Tc, str]], row: list[tuple[CT_Tc, str]])
 
 
 class _Numbering:
-    """Word's list numbers: the label (一、, （二）, 1.) each numbered paragraph shows, counted in order."""
+    """Word's list numbers: the label (一、, （二）, 1.) each numbered paragraph shows, counted in order.
+
+    Lists (w:num) of one definition (w:abstractNum) count on together, as Word counts them, unless a
+    list restarts its numbers (w:startOverride)."""
 
     def __init__(self, document: DocxDocument) -> None:
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
         """numId → ilvl → (numFmt, lvlText, start)."""
+        self.counter_of: dict[str, str] = {}
+        """numId → the counter it counts on: its definition's, or its own when it restarts."""
         self.counts: dict[str, dict[int, int]] = {}
         try:
             root = document.part.numbering_part.element
@@ -257,13 +270,16 @@ class _Numbering:
             for node in root.findall(qn("w:abstractNum"))
         }
         for num in root.findall(qn("w:num")):
-            levels = dict(abstract.get(_val(num, "w:abstractNumId"), {}))
+            num_id, abstract_id = num.get(qn("w:numId")), _val(num, "w:abstractNumId")
+            levels = dict(abstract.get(abstract_id, {}))
+            self.counter_of[num_id] = f"abstract {abstract_id}"
             for override in num.findall(qn("w:lvlOverride")):
                 ilvl = int(override.get(qn("w:ilvl"), 0))
                 start = _val(override, "w:startOverride")
                 if start is not None and ilvl in levels:
                     levels[ilvl] = (levels[ilvl][0], levels[ilvl][1], int(start))
-            self.levels[num.get(qn("w:numId"))] = levels
+                    self.counter_of[num_id] = f"num {num_id}"
+            self.levels[num_id] = levels
 
     def label(self, paragraph: Paragraph) -> str:
         """The number Word shows before ``paragraph``, counting it; empty for an unnumbered one."""
@@ -274,7 +290,7 @@ class _Numbering:
         levels = self.levels[num_id]
         if ilvl not in levels:
             return ""
-        counts = self.counts.setdefault(num_id, {})
+        counts = self.counts.setdefault(self.counter_of[num_id], {})
         counts[ilvl] = counts.get(ilvl, levels[ilvl][2] - 1) + 1
         for deeper in [level for level in counts if level > ilvl]:
             del counts[deeper]

@@ -21,10 +21,6 @@ MISSING_OFFICE = "needs LibreOffice to convert it (apt-get install libreoffice-w
 """The reason given when LibreOffice is not installed: what to install, or what to do instead."""
 
 
-class OfficeMissing(ValueError):
-    """LibreOffice (``soffice``) is not on the PATH."""
-
-
 def soffice() -> str | None:
     """The LibreOffice program to run, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -33,12 +29,12 @@ def soffice() -> str | None:
 def convert_to_docx(data: bytes, suffix: str) -> bytes:
     """The .docx LibreOffice makes of a .doc or .wps file's ``data``.
 
-    Raises ``OfficeMissing`` without LibreOffice, ``ValueError`` when it cannot convert the file
-    or takes longer than ``CONVERT_TIMEOUT_SECONDS``.
+    Raises ``ValueError``: ``MISSING_OFFICE`` without LibreOffice, another reason when it cannot
+    convert the file or takes longer than ``CONVERT_TIMEOUT_SECONDS``.
     """
     program = soffice()
     if program is None:
-        raise OfficeMissing(MISSING_OFFICE)
+        raise ValueError(MISSING_OFFICE)
     with tempfile.TemporaryDirectory(prefix="meeting-bot-office-") as folder:
         work = Path(folder)
         source = work / f"document{suffix}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .normalize import normalize_with_offsets
+from .normalize import normalize, normalize_with_offsets
 
 _TASK = "任务|工作任务|重点任务|主要任务|任务内容|工作内容|工作事项|具体任务"
 _LEAD = "牵头单位|牵头部门|牵头领导|牵头责任单位"
@@ -21,6 +21,7 @@ _LABEL = re.compile(
     rf"(?:^|(?<=[;；。]))\s*(?:(?P<task>{_TASK})|(?P<lead>{_LEAD})|(?P<owner>{_OWNER})|(?P<deadline>{_DEADLINE}))\s*[:：]"
 )
 _OWNER_SEPARATORS = re.compile(r"[、，,;；/\s]+")
+_ANY_LABEL = re.compile(f"{_TASK}|{_LEAD}|{_OWNER}|{_DEADLINE}")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class TaskRow:
     owners: tuple[str, ...]
     """The leading body first, then the others responsible (县农业农村局, 各乡镇)."""
     deadline: str | None
+
+
+def is_task_label(text: str) -> bool:
+    """Whether ``text`` is a task table's column label (任务, 牵头单位, 完成时限 …), in either script."""
+    return bool(_ANY_LABEL.fullmatch(normalize(text).strip()))
 
 
 def read_task_row(text: str) -> TaskRow | None:

@@ -7,19 +7,26 @@ plan with Word list numbering and a task table, and a .doc saved by LibreOffice.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pytest
+from docx.document import Document as WordDocument
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from opencc import OpenCC
 
 from index.collection import Collection
+from index.docx_reader import read_docx
 from index.office import MISSING_OFFICE
 from index.read import SourceText, read_path
 from index.tasks import TaskRow, read_task_row
+from tests.documents.make_documents import _OUTLINE_NUM, _OUTLINE_NUMBERING, _numbered
 
 DOCUMENTS = Path(__file__).parent / "documents"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -140,18 +147,47 @@ def test_without_libreoffice_the_cli_says_what_to_install(tmp_path: Path) -> Non
 
 
 def test_a_title_in_a_heading_style_leaves_the_body_headings_their_ranks() -> None:
-    import io
-
-    import docx
-
-    from index.docx_reader import read_docx
-
     document = docx.Document()
     document.add_heading("全县防汛工作会议纪要", level=1)
     document.add_heading("总体要求", level=2)
     document.add_paragraph("各乡镇要压实防汛责任。")
     document.add_heading("（一）加强巡查", level=3)
+    word = read_docx(_saved(document))
+    assert word.headings == (("总体要求", 1), ("（一）加强巡查", 2)), "ranks from the body's shallowest heading, as （一） reads"
+
+
+def _saved(document: WordDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
-    word = read_docx(buffer.getvalue())
-    assert word.headings == (("总体要求", 1), ("（一）加强巡查", 2)), "ranks from the body's shallowest heading, as （一） reads"
+    return buffer.getvalue()
+
+
+def test_list_numbers_count_on_across_lists_of_one_definition_unless_restarted() -> None:
+    document = docx.Document()
+    root = document.part.numbering_part.element
+    root.insert(0, parse_xml(_OUTLINE_NUMBERING))
+    root.append(parse_xml(_OUTLINE_NUM))
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="90"/></w:num>'))
+    restarted = f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="92"><w:abstractNumId w:val="90"/>{restarted}</w:num>'))
+    document.add_paragraph("县政府常务会议纪要")
+    for point in range(11):
+        _numbered(document, f"议题{point + 1}", "Normal", 0)
+    paragraph = document.add_paragraph("议题12", style="Normal")  # another list of the same definition
+    numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numbering.get_or_add_ilvl().val, numbering.get_or_add_numId().val = 0, 91
+    paragraph = document.add_paragraph("附件一", style="Normal")  # a list that starts again
+    numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numbering.get_or_add_ilvl().val, numbering.get_or_add_numId().val = 0, 92
+    lines = read_docx(_saved(document)).text.splitlines()
+    assert lines[1:3] == ["一、议题1", "二、议题2"]
+    assert lines[10:14] == ["十、议题10", "十一、议题11", "十二、议题12", "一、附件一"]
+
+
+def test_a_two_column_form_is_read_label_by_value() -> None:
+    document = docx.Document()
+    document.add_paragraph("会议通知")
+    table = document.add_table(rows=2, cols=2)
+    for row, (label, value) in zip(table.rows, [("会议名称", "全县春耕生产工作会议"), ("会议时间", "3月5日上午9时")]):
+        row.cells[0].text, row.cells[1].text = label, value
+    assert read_docx(_saved(document)).text.splitlines()[2:4] == ["会议名称：全县春耕生产工作会议", "会议时间：3月5日上午9时"]
