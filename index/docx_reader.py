@@ -23,7 +23,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -47,7 +47,11 @@ _TITLE_STYLES = frozenset({"title", "标题"})
 _BODY_OUTLINE_LEVEL = 9
 """``w:outlineLvl`` 9 is body text; 0–8 are outline levels 1–9."""
 _SENTENCE_END = re.compile(r"[。！？!?；;：:]$")
-_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_DATE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
+)
+"""A date line's date: 2025年3月5日, 2025-03-05, or in characters as official documents date (二〇二五年三月五日)."""
 _TITLE_CHARS = 40
 """A line of a title set over several lines is short; a longer centred line is text."""
 _HEADER_CELL_CHARS = 20
@@ -62,7 +66,7 @@ class WordText:
     """A Word document's text as the cleaner reads it, and the headings its styles declare."""
 
     text: str
-    headings: tuple[tuple[str, int], ...] = field(default=())
+    headings: tuple[tuple[str, int], ...] = ()
     """Each heading paragraph's line as in ``text`` and its outline rank (1 outermost)."""
 
 
@@ -86,7 +90,9 @@ def read_docx(data: bytes) -> WordText:
         level = _heading_level(block)
         if level is not None and line and any(lines):  # the first line is the title's, in any style
             levels.append((line, level))
-        lines.append(line)
+            lines.extend([line, ""])  # a heading never runs on into the paragraph under it
+        else:
+            lines.append(line)
     return WordText("\n".join(lines), _ranked(levels))
 
 

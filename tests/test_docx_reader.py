@@ -17,14 +17,16 @@ from pathlib import Path
 import docx
 import pytest
 from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from opencc import OpenCC
 
 from index.collection import Collection
+from index.document import build_document
 from index.docx_reader import read_docx
 from index.office import MISSING_OFFICE
-from index.read import SourceText, read_path
+from index.read import SourceText, read_document, read_path
 from index.tasks import TaskRow, read_task_row
 from tests.documents.make_documents import _OUTLINE_NUM, _OUTLINE_NUMBERING, _numbered
 
@@ -191,3 +193,17 @@ def test_a_two_column_form_is_read_label_by_value() -> None:
     for row, (label, value) in zip(table.rows, [("会议名称", "全县春耕生产工作会议"), ("会议时间", "3月5日上午9时")]):
         row.cells[0].text, row.cells[1].text = label, value
     assert read_docx(_saved(document)).text.splitlines()[2:4] == ["会议名称：全县春耕生产工作会议", "会议时间：3月5日上午9时"]
+
+
+def test_a_heading_with_a_comma_stays_apart_and_a_date_in_characters_is_no_title_line() -> None:
+    document = docx.Document()
+    for line in ("全县安全生产", "工作会议纪要", "二〇二五年三月五日"):
+        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_heading("压实责任，强化监管", level=1)
+    document.add_paragraph("各乡镇要开展隐患排查，")
+    document.add_paragraph("县应急局要加强督导。")
+    built = build_document(read_document("plan.docx", _saved(document)))
+    assert built.meta.title == "全县安全生产工作会议纪要"
+    texts = [chunk.text for chunk in built.chunks]
+    assert texts == ["二〇二五年三月五日", "压实责任，强化监管", "各乡镇要开展隐患排查，县应急局要加强督导。"]
+    assert built.chunks[-1].heading == "压实责任", "the styled heading heads the paragraph (by its first clause)"
