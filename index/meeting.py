@@ -11,7 +11,7 @@ every meeting of a series shares it.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from .normalize import normalize
@@ -58,6 +58,7 @@ MENTION = re.compile(
 )
 """A meeting as a question names it, with whatever comes before its name in the same clause (2022年年中那次
 政治局会议, 韩正在雄安主持的…会议: unlike a report's name, where 在 begins the place it was held)."""
+_HOLDING_VERB = re.compile(r"(?:主持召开|召开|举行|举办|开)了?")
 _TRAILING_ORDINAL = re.compile(rf"{_ORDINAL_TAIL}$")
 _LEADING = frozenset({"开", "召开", "举行", "举办", "主持", "出席", "参加", "了", "的", "那次", "这次", "上次", "此次", "该次", "本次"})
 """Words that lead to a meeting's name in a question without being part of it."""
@@ -135,6 +136,22 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
         if found:
             key = key.replace(found[0], " ")
     return (chaired["name"] if chaired else None), place, key
+
+
+def mentions(key: str) -> Iterator[tuple[int, int, bool]]:
+    """Where a normalized question names meetings, and whether a body's name leads to the meeting. A body's
+    name followed by a verb of holding and a meeting (全国人大常委会开…座谈会, 县委常委会召开全体会议) is one
+    mention: of the meeting it held, not of the body."""
+    matches = list(MENTION.finditer(key))
+    held = False
+    for match, following in zip(matches, [*matches[1:], None]):
+        if held:
+            held = False
+        elif following and following.start() == match.end() and _HOLDING_VERB.match(following[0]):
+            held = True
+            yield match.start(), following.end(), True
+        else:
+            yield *match.span(), False
 
 
 def ending_start(mention: str) -> int:

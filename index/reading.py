@@ -95,6 +95,8 @@ def read_turn(
     period = own_period or (continued.period if continued and not own_meeting else None)
     decisions = bool(_DECISIONS.search(text)) or bool(continued and continued.query.wants_decisions) \
         or (named is not None and not _HOLDING.search(rest))
+    if own_meeting:
+        query = _without_pointers(query, own_meeting)
     return Reading(
         turn=turn,
         query=replace(query, wants_decisions=decisions),
@@ -114,6 +116,13 @@ def _is_slip(turn: str, known: Callable[[set[str]], bool]) -> bool:
         return False
     words = set(tokenize(turn))
     return not words or not known(words)
+
+
+def _without_pointers(query: Query, named: NamedMeeting) -> Query:
+    """``query`` without the one-character words that point back to what its meeting is named for (这部法 after
+    湿地保护法实施座谈会, 该会): the meeting is resolved already, and its reports seldom use the bare word."""
+    pointers = {term for term in query.terms if len(term) == 1 and any(len(word) > 1 and word.endswith(term) for word in named.kind_words)}
+    return replace(query, terms={term: weight for term, weight in query.terms.items() if term not in pointers}) if pointers else query
 
 
 def _without(text: str, *spans: tuple[int, int]) -> str:
