@@ -64,3 +64,9 @@ def test_a_meeting_a_body_held_is_named_without_the_body_and_a_word_pointing_bac
     assert set(reading.query.terms) == {"施行"}
     answer = archive.ask([reading.turn], today=TODAY)
     assert answer.passages and "2024年1月1日起施行" in answer.passages[0].text
+
+
+def test_a_time_is_the_meetings_when_the_question_names_any_kind_of_meeting(archive: Collection) -> None:
+    reading = _read(archive, "2023年6月的座谈会讲了哪些重点")
+    assert reading.period is not None and reading.period.label == "2023年6月"
+    assert "2023" not in reading.query.terms
