@@ -72,7 +72,7 @@ _DONE = re.compile(r"(?:已经?|曾经?)$")
 _PAST_TIME = re.compile(r"(?:去年|前年|上年|过去|此前|以往|近年来|截至|截止)")
 """A clause opening with a past time reports what was done; so do the clauses after it (去年，我们严格…)."""
 _COMPLETED = re.compile(r"(?<![不而早])已经?[\u4e00-\u9fff]{1,8}?了(?!解)")
-"""A clause without a marker that tells of something done (已经通报了…, 作了发言): the sentence reports,
+"""A clause without a marker that tells of something already done (已经通报了…, 已开展了): the sentence reports,
 and a later clause orders only the bodies it names (…，各乡镇要…), not its listeners' reaction
 (…，我们必须照单全收)."""
 _NAMED_BODY = re.compile(rf"(?:会同|联合|由)({_PART}{{1,{_MAX_BODY_CHARS}}})")
