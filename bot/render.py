@@ -84,6 +84,18 @@ def nothing_found_lines(question: str, documents: list[DocumentRecord], points: 
     return lines
 
 
+EXAMPLE_TOPIC_CHARS = 10
+"""Longest outline point offered as an example's topic: a longer heading is a sentence, not a topic."""
+
+
+def example_questions(points: list[str], limit: int = 3) -> list[str]:
+    """Questions to try, each about one main point of the newest meetings' outlines
+    (``Collection.coverage``): a whole point, never a cut one, and only a plain phrase of words."""
+    topics = [point.removeprefix("关于") for point in points]
+    fitting = [topic for topic in topics if re.fullmatch(rf"[\u4e00-\u9fff]{{2,{EXAMPLE_TOPIC_CHARS}}}", topic)]
+    return [f"关于{topic}，会议提出了哪些要求？" for topic in fitting[:limit]]
+
+
 SMALL_TALK_REPLY = "好的。想了解哪次会议、哪方面的内容，直接发问题即可，例如：会议对高标准农田提出了什么要求"
 
 
