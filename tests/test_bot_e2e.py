@@ -29,12 +29,12 @@ class Running:
     history: ChatHistory
 
 
-async def _start(tmp_path: Path, **overrides: object) -> AsyncIterator[Running]:
-    stub = BotApiStub(TOKEN)
+async def _start(tmp_path: Path, unknown_chats: frozenset[int] = frozenset(), **overrides: object) -> AsyncIterator[Running]:
+    stub = BotApiStub(TOKEN, unknown_chats)
     stub.start()
     settings = Settings(
-        data_dir=tmp_path, telegram_token=TOKEN, admin_ids=frozenset({ADMIN}),
-        base_url=stub.base_url, base_file_url=stub.base_file_url, **overrides,
+        data_dir=tmp_path, telegram_token=TOKEN, base_url=stub.base_url, base_file_url=stub.base_file_url,
+        **{"admin_ids": frozenset({ADMIN}), **overrides},
     )
     collection = Collection(tmp_path / "meetings.db")
     collection.add_file("grain.txt", MEETING_REPORT.encode())
@@ -60,6 +60,16 @@ async def test_admin_commands_are_in_the_admins_menu_only(bot: Running) -> None:
     names = {command["command"] for command in everyone[0]["commands"]}
     assert {"start", "help", "ask", "new", "docs", "stats"} <= names and not names & {"reindex", "remove"}
     assert {command["command"] for command in admins[0]["commands"]} == names | {"reindex", "remove"}
+
+
+async def test_an_admin_who_never_started_the_bot_does_not_stop_it(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    stranger = 99
+    async for running in _start(tmp_path, unknown_chats=frozenset({stranger}), admin_ids=frozenset({ADMIN, stranger})):
+        running.stub.send_text(10, USER, "河道清淤")
+        assert "河道清淤" in (await running.stub.wait_for(1, chat_id=10))[0]["text"]
+        scopes = [menu.get("scope", {}).get("chat_id") for menu in running.stub.sent("setMyCommands")]
+        assert scopes == [None, ADMIN], "the menus Telegram took: everyone's and the reachable admin's"
+    assert any("could not show the admin commands" in record.getMessage() for record in caplog.records)
 
 
 async def test_question_gets_passages_with_source_and_buttons(bot: Running) -> None:
