@@ -322,7 +322,7 @@ def answer_json(answer: Answer) -> str:
                 {
                     "doc_id": p.doc_id, "title": p.title, "date": p.date, "source": p.source_url or p.place,
                     "paragraph": p.paragraph, "text": p.text, "score": p.score,
-                    **({"also_at": [{"title": title, "source_url": url} for title, url in dict.fromkeys(p.also_at)]} if p.also_at else {}),
+                    **({"also_at": [{"title": title, "source_url": url} for title, url in p.also_at]} if p.also_at else {}),
                 }
                 for p in answer.passages
             ],
