@@ -190,7 +190,8 @@ async def test_question_length_is_bounded(bot: Running) -> None:
     assert "太长" in reply["text"]
 
 
-async def test_allowlist_refuses_others(tmp_path: Path) -> None:
+async def test_allowlist_refuses_others(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.app")
     async for running in _start(tmp_path, allowed_user_ids=frozenset({USER})):
         running.stub.send_text(20, 99, "河道清淤")
         running.stub.send_text(21, USER, "河道清淤")
@@ -198,6 +199,9 @@ async def test_allowlist_refuses_others(tmp_path: Path) -> None:
         allowed = (await running.stub.wait_for(1, chat_id=21))[0]
         assert "授权" in refusal["text"] and "河道" not in refusal["text"]
         assert "河道清淤" in allowed["text"]
+    logged = [record.getMessage() for record in caplog.records if record.name == "bot.app"]
+    assert sum(line.startswith("refused ") for line in logged) == 1 and sum(line.startswith("handled ") for line in logged) == 1
+    assert not any("河道" in line for line in logged)
 
 
 async def test_one_info_line_per_update_without_text_names_or_token(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
