@@ -70,8 +70,10 @@ _MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话
 _ENDS_AS_MEETING = re.compile(rf"{MEETING_ENDING}{_ORDINAL_TAIL}$")
 _CHAIR = re.compile(
     rf"(?:(?:{TITLES})[、，,]?|^|(?<=[。,;\s]))(?P<name>{PERSON_NAME})(?:{TITLES})?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上|晚)?"
-    rf"(?:在[^，。]{{1,20}}?)?主持(?!人)"
+    rf"(?:[在到][^，。,;]{{1,20}}?)?(?:(?:考察|调研|视察|检查)[^，。,;]{{0,20}}?并)?主持(?!人)"
 )
+"""Who chaired: a name (after a title, or opening a sentence) before 主持, with the day, the place, or the visit
+it chaired the meeting on (李克强考察农业农村部并主持召开座谈会) between."""
 
 
 @dataclass(frozen=True)

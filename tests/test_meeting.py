@@ -95,6 +95,8 @@ def test_the_leads_fuller_name_wins_over_the_titles() -> None:
 def test_the_chair_is_named_with_a_title_before_or_after() -> None:
     assert chair_of("沈跃跃副委员长主持会议。") == "沈跃跃"
     assert chair_of("国务院总理李克强22日主持召开国务院常务会议") == "李克强"
+    assert chair_of("副县长刘明到县水利局调研并主持召开座谈会") == "刘明"
+    assert chair_of("刘明在县水利局调研时指出，要主持好会议") is None
     assert held_by("2021年4月韩正在雄安主持的")[:2] == ("韩正", "雄安")
     assert held_by("李强总理主持的")[:2] == ("李强", None)
     assert held_by("在江西开的", places={"江西"})[:2] == (None, "江西")
