@@ -20,6 +20,7 @@ from .chunk import HEADING_SEPARATOR, heading_label, heading_rank
 from .normalize import normalize_with_offsets
 from .speakers import split_sentences
 from .store import ChunkRecord
+from .tasks import read_task_row
 
 _BODY_SUFFIX = (
     r"(?:局|委|办|厅|院|中心|站|所|队|组|科|室|处|政府|府|会|社|部门|部|支部|党委|纪委|街道|镇街|乡镇|镇|乡|村|街|"
@@ -124,6 +125,7 @@ def _requirements(chunks: Iterable[ChunkRecord]) -> Iterator[tuple[str, Requirem
 
     A chunk's heading path comes from its paragraph's start; points numbered inside the
     paragraph (（一）…。一是…。二是…。) refine it sentence by sentence, until the paragraph ends.
+    A task table's row (任务：…；牵头单位：…；完成时限：…。) is a requirement as a whole.
     """
     outline: list[tuple[int, str]] = []
     paragraph = None
@@ -131,6 +133,11 @@ def _requirements(chunks: Iterable[ChunkRecord]) -> Iterator[tuple[str, Requirem
         if chunk.paragraph != paragraph:
             paragraph = chunk.paragraph
             outline = _outline_of(chunk.heading)
+        row = read_task_row(chunk.text)
+        if row:
+            deadlines = (row.deadline,) if row.deadline else ()
+            yield chunk.heading, Requirement(chunk.text.strip(), row.owners, deadlines, chunk.position)
+            continue
         for sentence in split_sentences(chunk.text):
             rank = heading_rank(sentence)
             if rank is not None:

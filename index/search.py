@@ -307,10 +307,12 @@ def _mentions(chunk: ChunkRecord, document: DocumentRecord, terms: set[str]) -> 
 
 def _outline_items(text: str) -> list[str] | None:
     """The numbered points of an outline passage (【提纲】一、… 二、…), or None for other passages."""
-    marker = _OUTLINE.match(text)
+    key, offsets = normalize_with_offsets(text)
+    marker = _OUTLINE.match(key)  # on the normalized key: 【提綱】 is 【提纲】
     if not marker:
         return None
-    return [sentence for sentence in split_sentences(text[marker.end():]) if heading_rank(sentence) is not None]
+    rest = text[offsets[marker.end() - 1] + 1 :]
+    return [sentence for sentence in split_sentences(rest) if heading_rank(sentence) is not None]
 
 
 def introduced_body(chunk: ChunkRecord, store: Store, matched: set[str]) -> ChunkRecord | None:

@@ -14,6 +14,7 @@ from bot.app import CALLBACK, build_application
 from bot.config import Settings
 from bot.history import ChatHistory
 from index.collection import Collection
+from index.office import MISSING_OFFICE
 from tests.conftest import MEETING_REPORT, RIVER_REPORT
 from tests.telegram_stub import BotApiStub, running
 
@@ -219,3 +220,15 @@ async def test_one_info_line_per_update_without_text_names_or_token(tmp_path: Pa
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert not any(question in logged or question[:2] in logged for question in questions), "no message text"
     assert TOKEN not in logged and "user2" not in logged, "no token, no names"
+
+
+async def test_admin_upload_of_a_doc_without_libreoffice_says_what_to_do(
+    bot: Running, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # no soffice on it
+    minutes = Path(__file__).parent / "documents" / "grain_minutes.doc"
+    bot.stub.send_document(10, ADMIN, "秋粮收购纪要.doc", minutes.read_bytes())
+    report = (await bot.stub.wait_for(1, chat_id=10))[0]
+    assert "跳过 1 份" in report["text"]
+    assert "秋粮收购纪要.doc" in report["text"] and MISSING_OFFICE in report["text"]
