@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from office_documents import FIXTURES, laid_out_docx, scan, to_pdf, tools_missing  # noqa: E402
+from office_documents import FIXTURES, MEETINGS, laid_out_docx, scan, to_pdf, tools_missing  # noqa: E402
 
 from index import ocr  # noqa: E402
 from index.collection import Collection  # noqa: E402
@@ -38,7 +38,7 @@ from index.document import build_document  # noqa: E402
 from index.read import ReadError, read_document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXTS = sorted((ROOT / "seeds").glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
+TEXTS = sorted((ROOT / "seeds").glob("*.txt")) + [FIXTURES / f"{meeting}.txt" for meeting in MEETINGS]
 VARIANTS = ("plain.docx", "plain.pdf", "laid.docx", "laid.pdf")
 
 

@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "documents"
+MEETINGS = ("estates", "farmland")
+"""The meeting texts in ``FIXTURES`` written for the PDF and scan tests (tests/test_formats.py)."""
 BODY_FONT = "Noto Serif CJK SC"
 TITLE_FONT = "Noto Sans CJK SC"
 _TITLE_BREAK = re.compile(r"(?=暨)|(?<=召开)|(?<=关于)|[:：]")
@@ -155,8 +157,8 @@ def write_fixtures(out_dir: Path = FIXTURES) -> list[Path]:
     footers = {"farmland": ("— {page} —", ""), "estates": ("第{page}页 共{pages}页", "城南街道办事处")}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        for text_path in sorted(out_dir.glob("*.txt")):
-            stem = text_path.stem
+        for stem in MEETINGS:
+            text_path = out_dir / f"{stem}.txt"
             footer, header = footers.get(stem, ("— {page} —", ""))
             plain = to_pdf(text_path, work)
             written.append(Path(shutil.copy(plain, out_dir / f"{stem}.plain.pdf")))

@@ -9,8 +9,10 @@ carries its heading path (第二点意见 › 一是…) and its speaker.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .normalize import compact, normalize
 from .speakers import attribute, find_speaker_names, split_sentences
 
 MAX_CHUNK_CHARS = 400
@@ -27,6 +29,8 @@ _RANKS: list[tuple[re.Pattern[str], int]] = [
 ]
 _LABEL_END = re.compile(r"[，,：:。；;！？!?]")
 _LABEL_CHARS = 24
+_NUMBERING_CHARS = 16
+"""How much of a sentence's opening holds its numbering (第一百二十点意见 is the longest)."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,9 @@ class Chunk:
 
 
 def heading_rank(sentence: str) -> int | None:
-    """Outline level of a sentence that starts a numbered point, or None."""
-    text = sentence.lstrip("“\"【[ ")
+    """Outline level of a sentence that starts a numbered point, or None; read on the normalized
+    opening, so 第二點意見 is one as 第二点意见 is."""
+    text = normalize(sentence.lstrip()[:_NUMBERING_CHARS]).lstrip("\"【[ ")
     for pattern, rank in _RANKS:
         if pattern.match(text):
             return rank
@@ -100,8 +105,9 @@ class _Outline:
     def __init__(self) -> None:
         self.stack: list[tuple[int, str]] = []
 
-    def enter(self, sentence: str) -> None:
-        rank = heading_rank(sentence)
+    def enter(self, sentence: str, declared: int | None = None) -> None:
+        """Enter ``sentence``'s point when it starts one; ``declared`` is a rank its file gave it."""
+        rank = declared or heading_rank(sentence)
         if rank is not None:
             self.stack = [entry for entry in self.stack if entry[0] < rank] + [(rank, heading_label(sentence))]
 
@@ -109,8 +115,9 @@ class _Outline:
         return HEADING_SEPARATOR.join(label for _rank, label in self.stack)
 
 
-def chunk_paragraphs(paragraphs: list[str]) -> list[Chunk]:
-    """Chunks of a document body, in order."""
+def chunk_paragraphs(paragraphs: list[str], headings: Mapping[str, int] | None = None) -> list[Chunk]:
+    """Chunks of a document body, in order. ``headings`` maps the ``compact`` key of a paragraph its
+    file declares a heading (a Word heading style) to its rank; others are read by their numbering."""
     sentences = [split_sentences(paragraph) for paragraph in paragraphs]
     attributed = attribute(sentences, find_speaker_names(paragraphs))
     outline = _Outline()
@@ -118,7 +125,7 @@ def chunk_paragraphs(paragraphs: list[str]) -> list[Chunk]:
     for number, (paragraph, paragraph_sentences, sentence_speakers) in enumerate(
         zip(paragraphs, sentences, attributed), start=1
     ):
-        outline.enter(paragraph)
+        outline.enter(paragraph, headings.get(compact(paragraph)) if headings else None)
         paragraph_level = list(outline.stack)
         if len(paragraph) <= MAX_CHUNK_CHARS:
             chunks.append(Chunk(len(chunks), number, paragraph, outline.path(), _voices(sentence_speakers)))

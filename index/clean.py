@@ -88,6 +88,8 @@ _SENTENCE_PUNCTUATION = re.compile(r"[，。；！？]")
 _HEADER_CHARS = 100
 _SHORT = 40
 _OPENING_CHARS = 100
+_NUMBERING_CHARS = 16
+"""How much of a line's opening holds its outline number (第一百二十点意见 is the longest)."""
 """How much of a line the chrome rules read: chrome and notices show in their opening, and a
 paragraph whose opening is complete needs no new check as more broken lines are joined to it."""
 
@@ -150,10 +152,15 @@ def _strip_markup_once(text: str) -> str:
     return re.sub(r"\[([^\]]+)\]\s*\((https?://[^)]+)\)", r"\1 \2", text)
 
 
+def _numbered(line: str) -> bool:
+    """Whether ``line`` opens with an outline number, read on its normalized opening (第二點意見 too)."""
+    return bool(ENUMERATOR.match(normalize(line[:_NUMBERING_CHARS])))
+
+
 def is_heading(line: str) -> bool:
     """A numbered outline line (一、… / 第二点意见 / （三）…) that stands as its own paragraph."""
     text = line.strip()
-    return bool(ENUMERATOR.match(text)) and len(text) <= 80 and not text.endswith(tuple(_CONTINUES))
+    return _numbered(text) and len(text) <= 80 and not text.endswith(tuple(_CONTINUES))
 
 
 def ends_sentence(line: str) -> bool:
@@ -163,7 +170,7 @@ def ends_sentence(line: str) -> bool:
 
 def _should_join(previous: str, line: str) -> bool:
     """True when ``line`` continues the sentence ``previous`` broke off."""
-    if ends_sentence(previous) or is_heading(previous) or ENUMERATOR.match(line):
+    if ends_sentence(previous) or is_heading(previous) or _numbered(line):
         return False
     if _STAMPED.search(previous) or _is_dated_line(previous):
         return False
@@ -171,7 +178,7 @@ def _should_join(previous: str, line: str) -> bool:
         return True
     has_punctuation = re.search(r"[，,、；;：:。！？“”]", previous)
     # A short line without punctuation is a title or caption, not a broken sentence.
-    return bool(has_punctuation) or len(previous) > _SHORT or previous.endswith(tuple(_DANGLING))
+    return bool(has_punctuation) or len(previous) > _SHORT or normalize(previous[-1:]) in _DANGLING
 
 
 _SENTENCE_BOUNDARY = re.compile(f"[{SENTENCE_END}][{re.escape(CLOSING_QUOTES)}]*")

@@ -104,7 +104,7 @@ def is_followup(turn: str, own_terms: list[str], previous: Topic | None) -> bool
     if not own_terms:
         return True
     short = len(set(own_terms)) <= MAX_OWN_TERMS_FOR_FOLLOWUP and len(turn.strip()) <= MAX_FOLLOWUP_CHARS
-    return short or bool(_FOLLOWUP_MARKERS.search(turn.strip()))
+    return short or bool(_FOLLOWUP_MARKERS.search(normalize(turn).strip()))
 
 
 def _named_documents(terms: list[str], names: DocumentNames) -> tuple[str, ...]:

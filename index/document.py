@@ -10,7 +10,7 @@ from .clean import clean
 from .meeting import Meeting, identify_meeting
 from .metadata import DocumentMeta, describe
 from .read import Page, SourceText, content_id
-from .normalize import normalize
+from .normalize import compact, normalize
 from .reprints import signature
 from .tokenize import char_bigrams, token_text, tokenize_normalized
 
@@ -73,7 +73,7 @@ def build_document(source: SourceText) -> Document | None:
     """Run the cleaning, metadata and chunking steps; None when no body text is left."""
     cleaned = clean(source.text)
     meta, body = describe(source, cleaned)
-    chunks = chunk_paragraphs(body)
+    chunks = chunk_paragraphs(body, {compact(line): rank for line, rank in source.headings})
     if not chunks:
         return None
     digest = content_id(source.text)

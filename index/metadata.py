@@ -199,7 +199,7 @@ def find_date(text_head: str, urls: list[str], given: str | None, stamps: Sequen
         full = _FULL_DATE.search(given)
         return f"{full[1]}-{int(full[2]):02d}-{int(full[3]):02d}" if full else given
     page = _page_date(stamps, urls)
-    stated = _meeting_date(text_head)
+    stated = _meeting_date(normalize(text_head))  # its marks (召开, 讯, 将 …) read as 召開, 訊, 將 too
     if stated is None:
         return date(page[0], page[1], page[2]).isoformat() if page and page[2] else None
     year, month, day = stated
@@ -217,9 +217,10 @@ def find_place(title: str | None, paragraphs: list[str], fields: dict[str, str])
         if value and not URL.search(value) and not _NO_ISSUER.match(normalize(value)):
             return value
     first = _first_sentence(paragraphs)
-    dateline = _DATELINE.match(first)
+    key, offsets = normalize_with_offsets(first)
+    dateline = _DATELINE.match(key)
     if dateline and not _GENERIC_SUBJECTS.match(dateline.group(1)):
-        return dateline.group(1)
+        return first[offsets[dateline.start(1)] : offsets[dateline.end(1) - 1] + 1]
     for text in (title or "", first):
         match = re.search(r"([\u4e00-\u9fff]{2,10}?)(?:" + _MEETING_VERB.pattern + ")", normalize(text))
         if match and not _GENERIC_SUBJECTS.match(match.group(1)):

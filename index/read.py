@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import io
 import json
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,17 +20,16 @@ from typing import BinaryIO
 from charset_normalizer import CharsetMatch, from_bytes
 
 from .normalize import strip_invisible
+from .office import OFFICE_SUFFIXES, convert_to_docx
 from .pdf_layout import Paragraph, read_image, read_pdf
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
 """Photos or scans of a page, read by OCR."""
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | IMAGE_SUFFIXES | {".docx", ".pdf", ".jsonl"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | OFFICE_SUFFIXES | IMAGE_SUFFIXES | {".docx", ".pdf", ".jsonl"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest single document file read into memory (.jsonl archives are streamed instead)."""
 MAX_JSONL_LINE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 4 * MAX_FILE_BYTES
-"""Largest total a .docx may unzip to: python-docx loads every part, so a small zip bomb would fill memory."""
 MAX_NAME_CHARS = 120
 MAX_TITLE_CHARS = 200
 """A longer "title" in a .jsonl row is text, not a title; it is cut so that every reply can show it."""
@@ -65,6 +62,8 @@ class SourceText:
     title: str | None = None
     date: str | None = None
     source: str | None = None
+    headings: tuple[tuple[str, int], ...] = ()
+    """Lines of ``text`` its file marks as headings (a Word heading style), with their outline rank."""
     pages: tuple[Page, ...] = ()
     """The pages of a PDF or scan, in order; empty for other formats."""
 
@@ -149,21 +148,6 @@ def _size_reason(what: str, size: int, limit: int) -> str:
     return f"{what} ({size >> 20} MB > {limit >> 20} MB)"
 
 
-def _read_docx(data: bytes) -> str:
-    import docx  # python-docx; imported lazily, only .docx uploads need it
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValueError(_size_reason("unzips too large", unpacked, MAX_UNPACKED_BYTES))
-    document = docx.Document(io.BytesIO(data))
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
-
-
 def _paged_text(paragraphs: list[Paragraph]) -> tuple[str, tuple[Page, ...]]:
     """A paged document's paragraphs as one text, and where each page starts: a paragraph a line,
     after a blank line when it is set apart (as a text sets a title apart; cleaning joins lines
@@ -220,16 +204,20 @@ def read_bytes(name: str, data: bytes) -> Iterator[SourceText | ReadError]:
 
 
 def read_document(name: str, data: bytes) -> SourceText | ReadError:
-    """Decode a single-document file (.txt, .md, .docx, .pdf, .png/.jpg)."""
+    """Decode a single-document file (.txt, .md, .docx, .doc, .wps, .pdf, .png/.jpg)."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES - {".jsonl"}:
         return ReadError(name, f"unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
     if not data.strip():
         return ReadError(name, "empty file")
+    headings: tuple[tuple[str, int], ...] = ()
     pages: tuple[Page, ...] = ()
     try:
-        if suffix == ".docx":
-            text = _read_docx(data)
+        if suffix in OFFICE_SUFFIXES or suffix == ".docx":
+            from .docx_reader import read_docx  # python-docx loads lxml: only Word files need it
+
+            word = read_docx(convert_to_docx(data, suffix) if suffix in OFFICE_SUFFIXES else data)
+            text, headings = word.text, word.headings
         elif suffix == ".pdf":
             text, pages = _paged_text(read_pdf(data))
         elif suffix in IMAGE_SUFFIXES:
@@ -242,7 +230,7 @@ def read_document(name: str, data: bytes) -> SourceText | ReadError:
     text = strip_invisible(text)
     if not text.strip():
         return ReadError(name, "no text in file")
-    return SourceText(name=name, text=text, format=suffix[1:], original=data, pages=pages)
+    return SourceText(name=name, text=text, format=suffix[1:], original=data, headings=headings, pages=pages)
 
 
 def read_path(path: Path) -> Iterator[SourceText | ReadError]:

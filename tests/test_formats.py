@@ -90,10 +90,10 @@ def test_a_catalogue_without_pages_gets_them_when_its_originals_are_processed_ag
     first = Collection(db)
     first.add_file("estates.laid.pdf", (DOCUMENTS / "estates.laid.pdf").read_bytes())
     first.close()
-    with closing(sqlite3.connect(db)) as connection, connection:  # as schema 3 and pipeline 4 left it
+    with closing(sqlite3.connect(db)) as connection, connection:  # as schema 3 and pipeline 5 left it
         connection.execute("alter table chunks drop column page")
         connection.execute("alter table chunks drop column ocr")
-        connection.execute("update meta set value = '4' where key = 'pipeline'")
+        connection.execute("update meta set value = '5' where key = 'pipeline'")
     reopened = Collection(db)
     try:
         pages = [chunk.page for _document, chunk in reopened.store.iter_chunks()]

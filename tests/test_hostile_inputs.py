@@ -30,11 +30,11 @@ from bot.cli import main
 from bot.render import MAX_QUESTION_CHARS
 from bot.telegram_format import MESSAGE_LIMIT, split_messages, utf16_len
 from index.collection import Collection, IngestReport
+from index.docx_reader import MAX_UNPACKED_BYTES
 from index.read import (
     MAX_FILE_BYTES,
     MAX_NAME_CHARS,
     MAX_TITLE_CHARS,
-    MAX_UNPACKED_BYTES,
 )
 from tests.conftest import MEETING_REPORT, RIVER_REPORT
 from tests.telegram_stub import BotApiStub
