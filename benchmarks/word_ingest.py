@@ -41,7 +41,7 @@ def convert(source: Path, to: str, folder: Path) -> Path:
 
 def pages(docx: Path, folder: Path) -> int:
     """The pages of ``docx`` as LibreOffice lays it out: those of the PDF it prints it to."""
-    from pypdf import PdfReader
+    import pypdfium2
 
     printed = folder / "printed"
     profile = (folder / "profile").as_uri()
@@ -49,7 +49,7 @@ def pages(docx: Path, folder: Path) -> int:
         ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(printed), str(docx)],
         check=True, capture_output=True, timeout=300,
     )
-    return len(PdfReader(printed / f"{docx.stem}.pdf").pages)
+    return len(pypdfium2.PdfDocument(printed / f"{docx.stem}.pdf"))
 
 
 def built(path: Path) -> tuple[SourceText, float, tuple[str, int]]:

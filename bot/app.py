@@ -460,7 +460,7 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "/docs 已收录的会议文件 · /stats 收录统计",
     ]
     if _require_admin(update, context):
-        lines.append("管理员：私聊发送 .txt/.md/.docx/.doc/.wps/.pdf/.jsonl 文件即可添加；/reindex 重建索引；/remove 文件编号 删除")
+        lines.append("管理员：私聊发送 .txt/.md/.docx/.doc/.wps/.pdf/.jsonl 文件或 .png/.jpg 扫描页即可添加；/reindex 重建索引；/remove 文件编号 删除")
     await update.effective_message.reply_text(escape("\n".join(lines)), parse_mode=ParseMode.HTML)
 
 

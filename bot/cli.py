@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     index = with_db(commands.add_parser("index", help="add or update documents"))
-    index.add_argument("paths", nargs="*", type=Path, help="files or folders (.txt .md .docx .doc .wps .pdf .jsonl)")
+    index.add_argument("paths", nargs="*", type=Path, help="files or folders (.txt .md .docx .doc .wps .pdf .jsonl, .png .jpg scans)")
     index.add_argument("--rebuild", action="store_true", help="re-process every stored original into a fresh index")
     index.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="processes that clean and tokenize (default: one per core)"

@@ -46,16 +46,24 @@ def display_date(date: str | None) -> str:
     return date
 
 
+OCR_MARK = "识别文字（OCR，可能有误）"
+
+
 def source_line(passage: Passage) -> str:
-    """Where a passage comes from: date · place · speaker · paragraph · heading."""
+    """Where a passage comes from: date · place · speaker · page · paragraph · heading, and 识别文字
+    when OCR read it from a scan."""
     parts = [display_date(passage.date)]
     if passage.place:
         parts.append(passage.place)
     if passage.speakers:
         parts.append("发言：" + "、".join(passage.speakers))
+    if passage.page is not None:
+        parts.append(f"第{passage.page}页")
     parts.append(f"第{passage.paragraph}段")
     if passage.heading:
         parts.append(passage.heading)
+    if passage.ocr:
+        parts.append(OCR_MARK)
     return " · ".join(parts)
 
 
@@ -312,7 +320,8 @@ def _meeting_json(document: DocumentRecord) -> dict:
 
 
 def answer_json(answer: Answer) -> str:
-    """One JSON line: ``{"query", "results": [{doc_id, title, date, source, paragraph, text, score}]}``,
+    """One JSON line: ``{"query", "results": [{doc_id, title, date, source, page, paragraph, ocr, text, score}]}``
+    (``page`` is null for a passage not from a PDF; ``ocr`` says whether OCR read it),
     plus ``"meeting"`` (the document's facts) for a question about the last answer's meeting and
     ``"scope"`` when the question named a time or a place."""
     return json.dumps(
@@ -321,7 +330,7 @@ def answer_json(answer: Answer) -> str:
             "results": [
                 {
                     "doc_id": p.doc_id, "title": p.title, "date": p.date, "source": p.source_url or p.place,
-                    "paragraph": p.paragraph, "text": p.text, "score": p.score,
+                    "page": p.page, "paragraph": p.paragraph, "ocr": p.ocr, "text": p.text, "score": p.score,
                     **({"also_at": [{"title": title, "source_url": url} for title, url in p.also_at]} if p.also_at else {}),
                 }
                 for p in answer.passages

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .chunk import Chunk, chunk_paragraphs
 from .clean import clean
 from .meeting import Meeting, identify_meeting
 from .metadata import DocumentMeta, describe
-from .read import SourceText, content_id
+from .read import Page, SourceText, content_id
 from .normalize import compact, normalize
 from .reprints import signature
 from .tokenize import char_bigrams, token_text, tokenize_normalized
@@ -29,6 +30,8 @@ class Document:
     (joined where the document is built, on the worker processes of a bulk run)."""
     chunk_bigrams: list[str]
     """Character bigrams of each chunk's normalized text, space-separated, in chunk order."""
+    chunk_pages: list[Page | None]
+    """The page each chunk starts on, in chunk order (None throughout for a text without pages)."""
     format: str
     original: bytes
     content_hash: str
@@ -83,8 +86,35 @@ def build_document(source: SourceText) -> Document | None:
         chunks=chunks,
         chunk_tokens=[" ".join(tokenize_normalized(key)) for key in keys],
         chunk_bigrams=[" ".join(char_bigrams(key)) for key in keys],
+        chunk_pages=chunk_pages(chunks, source),
         format=source.format,
         original=source.original,
         content_hash=digest,
         signature=signature(keys),
     )
+
+
+PAGE_KEY_CHARS = 16
+"""Characters of a chunk's opening looked for in the read text to find its page."""
+
+
+def chunk_pages(chunks: list[Chunk], source: SourceText) -> list[Page | None]:
+    """The page each chunk starts on: where its opening stands in the read text (cleaning drops
+    and joins lines, and changes spaces, so the search skips whitespace), looking on from the
+    previous chunk's; a chunk not found there is on the previous chunk's page."""
+    if not source.pages:
+        return [None] * len(chunks)
+    offsets = [at for at, char in enumerate(source.text) if not char.isspace()]
+    letters = "".join(source.text[at] for at in offsets)
+    starts = [page.start for page in source.pages]
+    found: list[Page | None] = []
+    cursor = 0
+    for chunk in chunks:
+        key = "".join(chunk.text.split())[:PAGE_KEY_CHARS]
+        at = letters.find(key, cursor) if key else -1
+        if at < 0:
+            found.append(found[-1] if found else source.pages[0])
+            continue
+        cursor = at + len(key)
+        found.append(source.pages[max(bisect_right(starts, offsets[at]) - 1, 0)])
+    return found

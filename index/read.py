@@ -1,4 +1,4 @@
-"""Read files into decoded texts: formats (.txt/.md, .docx, .pdf, .jsonl) and encodings.
+"""Read files into decoded texts: formats (.txt/.md, .docx, .pdf, .jsonl, scans) and encodings.
 
 Every failure becomes a ``ReadError`` with a one-line reason, so one bad file in a
 folder never stops the others from loading.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import io
 import json
 import os
 import re
@@ -22,9 +21,12 @@ from charset_normalizer import CharsetMatch, from_bytes
 
 from .normalize import strip_invisible
 from .office import OFFICE_SUFFIXES, convert_to_docx
+from .pdf_layout import Paragraph, read_image, read_pdf
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | OFFICE_SUFFIXES | {".docx", ".pdf", ".jsonl"}
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
+"""Photos or scans of a page, read by OCR."""
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | OFFICE_SUFFIXES | IMAGE_SUFFIXES | {".docx", ".pdf", ".jsonl"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest single document file read into memory (.jsonl archives are streamed instead)."""
 MAX_JSONL_LINE_BYTES = 20 * 1024 * 1024
@@ -35,6 +37,17 @@ _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 """Controls, format characters (zero-width, bidi overrides that reorder what is shown), line
 separators and lone surrogates (which SQLite and terminals cannot take)."""
 _CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]{3}")
+
+
+@dataclass(frozen=True)
+class Page:
+    """Where a page of a paged document (a PDF, a scan) starts in its text, and how it was read."""
+
+    number: int | None
+    """From 1; None for a photo of a page."""
+    start: int
+    """Offset in ``SourceText.text`` of the first paragraph that starts on the page."""
+    ocr: bool
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,8 @@ class SourceText:
     source: str | None = None
     headings: tuple[tuple[str, int], ...] = ()
     """Lines of ``text`` its file marks as headings (a Word heading style), with their outline rank."""
+    pages: tuple[Page, ...] = ()
+    """The pages of a PDF or scan, in order; empty for other formats."""
 
 
 @dataclass(frozen=True)
@@ -133,14 +148,22 @@ def _size_reason(what: str, size: int, limit: int) -> str:
     return f"{what} ({size >> 20} MB > {limit >> 20} MB)"
 
 
-def _read_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    if not text.strip():
-        raise ValueError("PDF has no text layer (scanned image?); run OCR first")
-    return text
+def _paged_text(paragraphs: list[Paragraph]) -> tuple[str, tuple[Page, ...]]:
+    """A paged document's paragraphs as one text, and where each page starts: a paragraph a line,
+    after a blank line when it is set apart (as a text sets a title apart; cleaning joins lines
+    broken mid-sentence, and a blank line keeps a title from being taken for one)."""
+    parts: list[str] = []
+    pages: list[Page] = []
+    length = 0
+    for paragraph in paragraphs:
+        if parts:
+            parts.append("\n\n" if paragraph.set_apart else "\n")
+            length += len(parts[-1])
+        if not pages or (pages[-1].number, pages[-1].ocr) != (paragraph.page, paragraph.ocr):
+            pages.append(Page(paragraph.page, length, paragraph.ocr))
+        parts.append(strip_invisible(paragraph.text))
+        length += len(parts[-1])
+    return "".join(parts), tuple(pages)
 
 
 def _jsonl_row(name: str, line_number: int, line: bytes) -> SourceText | ReadError:
@@ -181,13 +204,14 @@ def read_bytes(name: str, data: bytes) -> Iterator[SourceText | ReadError]:
 
 
 def read_document(name: str, data: bytes) -> SourceText | ReadError:
-    """Decode a single-document file (.txt, .md, .docx, .doc, .wps, .pdf)."""
+    """Decode a single-document file (.txt, .md, .docx, .doc, .wps, .pdf, .png/.jpg)."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES - {".jsonl"}:
         return ReadError(name, f"unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
     if not data.strip():
         return ReadError(name, "empty file")
     headings: tuple[tuple[str, int], ...] = ()
+    pages: tuple[Page, ...] = ()
     try:
         if suffix in OFFICE_SUFFIXES or suffix == ".docx":
             from .docx_reader import read_docx  # python-docx loads lxml: only Word files need it
@@ -195,7 +219,9 @@ def read_document(name: str, data: bytes) -> SourceText | ReadError:
             word = read_docx(convert_to_docx(data, suffix) if suffix in OFFICE_SUFFIXES else data)
             text, headings = word.text, word.headings
         elif suffix == ".pdf":
-            text = _read_pdf(data)
+            text, pages = _paged_text(read_pdf(data))
+        elif suffix in IMAGE_SUFFIXES:
+            text, pages = _paged_text(read_image(data))
         else:
             text = decode(data)
     except Exception as error:  # every parser has its own exception types; all mean "unreadable"
@@ -204,7 +230,7 @@ def read_document(name: str, data: bytes) -> SourceText | ReadError:
     text = strip_invisible(text)
     if not text.strip():
         return ReadError(name, "no text in file")
-    return SourceText(name=name, text=text, format=suffix[1:], original=data, headings=headings)
+    return SourceText(name=name, text=text, format=suffix[1:], original=data, headings=headings, pages=pages)
 
 
 def read_path(path: Path) -> Iterator[SourceText | ReadError]:

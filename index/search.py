@@ -120,6 +120,10 @@ class Passage:
     coverage: float
     highlights: list[tuple[int, int]] = field(default_factory=list)
     """Character spans of ``text`` that matched the query, sorted and disjoint."""
+    page: int | None = None
+    """The PDF page the passage starts on; None for other formats."""
+    ocr: bool = False
+    """Whether the passage was read by OCR from a scan (its words may be misread)."""
     also_at: tuple[tuple[str, str | None], ...] = ()
     """(title, link) of the other publications of this passage's document: the other members of its
     reprint family, oldest first (set by ``reprints.fold_reprints``)."""
@@ -133,7 +137,7 @@ def passage_of(
         doc_id=document.id, title=document.title, date=document.date, place=document.place,
         source_url=document.source_url, paragraph=chunk.paragraph, position=chunk.position,
         text=chunk.text, heading=chunk.heading, speakers=chunk.speakers, score=round(score, 4),
-        coverage=round(coverage, 3), highlights=highlights,
+        coverage=round(coverage, 3), highlights=highlights, page=chunk.page, ocr=chunk.ocr,
     )
 
 

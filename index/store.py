@@ -29,15 +29,19 @@ from .tokenize import token_text
 from .when import meeting_day
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 """2: the token texts of each chunk's heading path and each document's title and issuer are stored
 (``_TOKEN_TEXT_COLUMNS``), so checking a candidate never segments text.
 3: each document's meeting (``_MEETING_COLUMNS``), filled by re-processing the originals (the
-pipeline version changed with it)."""
+pipeline version changed with it).
+4: each chunk's page and whether OCR read it (``_PAGE_COLUMNS``), filled by re-processing the originals."""
 _TOKEN_TEXT_COLUMNS = {"documents": {"title_tokens": "title", "place_tokens": "place"}, "chunks": {"heading_tokens": "heading"}}
 """The stored token text columns of each live table, and the column each is cut from."""
 _MEETING_COLUMNS = ("meeting_kind", "meeting_ordinal", "chair")
 """The meeting a document reports (``index.meeting.Meeting``): kind, ordinal as ``Ordinal`` writes it, chair."""
+_PAGE_COLUMNS = {"page": int, "ocr": int}
+"""Where a chunk of a paged document (PDF, scan) stands: its page number (NULL for other formats or
+a photo) and 1 when OCR read it."""
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 """SQLite's primary result codes for a file that is not, or no longer, a readable database."""
 CACHED_DOCUMENTS = 5_000
@@ -84,6 +88,10 @@ class ChunkRecord:
     """The chunk's search tokens, space-separated, as stored and indexed."""
     heading_tokens: str
     """The search tokens of ``heading``, space-separated, as indexed."""
+    page: int | None = None
+    """The page of a PDF the chunk starts on; None for other formats."""
+    ocr: bool = False
+    """Whether the chunk's text was read by OCR from a scan."""
 
     @property
     def speakers(self) -> tuple[str, ...]:
@@ -165,6 +173,9 @@ class Store:
             for column in _MEETING_COLUMNS:  # a version 2 catalogue: filled when its originals are re-processed
                 if column not in self.db["documents"].columns_dict:
                     self.db["documents"].add_column(column, str)
+            for column, kind in _PAGE_COLUMNS.items():  # a version 3 catalogue: filled when its originals are re-processed
+                if column not in self.db["chunks"].columns_dict:
+                    self.db["chunks"].add_column(column, kind)
             if self.get_meta("schema_version") in (None, "1"):  # a later version's label is left as it is
                 self.set_meta("schema_version", SCHEMA_VERSION)
 
@@ -202,6 +213,7 @@ class Store:
             {
                 "doc_id": str, "position": int, "paragraph": int, "text": str, "heading": str,
                 "speakers": str, "tokens": str, "heading_tokens": str,
+                **_PAGE_COLUMNS,  # last, where a version 3 catalogue adds them
             },
             pk=("doc_id", "position"),
             if_not_exists=True,
@@ -283,13 +295,16 @@ class Store:
                 [tuple(row.values()) for row in rows],
             )
         conn.executemany(
-            f"insert into {chunks_table} (doc_id, position, paragraph, text, heading, speakers, tokens, heading_tokens)"
-            " values (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert into {chunks_table} (doc_id, position, paragraph, text, heading, speakers, tokens, heading_tokens, page, ocr)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (document.id, chunk.position, chunk.paragraph, chunk.text, chunk.heading,
-                 json.dumps(chunk.voices, ensure_ascii=False), tokens, heading_tokens)
+                 json.dumps(chunk.voices, ensure_ascii=False), tokens, heading_tokens,
+                 page.number if page else None, int(bool(page and page.ocr)))
                 for document in documents
-                for chunk, tokens, heading_tokens in zip(document.chunks, document.chunk_tokens, document.heading_tokens)
+                for chunk, tokens, heading_tokens, page in zip(
+                    document.chunks, document.chunk_tokens, document.heading_tokens, document.chunk_pages
+                )
             ],
         )
 
@@ -517,7 +532,7 @@ def _chunk(row: sqlite3.Row) -> ChunkRecord:
     return ChunkRecord(
         doc_id=row["doc_id"], position=row["position"], paragraph=row["paragraph"], text=row["text"],
         heading=row["heading"], voices=tuple(_json(row["speakers"], list)), token_text=row["tokens"],
-        heading_tokens=_token_text(row, "heading_tokens", "heading"),
+        heading_tokens=_token_text(row, "heading_tokens", "heading"), page=row["page"], ocr=bool(row["ocr"]),
     )
 
 

@@ -158,6 +158,16 @@ async def test_admin_upload_is_indexed_and_escaped(bot: Running) -> None:
     assert "森林防火" in answer["text"] and "<script>" not in answer["text"] and "&lt;script&gt;" in answer["text"]
 
 
+async def test_uploaded_pdf_answers_name_the_page(bot: Running) -> None:
+    pdf = Path(__file__).parent / "documents" / "estates.laid.pdf"
+    bot.stub.send_document(10, ADMIN, pdf.name, pdf.read_bytes())
+    report = (await bot.stub.wait_for(1, chat_id=10))[0]
+    assert "已添加 1 份" in report["text"] and "老旧小区改造" in report["text"]
+    bot.stub.send_text(10, ADMIN, "物业服务企业星级评定")
+    answer = (await bot.stub.wait_for(2, chat_id=10))[1]
+    assert "星级评定" in answer["text"] and "第2页" in answer["text"]
+
+
 async def test_non_admin_cannot_change_the_collection(bot: Running) -> None:
     before = len(bot.collection.documents())
     bot.stub.send_document(10, USER, "x.txt", "某某会议要求严格落实安全生产责任制。".encode())

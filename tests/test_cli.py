@@ -14,7 +14,7 @@ import pytest
 from bot.cli import main
 
 PROJECT = Path(__file__).resolve().parents[1]
-RESULT_KEYS = {"doc_id", "title", "date", "source", "paragraph", "text", "score"}
+RESULT_KEYS = {"doc_id", "title", "date", "source", "page", "paragraph", "ocr", "text", "score"}
 
 
 @pytest.fixture
@@ -82,6 +82,7 @@ def test_ask_json_prints_one_object_with_documented_keys(indexed: Path, capsys: 
     for result in answer["results"]:
         assert set(result) == RESULT_KEYS
         assert isinstance(result["paragraph"], int) and isinstance(result["score"], float)
+        assert result["page"] is None and result["ocr"] is False, "text files have no pages"
     top = answer["results"][0]
     assert "秋粮" in top["title"] and "秋粮" in top["text"]
     assert top["date"] == "2023-09-12"

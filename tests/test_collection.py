@@ -14,6 +14,7 @@ import pytest
 
 import index.collection
 from index.collection import Collection
+from index.store import SCHEMA_VERSION
 
 
 def test_indexes_folder_and_answers_with_source(collection: Collection, meeting_files: Path) -> None:
@@ -92,7 +93,7 @@ def test_a_version_1_catalogue_gets_the_token_texts_a_new_one_stores(tmp_path: P
     with closing(sqlite3.connect(db)) as connection, connection:
         assert {table: connection.execute(f"select {', '.join(names)} from {table} order by rowid").fetchall()
                 for table, names in columns.items()} == expected
-        assert connection.execute("select value from meta where key = 'schema_version'").fetchone() == ("3",)
+        assert connection.execute("select value from meta where key = 'schema_version'").fetchone() == (SCHEMA_VERSION,)
         connection.execute("update chunks set heading_tokens = null")  # as a version 1 program still running writes
     assert any(heading for (heading,) in expected["chunks"]) and all(title for title, _place in expected["documents"])
     assert {chunk.heading_tokens for _document, chunk in reopened.store.iter_chunks()} == set(heading for (heading,) in expected["chunks"])

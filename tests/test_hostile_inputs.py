@@ -76,12 +76,12 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 def _blank_pdf() -> bytes:
-    from pypdf import PdfWriter
+    import pypdfium2
 
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(595, 842)
     buffer = io.BytesIO()
-    writer.write(buffer)
+    document.save(buffer)
     return buffer.getvalue()
 
 
@@ -120,7 +120,7 @@ REFUSED = [
     pytest.param("notes.txt", "Réunion: café, élève, déjà vu, naïve façade.\n".encode("cp1252") * 20, "encoding", id="cp1252"),
     pytest.param("utf16.txt", FOREST.encode("utf-16-le"), "binary", id="utf16-without-bom"),
     pytest.param("nul.txt", FOREST.replace("防火", "防\x00火").encode(), "binary", id="nul-bytes-in-text"),
-    pytest.param("scan.pdf", _blank_pdf(), "text layer", id="pdf-without-text-layer"),
+    pytest.param("blank.pdf", _blank_pdf(), "no text", id="pdf-without-text"),
     pytest.param("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n%%EOF\n", "cannot read pdf", id="corrupt-pdf"),
     pytest.param("broken.docx", _random_bytes(2048), "cannot read docx", id="random-docx"),
     pytest.param("truncated.docx", DOCX[: len(DOCX) // 2], "cannot read docx", id="truncated-docx"),

@@ -140,16 +140,16 @@ def test_corrupt_docx_gives_one_line_reason() -> None:
     assert "\n" not in result.reason and result.reason.strip()
 
 
-def test_pdf_without_text_layer_is_a_read_error() -> None:
-    from pypdf import PdfWriter
+def test_blank_pdf_is_a_read_error() -> None:
+    import pypdfium2
 
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(595, 842)
     buffer = io.BytesIO()
-    writer.write(buffer)
-    result = read_document("scanned.pdf", buffer.getvalue())
+    document.save(buffer)
+    result = read_document("blank.pdf", buffer.getvalue())
     assert isinstance(result, ReadError)
-    assert "text layer" in result.reason
+    assert result.reason == "no text in file"
     assert "\n" not in result.reason
 
 
