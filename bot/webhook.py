@@ -7,9 +7,12 @@ PTB's built-in webhook server has no room for a health route, and needs tornado 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
+import signal
+from collections.abc import Iterator
 
 import uvicorn
 from starlette.applications import Starlette
@@ -31,6 +34,20 @@ def webhook_secret(token: str) -> str:
     """The secret Telegram sends with each update (and the path it posts to): derived from the
     token, so it stays the same across restarts without being the token."""
     return hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopped by SIGINT or SIGTERM like uvicorn's own, but without raising the signal
+    again once stopped (uvicorn does, to end the process): the Application has yet to stop cleanly."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def web_app(application: Application, collection: Collection, secret: str) -> Starlette:
@@ -63,7 +80,7 @@ def web_app(application: Application, collection: Collection, secret: str) -> St
 async def serve_webhook(application: Application, collection: Collection, settings: Settings) -> None:
     """Register the webhook with Telegram and serve until SIGINT or SIGTERM."""
     secret = webhook_secret(settings.require_token())
-    server = uvicorn.Server(uvicorn.Config(
+    server = _Server(uvicorn.Config(
         web_app(application, collection, secret), host=settings.webhook_listen, port=settings.webhook_port,
         log_config=None, access_log=False, lifespan="off",  # our logging; no line per request (the path is the secret)
     ))
