@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -36,10 +37,13 @@ class UsageError(Exception):
     """The command line asks for something that cannot be done; the message is one line."""
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def valid_text(text: str) -> str:
-    """``text`` with lone surrogates (undecodable bytes in an argument, ``\\ud800`` in JSON) replaced
-    by U+FFFD, so whatever echoes it prints valid UTF-8."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    """``text`` with each lone surrogate (an undecodable byte in an argument, ``\\ud800`` in JSON)
+    replaced by U+FFFD, so whatever echoes it prints valid UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _db_path(args: argparse.Namespace, config: Config) -> Path:
