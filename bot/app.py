@@ -45,7 +45,7 @@ from telegram.ext import (
 
 from bot import __version__
 from bot.config import Settings
-from bot.health import reach_bot_api
+from bot.health import reach_bot_api, unhealthy
 from bot.history import ChatHistory
 from bot.logs import quiet_transport
 from bot.render import display_date, no_timeline_line, question_refusal
@@ -640,7 +640,10 @@ def run(settings: Settings) -> None:
         __version__, me.username, "webhook" if settings.webhook_url else "long polling", settings.db_path,
         summary.documents, summary.passages, summary.generation,
     )
-    if settings.webhook_url:
-        asyncio.run(serve_webhook(application, collection, settings))
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        if settings.webhook_url:
+            asyncio.run(serve_webhook(application, collection, settings))
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except TelegramError as error:  # say, the Bot API gone since getMe, or a WEBHOOK_URL Telegram refuses
+        raise unhealthy(error, settings) from None

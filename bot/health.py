@@ -34,15 +34,18 @@ def reach_bot_api(settings: Settings) -> User:
     """The bot's own user as getMe gives it, or Unhealthy saying why the Bot API did not answer."""
     try:
         return asyncio.run(_get_me(settings))
-    except InvalidToken:  # 401 or 404; PTB's message holds the token, so it is not repeated
-        raise Unhealthy("Telegram 拒绝了 TELEGRAM_BOT_TOKEN（无效或已被撤销）；请向 @BotFather 核对令牌后写入 .env") from None
-    except NetworkError as error:  # also TimedOut
-        host = urlsplit(settings.base_url).netloc or settings.base_url
-        raise Unhealthy(
-            f"连不上 Bot API（{host}：{redact(str(error))}）；请检查网络、代理和 TELEGRAM_BASE_URL"
-        ) from None
     except TelegramError as error:
-        raise Unhealthy(f"Bot API 没有接受 getMe：{redact(str(error))}") from None
+        raise unhealthy(error, settings) from None
+
+
+def unhealthy(error: TelegramError, settings: Settings) -> Unhealthy:
+    """What a Bot API failure means for the admin, in one line without the token."""
+    if isinstance(error, InvalidToken):  # 401 or 404; PTB's message holds the token, so it is not repeated
+        return Unhealthy("Telegram 拒绝了 TELEGRAM_BOT_TOKEN（无效或已被撤销）；请向 @BotFather 核对令牌后写入 .env")
+    if isinstance(error, NetworkError):  # also TimedOut
+        host = urlsplit(settings.base_url).netloc or settings.base_url
+        return Unhealthy(f"连不上 Bot API（{host}：{redact(str(error))}）；请检查网络、代理和 TELEGRAM_BASE_URL")
+    return Unhealthy(f"Bot API 拒绝了请求：{redact(str(error))}")
 
 
 def catalogue_state(db_path: Path) -> Summary:

@@ -144,3 +144,11 @@ async def test_webhook_server_answers_healthz_and_takes_updates(tmp_path: Path, 
         process.kill()
     assert process.returncode == 0, rest
     assert TOKEN not in rest
+
+
+def test_webhook_telegram_will_not_set_is_one_line(tmp_path: Path, data: Path, stub: BotApiStub) -> None:
+    stub.fail("setWebhook", "server_error", calls=100)
+    result = run_bot(tmp_path, "run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=stub.base_url, LOG_LEVEL="ERROR",
+                     WEBHOOK_URL="https://bot.example.org/hook", WEBHOOK_PORT=str(closed_port()))
+    assert_one_clear_line(result, "Bot API")
+    assert len(stub.tried("setWebhook")) >= 1
