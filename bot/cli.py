@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from index.collection import Collection
     from index.store import DocumentRecord
 
-log = logging.getLogger("meeting-bot")
-
 MAX_BATCH_LINE_BYTES = 1 << 20
 """A batch line longer than this is refused unread (a conversation of six 300-character turns is far shorter)."""
 

@@ -21,9 +21,21 @@ TRANSPORT_LOGGERS = ("httpx", "httpcore")
 """Loggers of each HTTP request, kept at WARNING unless DEBUG is asked for."""
 
 
+_hidden: set[str] = set()
+"""Other secrets the process holds (the webhook's), replaced like tokens."""
+
+
+def hide(secret: str) -> None:
+    """Replace ``secret`` too in every line written from now on (PTB logs a webhook's secret at DEBUG)."""
+    _hidden.add(secret)
+
+
 def redact(text: str) -> str:
-    """``text`` with anything shaped like a Bot API token (also URL-encoded) replaced."""
-    return _TOKEN_IN_TEXT.sub("<token>", text)
+    """``text`` with anything shaped like a Bot API token (also URL-encoded) and every hidden secret replaced."""
+    text = _TOKEN_IN_TEXT.sub("<token>", text)
+    for secret in _hidden:
+        text = text.replace(secret, "<secret>")
+    return text
 
 
 class TextFormatter(logging.Formatter):

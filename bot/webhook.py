@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
-import logging
 import signal
 from collections.abc import Iterator
 
@@ -23,9 +22,8 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.logs import hide
 from index.collection import Collection
-
-log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -80,6 +78,7 @@ def web_app(application: Application, collection: Collection, secret: str) -> St
 async def serve_webhook(application: Application, collection: Collection, settings: Settings) -> None:
     """Register the webhook with Telegram and serve until SIGINT or SIGTERM."""
     secret = webhook_secret(settings.require_token())
+    hide(secret)
     server = _Server(uvicorn.Config(
         web_app(application, collection, secret), host=settings.webhook_listen, port=settings.webhook_port,
         log_config=None, access_log=False, lifespan="off",  # our logging; no line per request (the path is the secret)

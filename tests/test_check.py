@@ -18,7 +18,7 @@ import pytest
 from bot.webhook import SECRET_HEADER, webhook_secret
 from tests.telegram_stub import BotApiStub
 from tests.test_startup import (
-    OTHER_TOKEN, TOKEN, assert_one_clear_line, bot_environment, closed_port, read_log_until, run_bot,
+    OTHER_TOKEN, TOKEN, assert_one_clear_line, bot_environment, closed_port, run_bot,
 )
 
 
@@ -97,14 +97,14 @@ def _http(method: str, url: str, body: bytes | None = None, headers: dict[str, s
         return error.code, error.read()
 
 
-def _wait_for_server(url: str, timeout: float = 30) -> None:
+def _wait_for_server(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
             _http("GET", url)
             return
         except OSError:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or process.poll() is not None:
                 raise
             time.sleep(0.1)
 
@@ -112,16 +112,17 @@ def _wait_for_server(url: str, timeout: float = 30) -> None:
 async def test_webhook_server_answers_healthz_and_takes_updates(tmp_path: Path, data: Path, stub: BotApiStub) -> None:
     port = closed_port()
     environment = bot_environment(
-        tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=stub.base_url, LOG_FORMAT="json",
+        tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=stub.base_url, LOG_FORMAT="json", LOG_LEVEL="DEBUG",
         WEBHOOK_URL="https://bot.example.org/hook/", WEBHOOK_PORT=str(port),
     )
-    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=environment,
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, encoding="utf-8")
+    log_file = tmp_path / "bot.log"
+    with log_file.open("w") as log:  # a file, not a pipe: DEBUG lines must never wait for the test to read them
+        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=environment,
+                                   stderr=log, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     secret = webhook_secret(TOKEN)
     try:
-        read_log_until(process, "Application started")
-        _wait_for_server(f"{base}/healthz")
+        _wait_for_server(f"{base}/healthz", process)
         status, body = _http("GET", f"{base}/healthz")
         assert status == 200
         health = json.loads(body)
@@ -139,11 +140,15 @@ async def test_webhook_server_answers_healthz_and_takes_updates(tmp_path: Path, 
         (reply,) = await stub.wait_for(1, chat_id=10, timeout=30)
         assert "高标准农田" in reply["text"]
         process.send_signal(signal.SIGTERM)
-        _, rest = process.communicate(timeout=30)
+        process.wait(timeout=30)
     finally:
         process.kill()
-    assert process.returncode == 0, rest
-    assert TOKEN not in rest
+    logged = log_file.read_text(encoding="utf-8")
+    assert process.returncode == 0, logged
+    records = [json.loads(line) for line in logged.splitlines()]
+    assert any(record["message"] == "Application started" for record in records)
+    assert any("setWebhook" in record["message"] for record in records), "DEBUG shows the calls"
+    assert TOKEN.split(":")[1] not in logged and secret not in logged
 
 
 def test_webhook_telegram_will_not_set_is_one_line(tmp_path: Path, data: Path, stub: BotApiStub) -> None:
