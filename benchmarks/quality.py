@@ -100,7 +100,7 @@ def evaluate_retrieval(name: str, corpus: Path, query_files: list[Path]) -> None
         started = time.perf_counter()
         report = collection.add_paths([corpus])
         print(f"\n## {name}: indexed {len(report.added)} passages in {time.perf_counter() - started:.1f} s")
-        print(f"{'queries':<34}{'n':>6}{'R@1':>8}{'R@5':>8}{'MRR@10':>8}{'empty':>7}")
+        print(f"{'queries':<34}{'n':>6}{'R@1':>8}{'first':>7}{'R@5':>8}{'MRR@10':>8}{'empty':>7}")
         for query_file in query_files:
             rows = [json.loads(line) for line in query_file.open(encoding="utf-8")]
             r1 = r5 = mrr = empty = 0.0
@@ -116,7 +116,7 @@ def evaluate_retrieval(name: str, corpus: Path, query_files: list[Path]) -> None
                 r5 += rank is not None and rank <= 5
                 mrr += 1 / rank if rank else 0
             n = len(rows)
-            print(f"{query_file.name:<34}{n:>6}{r1 / n:>8.3f}{r5 / n:>8.3f}{mrr / n:>8.3f}{empty / n:>7.3f}")
+            print(f"{query_file.name:<34}{n:>6}{r1 / n:>8.3f}{int(r1):>7}{r5 / n:>8.3f}{mrr / n:>8.3f}{empty / n:>7.3f}")
         collection.close()
 
 

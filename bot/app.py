@@ -8,8 +8,8 @@ chats; the collection answers through the same ``Collection.ask`` as the CLI.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import dataclasses
-import hashlib
 import logging
 import re
 import threading
@@ -23,6 +23,8 @@ from typing import Any
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -46,9 +48,9 @@ from telegram.ext import (
 from bot import __version__
 from bot.config import Settings
 from bot.health import reach_bot_api, unhealthy
-from bot.history import ChatHistory
+from bot.history import ChatHistory, fingerprint
 from bot.logs import quiet_transport
-from bot.render import display_date, no_timeline_line, question_refusal
+from bot.render import display_date, example_questions, no_timeline_line, question_refusal
 from bot.telegram_format import (
     answer_messages,
     context_html,
@@ -72,15 +74,22 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """Telegram's Bot API download limit."""
 DOCS_PAGE = 10
 TIMELINE_PAGE = 5
-REMEMBERED_TIMELINES = 10_000
-"""Chats whose last /timeline topic is kept for its page buttons (the oldest forgotten first)."""
-CALLBACK = re.compile(
-    r"\A(?:(more):([0-9a-f]{8}):([0-9]{1,2})|(ctx):([\w.-]{1,40}):([0-9]{1,7})|(src):([\w.-]{1,48})|(docs):([0-9]{1,4})"
-    r"|(tl):([0-9a-f]{8}):([0-9]{1,3})|(dig):([\w.-]{1,48}))\Z"
-)
+MORE_BUTTON = re.compile(r"\Amore:([0-9a-f]{8}):([0-9]{1,2})\Z")
+"""更多: the conversation's fingerprint and the page."""
+CONTEXT_BUTTON = re.compile(r"\Actx:([\w.-]{1,40}):([0-9]{1,7})\Z")
+"""原文: the document and the passage's position."""
+SOURCE_BUTTON = re.compile(r"\Asrc:([\w.-]{1,48})\Z")
+"""来源: the document."""
+DOCS_BUTTON = re.compile(r"\Adocs:([0-9]{1,4})\Z")
+"""A page of /docs."""
+TIMELINE_BUTTON = re.compile(r"\Atl:([0-9a-f]{8}):([0-9]{1,3})\Z")
+"""A page of /timeline: the topic's key (``ChatHistory.remember_topic``) and the page."""
+DIGEST_BUTTON = re.compile(r"\Adig:([\w.-]{1,48})\Z")
+"""要点: the document."""
+CALLBACK = re.compile("|".join(f"(?:{kind.pattern})" for kind in (MORE_BUTTON, CONTEXT_BUTTON, SOURCE_BUTTON, DOCS_BUTTON, TIMELINE_BUTTON, DIGEST_BUTTON)))
 """Every button the bot makes (document ids may be Chinese, hence ``\\w``). A press is acted on only
-if its data matches whole: ``\\Z``, as ``$`` lets a trailing newline through; ``[0-9]``, as ``\\d``
-takes any script's digits."""
+if its data matches a kind whole: ``\\Z``, as ``$`` lets a trailing newline through; ``[0-9]``, as
+``\\d`` takes any script's digits."""
 
 COMMANDS = [
     BotCommand("start", "开始使用"),
@@ -91,9 +100,14 @@ COMMANDS = [
     BotCommand("digest", "某次会议的要求、责任单位和时限"),
     BotCommand("docs", "已收录的会议文件"),
     BotCommand("stats", "收录统计"),
+]
+"""The command menu everyone sees."""
+ADMIN_COMMANDS = [
+    *COMMANDS,
     BotCommand("reindex", "重建索引（管理员）"),
     BotCommand("remove", "删除文件（管理员）"),
 ]
+"""The command menu of each admin's private chat with the bot."""
 
 
 class BotState:
@@ -106,14 +120,6 @@ class BotState:
         self.recent_questions: OrderedDict[int, deque[float]] = OrderedDict()
         """Each user's questions of the last minute, the user who asked longest ago first."""
         self.reindexing = False
-        self.timelines: OrderedDict[int, str] = OrderedDict()
-        """Each chat's last /timeline topic, for its page buttons."""
-
-    def remember_timeline(self, chat_id: int, topic: str) -> None:
-        self.timelines[chat_id] = topic
-        self.timelines.move_to_end(chat_id)
-        while len(self.timelines) > REMEMBERED_TIMELINES:
-            self.timelines.popitem(last=False)
 
     def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
         users, chats = self.settings.allowed_user_ids, self.settings.allowed_chat_ids
@@ -187,9 +193,45 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
     return context.application.bot_data["state"]
 
 
-def _version(turns: list[str]) -> str:
-    """Short fingerprint of a conversation, so old 更多 buttons can be recognised as stale."""
-    return hashlib.sha1("\x1f".join(turns).encode()).hexdigest()[:8]
+@dataclasses.dataclass
+class Handled:
+    """What one update asked for and how many passages it got, for its log line."""
+
+    asked: str | None
+    """A command, ``question``, a kind of button; None when the update was not for the bot."""
+    passages: int = 0
+
+
+_handled: contextvars.ContextVar[Handled] = contextvars.ContextVar("handled")
+"""The update being handled by the current task."""
+
+
+def _returned(passages: int) -> None:
+    """Note how many passages (entries, requirements) the update's reply holds."""
+    _handled.get().passages = passages
+
+
+HandlerCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def _logged(asked: str, callback: HandlerCallback) -> HandlerCallback:
+    """``callback`` logging one line per update at INFO: the chat's kind, what was asked for, the
+    passages returned and the milliseconds taken; never the text, the asker or the token."""
+
+    async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        handled = Handled(asked)
+        reset = _handled.set(handled)
+        started = time.perf_counter()
+        try:
+            await callback(update, context)
+        finally:
+            _handled.reset(reset)
+            if handled.asked:
+                chat = update.effective_chat.type if update.effective_chat else "no"
+                milliseconds = (time.perf_counter() - started) * 1000
+                log.info("handled %s in a %s chat: %d passages in %.0f ms", handled.asked, chat, handled.passages, milliseconds)
+
+    return handle
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton | None:
@@ -206,7 +248,7 @@ def _keyboard(answer: Answer, turns: list[str], page: int) -> InlineKeyboardMark
         ]
         rows.append([button for button in row if button])
     if len(answer.passages) == PAGE_SIZE and page + 1 < MAX_PAGES:
-        more = _button("更多", f"more:{_version(turns)}:{page + 1}")
+        more = _button("更多", f"more:{fingerprint(turns)}:{page + 1}")
         rows.append([more] if more else [])
     rows = [row for row in rows if row]
     return InlineKeyboardMarkup(rows) if rows else None
@@ -222,6 +264,7 @@ async def _answer(context: ContextTypes.DEFAULT_TYPE, turns: list[str], page: in
 async def _send_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, turns: list[str], page: int) -> None:
     state = _state(context)
     answer = await _answer(context, turns, page)
+    _returned(len(answer.passages))
     if not answer.passages:
         if page:
             await message.reply_text("没有更多相关段落了。")
@@ -244,6 +287,7 @@ async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chat = update.effective_chat
     if _state(context).allowed(user.id if user else None, chat.id if chat else None):
         return
+    log.info("refused an update from outside the allowed users and chats in a %s chat", chat.type if chat else "no")
     try:
         if update.callback_query:
             await update.callback_query.answer("抱歉，你没有使用权限。", show_alert=True)
@@ -324,8 +368,10 @@ async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In groups, answer only when mentioned or replied to."""
     question = _addressed(update.effective_message, context.bot)
-    if question is not None:
-        await ask_question(update, context, question)
+    if question is None:
+        _handled.get().asked = None  # people talking among themselves: nothing to log
+        return
+    await ask_question(update, context, question)
 
 
 async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -333,12 +379,14 @@ async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await ask_question(update, context, " ".join(context.args or []))
 
 
-def _timeline_page(topic: str, passages: list[Passage], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+def _timeline_page(topic: str, key: str, passages: list[Passage], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of a timeline, with buttons that carry the topic's ``key`` (``ChatHistory.remember_topic``)."""
     pages = max(1, -(-len(passages) // TIMELINE_PAGE))
     page = min(page, pages - 1)  # a forged or outdated page number
     start = page * TIMELINE_PAGE
-    text = timeline_html(topic, passages[start : start + TIMELINE_PAGE], start + 1, len(passages))
-    key = _version([topic])
+    shown = passages[start : start + TIMELINE_PAGE]
+    _returned(len(shown))
+    text = timeline_html(topic, shown, start + 1, len(passages))
     buttons = [
         button
         for button in (
@@ -362,8 +410,8 @@ async def cmd_timeline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not passages:
         await update.effective_message.reply_text(no_timeline_line(topic))
         return
-    state.remember_timeline(update.effective_chat.id, topic)
-    text, markup = _timeline_page(topic, passages, 0)
+    key = await asyncio.to_thread(state.history.remember_topic, update.effective_chat.id, topic)
+    text, markup = _timeline_page(topic, key, passages, 0)
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True)
 
 
@@ -372,6 +420,7 @@ async def _send_digest(message: Message, context: ContextTypes.DEFAULT_TYPE, doc
     found = await asyncio.to_thread(_state(context).collection.digest, doc_id)
     if found is None:
         return False
+    _returned(sum(len(section.requirements) for section in found[1]))
     for text in digest_messages(*found):
         await message.reply_text(text, parse_mode=ParseMode.HTML)
     return True
@@ -401,16 +450,14 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/help — how to ask, with example questions drawn from the collection."""
-    documents = await asyncio.to_thread(_state(context).collection.documents)
-    examples = [f"• {record.title[:30]}提出了哪些要求" for record in documents[:3]]
+    """/help — how to ask, with example questions drawn from the newest meetings' outlines."""
+    _documents, points = await asyncio.to_thread(_state(context).collection.coverage)
+    examples = example_questions(points)
     lines = [
         "直接发送问题，我会找出会议文件中最相关的段落，并注明来源。",
         "可以接着追问，例如“具体措施呢”“是哪天开的”；/new 开始新话题。",
         "",
-        "示例问题：",
-        *examples,
-        "",
+        *(["示例问题：", *(f"• {example}" for example in examples), ""] if examples else []),
         "/timeline 话题：各次会议怎么说、何时说的（如 /timeline 高标准农田）",
         "/digest 文件编号，或回答下的“要点”：会议布置的要求、责任单位和时限",
         "/docs 已收录的会议文件 · /stats 收录统计",
@@ -455,59 +502,107 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # -- buttons -----------------------------------------------------------------
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """更多 / 原文 / 来源 / document pages. Data is validated; stale buttons answer gracefully."""
-    query = update.callback_query
-    match = CALLBACK.match(query.data or "")
-    if not match:
-        await query.answer("无效的按钮。")
-        return
+async def _on_live_message(query: CallbackQuery) -> bool:
+    """Whether a pressed button's message can still be answered; if not, the press is told so."""
     if query.message is None or not query.message.is_accessible:  # an inline message, or deleted or over 48 hours old
         await query.answer("这个按钮已过期，请重新提问。", show_alert=True)
+        return False
+    return True
+
+
+async def on_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """更多: the next page of the chat's last answer, unless the conversation has moved on."""
+    query = update.callback_query
+    if not await _on_live_message(query):
         return
+    version, page = context.match.groups()
+    turns = await asyncio.to_thread(_state(context).history.turns, update.effective_chat.id)
+    if not turns or fingerprint(turns) != version:
+        await query.answer("这个按钮已过期，请重新提问。", show_alert=True)
+        return
+    await query.answer()
+    await _send_answer(query.message, context, turns, page=int(page))
+
+
+async def on_context(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """原文: a passage between its neighbouring paragraphs."""
+    query = update.callback_query
+    if not await _on_live_message(query):
+        return
+    doc_id, position = context.match[1], int(context.match[2])
+    collection = _state(context).collection
+    document = await asyncio.to_thread(collection.document, doc_id)
+    chunks = await asyncio.to_thread(collection.neighbours, doc_id, position) if document else []
+    if not document or not chunks:
+        await query.answer("该文件已更新或删除，请重新提问。", show_alert=True)
+        return
+    _returned(len(chunks))
+    await query.answer()
+    await query.message.reply_text(context_html(document, chunks, position), parse_mode=ParseMode.HTML)
+
+
+async def on_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """来源: a document's details and where else it was published."""
+    query = update.callback_query
+    if not await _on_live_message(query):
+        return
+    collection = _state(context).collection
+    document = await asyncio.to_thread(collection.document, context.match[1])
+    if not document:
+        await query.answer("该文件已删除。", show_alert=True)
+        return
+    await query.answer()
+    others = await asyncio.to_thread(collection.also_published, document.id)
+    await query.message.reply_text(document_html(document, others), parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+
+
+async def on_docs_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A page of /docs, in place of the one shown."""
+    query = update.callback_query
+    if not await _on_live_message(query):
+        return
+    documents = await asyncio.to_thread(_state(context).collection.documents)
+    text, markup = _docs_page(documents, int(context.match[1]))
+    await query.answer()
+    await query.edit_message_text(split_messages([text])[0], parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def on_timeline_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A page of a /timeline, in place of the one shown; its topic is kept in the chat's history."""
+    query = update.callback_query
+    if not await _on_live_message(query):
+        return
+    key, page = context.match.groups()
     state = _state(context)
-    collection = state.collection
-    if match[1]:
-        turns = await asyncio.to_thread(state.history.turns, update.effective_chat.id)
-        if not turns or _version(turns) != match[2]:
-            await query.answer("这个按钮已过期，请重新提问。", show_alert=True)
-            return
-        await query.answer()
-        await _send_answer(query.message, context, turns, page=int(match[3]))
-    elif match[4]:
-        document = await asyncio.to_thread(collection.document, match[5])
-        chunks = await asyncio.to_thread(collection.neighbours, match[5], int(match[6])) if document else []
-        if not document or not chunks:
-            await query.answer("该文件已更新或删除，请重新提问。", show_alert=True)
-            return
-        await query.answer()
-        await query.message.reply_text(context_html(document, chunks, int(match[6])), parse_mode=ParseMode.HTML)
-    elif match[7]:
-        document = await asyncio.to_thread(collection.document, match[8])
-        if not document:
-            await query.answer("该文件已删除。", show_alert=True)
-            return
-        await query.answer()
-        others = await asyncio.to_thread(collection.also_published, document.id)
-        await query.message.reply_text(document_html(document, others), parse_mode=ParseMode.HTML, disable_web_page_preview=True)
-    elif match[9]:
-        documents = await asyncio.to_thread(collection.documents)
-        text, markup = _docs_page(documents, int(match[10]))
-        await query.answer()
-        await query.edit_message_text(split_messages([text])[0], parse_mode=ParseMode.HTML, reply_markup=markup)
-    elif match[11]:
-        topic = state.timelines.get(update.effective_chat.id)
-        if topic is None or _version([topic]) != match[12]:
-            await query.answer("这个按钮已过期，请重新发送 /timeline。", show_alert=True)
-            return
-        passages = await asyncio.to_thread(collection.timeline, topic)
-        text, markup = _timeline_page(topic, passages, int(match[13]))
-        await query.answer()
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True)
-    else:
-        await query.answer()  # at once: a digest may take a moment, and the button would spin
-        if not await _send_digest(query.message, context, match[15]):
-            await query.message.reply_text("该文件已删除，请重新提问。")
+    topic = await asyncio.to_thread(state.history.topic, update.effective_chat.id, key)
+    if topic is None:
+        await query.answer("这个按钮已过期，请重新发送 /timeline。", show_alert=True)
+        return
+    passages = await asyncio.to_thread(state.collection.timeline, topic)
+    text, markup = _timeline_page(topic, key, passages, int(page))
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True)
+
+
+async def on_digest_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """要点: the requirements of the passage's meeting, as /digest."""
+    query = update.callback_query
+    if not await _on_live_message(query):
+        return
+    await query.answer()  # at once: a digest may take a moment, and the button would spin
+    if not await _send_digest(query.message, context, context.match[1]):
+        await query.message.reply_text("该文件已删除，请重新提问。")
+
+
+def _not_a_button(data: object) -> bool:
+    """Whether a press carries data no button of the bot's does (forged, or from an older version).
+    Its handler comes first: PTB hands a press without data to any handler with a pattern."""
+    return not (isinstance(data, str) and CALLBACK.match(data))
+
+
+async def on_invalid_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press of data no button of the bot's carries: acted on never."""
+    await update.callback_query.answer("无效的按钮。")
 
 
 # -- admin -------------------------------------------------------------------
@@ -590,7 +685,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _post_init(application: Application) -> None:
+    """Show the command menu: admin commands only in the admins' private chats (Telegram's scopes)."""
     await application.bot.set_my_commands(COMMANDS)
+    for admin in sorted(application.bot_data["state"].settings.admin_ids):
+        try:
+            await application.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
+        except BadRequest as error:  # "chat not found": the admin has not started a chat with the bot yet
+            log.warning("could not show the admin commands to admin %d (%s); they work all the same", admin, error)
 
 
 def build_application(settings: Settings, collection: Collection, history: ChatHistory) -> Application:
@@ -614,12 +715,18 @@ def build_application(settings: Settings, collection: Collection, history: ChatH
         ("timeline", cmd_timeline), ("digest", cmd_digest),
         ("stats", cmd_stats), ("reindex", cmd_reindex), ("remove", cmd_remove),
     ):
-        application.add_handler(CommandHandler(name, callback))
-    application.add_handler(CallbackQueryHandler(on_button))
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, on_document))  # files in groups are for people
+        application.add_handler(CommandHandler(name, _logged(f"/{name}", callback)))
+    application.add_handler(CallbackQueryHandler(_logged("invalid button", on_invalid_button), pattern=_not_a_button))
+    for pattern, asked, callback in (
+        (MORE_BUTTON, "more button", on_more), (CONTEXT_BUTTON, "context button", on_context),
+        (SOURCE_BUTTON, "source button", on_source), (DOCS_BUTTON, "docs page button", on_docs_page),
+        (TIMELINE_BUTTON, "timeline page button", on_timeline_page), (DIGEST_BUTTON, "digest button", on_digest_button),
+    ):
+        application.add_handler(CallbackQueryHandler(_logged(asked, callback), pattern=pattern))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, _logged("file", on_document)))  # files in groups are for people
     text = filters.TEXT & ~filters.COMMAND
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, on_private_text))
-    application.add_handler(MessageHandler(filters.ChatType.GROUPS & text, on_group_text))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, _logged("question", on_private_text)))
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & text, _logged("question", on_group_text)))
     application.add_error_handler(on_error)
     quiet_transport(logging.getLogger().getEffectiveLevel())  # httpx logs each URL, and they hold the token
     return application

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from index.chunk import HEADING_SEPARATOR
 from index.answer import Answer
@@ -16,7 +16,6 @@ from index.digest import DigestSection, Requirement
 from index.search import Passage
 from index.speakers import split_sentences
 from index.store import DocumentRecord
-from index.timeline import is_dated
 
 EXCERPT_CHARS = 300
 MAX_QUESTION_CHARS = 300
@@ -85,6 +84,18 @@ def nothing_found_lines(question: str, documents: list[DocumentRecord], points: 
     return lines
 
 
+EXAMPLE_TOPIC_CHARS = 10
+"""Longest outline point offered as an example's topic: a longer heading is a sentence, not a topic."""
+
+
+def example_questions(points: list[str], limit: int = 3) -> list[str]:
+    """Questions to try, each about one main point of the newest meetings' outlines
+    (``Collection.coverage``): a whole point, never a cut one, and only a plain phrase of words."""
+    topics = [point.removeprefix("关于") for point in points]
+    fitting = [topic for topic in topics if re.fullmatch(rf"[\u4e00-\u9fff]{{2,{EXAMPLE_TOPIC_CHARS}}}", topic)]
+    return [f"关于{topic}，会议提出了哪些要求？" for topic in fitting[:limit]]
+
+
 SMALL_TALK_REPLY = "好的。想了解哪次会议、哪方面的内容，直接发问题即可，例如：会议对高标准农田提出了什么要求"
 
 
@@ -130,7 +141,7 @@ def excerpt(passage: Passage, limit: int = EXCERPT_CHARS) -> tuple[str, list[tup
     chosen: list[tuple[int, int]] = []
     used = 0
     for begin, end in sorted(_sentence_spans(text), key=lambda span: (-matched(span), span[0])):
-        end = min(end, begin + limit)  # one very long sentence is cut rather than dropped
+        begin, end = _window(begin, end, highlights, limit)
         if chosen and used + end - begin > limit:
             continue
         chosen.append((begin, end))
@@ -153,6 +164,16 @@ def excerpt(passage: Passage, limit: int = EXCERPT_CHARS) -> tuple[str, list[tup
     if previous_end < len(text):
         pieces.append("…")
     return "".join(pieces), moved
+
+
+def _window(begin: int, end: int, highlights: list[tuple[int, int]], limit: int) -> tuple[int, int]:
+    """A sentence longer than ``limit`` cut to ``limit`` characters around its first matched word
+    (a little context before it), so the cut never leaves the word out."""
+    if end - begin <= limit:
+        return begin, end
+    first = min((h_begin for h_begin, h_end in highlights if begin <= h_begin < end), default=begin)
+    start = max(begin, min(first - limit // 4, end - limit))
+    return start, start + limit
 
 
 def mark(text: str, spans: list[tuple[int, int]], wrap: Callable[[str], str], escape: Callable[[str], str] = str) -> str:
@@ -201,9 +222,22 @@ def _terminal_wrap(bold: bool) -> Callable[[str], str]:
     return (lambda s: f"\033[1m{s}\033[0m") if bold else (lambda s: f"【{s}】")
 
 
+MAX_COPIES_SHOWN = 5
+"""Reprints named per passage: a report fifty sites copied must not push the passages out of a message."""
+
+
+def also_at_summary(copies: Sequence[tuple[str, str | None]], place: Callable[[str, str | None], str]) -> str:
+    """Where else a report was published: each distinct copy (title, link) through ``place``, at most
+    ``MAX_COPIES_SHOWN`` of them, then how many there are (等N处) when some are left out."""
+    distinct = list(dict.fromkeys(copies))
+    named = "；".join(place(title, url) for title, url in distinct[:MAX_COPIES_SHOWN])
+    more = f"等{len(distinct)}处" if len(distinct) > MAX_COPIES_SHOWN else ""
+    return f"同一报道也发布于：{named}{more}"
+
+
 def also_at_line(passage: Passage) -> str:
-    """Where else the same report was published (its reprints, folded into this passage)."""
-    return "同一报道也发布于：" + "；".join(url or f"《{title}》（未附链接）" for title, url in passage.also_at)
+    """Where else the same report was published (its reprints, folded into this passage), for the terminal."""
+    return also_at_summary(passage.also_at, lambda title, url: url or f"《{title}》（未附链接）")
 
 
 TIMELINE_EXCERPT_CHARS = 90
@@ -222,10 +256,14 @@ def timeline_heading(topic: str, meetings: int) -> str:
     return f"“{topic}”的会议时间线：{meetings} 次会议（按会议日期排列，未注明日期的列在最后）"
 
 
+UNDATED = "【日期不详】"
+"""A timeline entry's date when its meeting states none (one with a day but no year says so itself)."""
+
+
 def timeline_entry(number: int, passage: Passage) -> tuple[str, str, list[tuple[int, int]]]:
     """One meeting on a timeline: its date, issuer and title; its best sentence with the topic's spans."""
-    undated = "" if is_dated(passage.date) else "【日期不详】"
-    head = f"{number}. {undated}{display_date(passage.date)} · {passage.place or '未注明'} · 《{passage.title}》"
+    when = display_date(passage.date) if passage.date else UNDATED
+    head = " · ".join([f"{number}. {when}", *([passage.place] if passage.place else []), f"《{passage.title}》"])
     text, spans = excerpt(passage, TIMELINE_EXCERPT_CHARS)
     return head, text, spans
 

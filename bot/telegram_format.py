@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from html import escape
 
 from bot.render import (
+    also_at_summary,
     digest_heading,
     display_date,
     excerpt,
@@ -33,8 +34,6 @@ from index.search import Passage
 from index.store import ChunkRecord, DocumentRecord
 
 MESSAGE_LIMIT = 4096
-MAX_COPIES_SHOWN = 5
-"""Reprints linked per passage: a report fifty sites copied must not push the passages out of a message."""
 _TAG = re.compile(r"<(/?)[a-z]+[^>]*>")
 
 
@@ -56,13 +55,16 @@ def passage_html(number: int, passage: Passage) -> str:
     return "\n".join(lines)
 
 
+def _copy_html(title: str, url: str | None) -> str:
+    """A copy of a report: its title linked, or marked as having no link."""
+    if url and re.match(r"https?://", url):
+        return f'<a href="{escape(url, quote=True)}">{escape(title)}</a>'
+    return escape(f"《{title}》（未附链接）")
+
+
 def _also_at_html(copies: Sequence[tuple[str, str | None]]) -> str:
-    """Where else a report was published: each copy's link (or title, where it has no link)."""
-    places = [
-        f'<a href="{escape(url, quote=True)}">{escape(title)}</a>' if url and re.match(r"https?://", url) else escape(f"《{title}》（未附链接）")
-        for title, url in copies[:MAX_COPIES_SHOWN]
-    ]
-    return "同一报道也发布于：" + "；".join(places)
+    """Where else a report was published (``render.also_at_summary``), each copy escaped."""
+    return also_at_summary(copies, _copy_html)
 
 
 def answer_messages(answer: Answer, first_number: int = 1) -> list[str]:

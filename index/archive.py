@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate
 from datetime import timedelta
 
-from .meeting import MENTION, Ordinal, describing, ending_start, held_by, is_meeting_type, name_start, ordinal_of, without_time, words_of_name
+from .meeting import MENTION, Ordinal, describing, ending_start, held_by, is_meeting_type, mentions, name_start, ordinal_of, without_time, words_of_name
 from .normalize import normalize, normalize_with_offsets
 from .scope import TextLines, looks_like_name, name_words
 from .store import DocumentRecord
@@ -147,24 +147,26 @@ class Archive:
             return None
         key, offsets = normalize_with_offsets(question)
         ends = set(accumulate(map(len, segment(key))))
-        for match in MENTION.finditer(key):
-            if match.end() not in ends or match.start() + ending_start(match[0]) + 1 in ends:
+        for start, end, by_body in mentions(key):
+            said = key[start:end]
+            if end not in ends or start + ending_start(said) + 1 in ends:
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
-            mention = match[0][name_start(match[0]):]
+            mention = said[name_start(said):]
             words = words_of_name(mention)
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
             if named is None:
                 continue
             differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named])
-            chair, place, before = held_by(match[0][: len(match[0]) - len(mention)], name_words())
+            chair, place, before = held_by(said[: len(said) - len(mention)], name_words())
             described = () if differs_by else tuple(dict.fromkeys((*tokenize_question(describing(before)), *words[:named])))
-            start, end = match.span()
-            if len(described) < DESCRIBING_WORDS:  # too little to pick a meeting by: searched with the question
+            if by_body:  # 全国人大常委会开…座谈会: the body that held it, no words of the question's topic
+                described = ()
+            elif len(described) < DESCRIBING_WORDS:  # too little to pick a meeting by: searched with the question
                 start, described = end - len(mention) + (max(mention.find(words[named]), 0) if named and not differs_by else 0), ()
             return NamedMeeting(
-                words[named:], _LAST if _LAST_ONE.search(match[0]) else ordinal_of(mention), without_time(mention),
+                words[named:], _LAST if _LAST_ONE.search(said) else ordinal_of(mention), without_time(mention),
                 (offsets[start], offsets[end - 1] + 1), differs_by,
-                said=letters(match[0]), chair=chair, held_in=place, description=described,
+                said=letters(said), chair=chair, held_in=place, description=described,
             )
         return None
 

@@ -3,7 +3,7 @@
 Speeches and minutes assign work in requirement sentences: a clause that opens with a
 modal or imperative marker (要, 必须, 确保, 严禁 …), often right after the bodies it binds
 (区农业农村局、财政局要…, 各乡镇要…, 县农业农村局牵头…), and often with a deadline
-(6月底前, 年内, 限期整改). The digest keeps those sentences, grouped under the heading
+(6月底前, 年内, 3个月内). The digest keeps those sentences, grouped under the heading
 path they stand under (第二点意见 › 一是…), with the bodies and deadlines they name, as
 written. Descriptions that share the words (要素保障方面，去年…; 已完成整改; 确保了…) are
 told apart by where the marker stands and by tense, never by the phrases of particular
@@ -57,12 +57,12 @@ _DEADLINE = re.compile(
             r"(?:本|当|每)(?:月|季度|周|旬)(?:底|末|内)(?:之前|前)?",
             r"(?<![去前\d一二三四五六七八九十两])(?:本年度|年度|年)内",
             r"[\d一二三四五六七八九十两半]+个?(?:工作日|日|天|周|星期|月|季度|年)(?:之内|内)",
-            r"限期",
             r"(?:春节|元旦|国庆节?|五一|中秋|主汛期|汛期|入汛|春播|秋收|麦收|封冻|上冻|雨季)(?:之前|前)(?!后)|汛前",
         )
     )
 )
-"""Deadlines: a date or period with 前/底/内 (6月底前, 10月15日前, 年内, 3个月内, 春节前), or 限期."""
+"""Deadlines: a date or period with 前/底/内 (6月底前, 10月15日前, 年内, 3个月内, 春节前). 限期 (within a
+time limit) orders haste but names no time, so it is a marker, not a deadline."""
 _MARKER = re.compile(rf"{_MODAL}|{_DUTY}")
 _BODY_CLAUSE = re.compile(rf"(?P<subject>{_SUBJECT})(?:{_DEADLINE.pattern})?(?={_MODAL}|{_DUTY}|是|作为)")
 """Bodies opening a clause, before a marker, a duty verb or 是, with perhaps a deadline between (各镇街年内要…)."""
@@ -71,6 +71,10 @@ _DONE = re.compile(r"(?:已经?|曾经?)$")
 """Right before a marker, the work is reported as done (各乡镇已严格落实), not ordered."""
 _PAST_TIME = re.compile(r"(?:去年|前年|上年|过去|此前|以往|近年来|截至|截止)")
 """A clause opening with a past time reports what was done; so do the clauses after it (去年，我们严格…)."""
+_COMPLETED = re.compile(r"(?<![不而早])已经?[\u4e00-\u9fff]{1,8}?了(?!解)")
+"""A clause without a marker that tells of something already done (已经通报了…, 已开展了): the sentence reports,
+and a later clause orders only the bodies it names (…，各乡镇要…), not its listeners' reaction
+(…，我们必须照单全收)."""
 _NAMED_BODY = re.compile(rf"(?:会同|联合|由)({_PART}{{1,{_MAX_BODY_CHARS}}})")
 _CLAUSE_END = re.compile(r"[,;:]")
 _QUOTED = re.compile(r'"[^"]*"|《[^》]*》')
@@ -90,7 +94,7 @@ class Requirement:
     owners: tuple[str, ...]
     """Bodies the sentence makes responsible, as written (区农业农村局, 财政局, 各乡镇)."""
     deadlines: tuple[str, ...]
-    """Deadline phrases, as written and in order (6月底前, 年内, 限期)."""
+    """Deadline phrases, as written and in order (6月底前, 年内, 3个月内)."""
     position: int
     """Position of the chunk the sentence is in."""
 
@@ -157,7 +161,7 @@ def read_requirement(sentence: str, position: int = 0) -> Requirement | None:
         return None
     owners: list[str] = []
     subject: list[str] = []
-    orders = False
+    orders = reported = False
     for clause_start, clause_end in _clauses(masked, start):
         if _PAST_TIME.match(masked, clause_start):
             break
@@ -166,9 +170,10 @@ def read_requirement(sentence: str, position: int = 0) -> Requirement | None:
             return None
         if verdict is None and _HELD.search(masked, clause_start, clause_end):
             break
+        reported = reported or (verdict is None and bool(_COMPLETED.search(masked, clause_start, clause_end)))
         if spans:
             subject = [_written(text, offsets, clause_start + a, clause_start + b) for a, b in spans]
-        if verdict == _ORDERS:
+        if verdict == _ORDERS and (subject or not reported):
             orders = True
             owners.extend(subject)
             owners.extend(_named_bodies(masked, text, offsets, clause_start, clause_end))
@@ -179,7 +184,7 @@ def read_requirement(sentence: str, position: int = 0) -> Requirement | None:
 
 
 def find_deadlines(text: str) -> tuple[str, ...]:
-    """The deadline phrases of ``text``, as written and in order (6月底前, 年内, 限期)."""
+    """The deadline phrases of ``text``, as written and in order (6月底前, 年内, 3个月内)."""
     key, offsets = normalize_with_offsets(text)
     return tuple(_written(text, offsets, match.start(), match.end()) for match in _DEADLINE.finditer(key))
 

@@ -11,7 +11,7 @@ every meeting of a series shares it.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from .normalize import normalize
@@ -23,7 +23,7 @@ _SUFFIX = (
     "电视电话会议|视频会议|常务会议|工作会议|全体会议|常委会会议|党组会议|党组会|常委会|座谈会|推进会|现场会|"
     "调度会|交流会|研讨会|报告会|动员大会|大会|全会|例会|峰会|会议"
 )
-_ENDING = rf"(?:{_SUFFIX})(?![议室厅员纪场所址堂])"
+MEETING_ENDING = rf"(?:{_SUFFIX})(?![议室厅员纪场所址堂])"
 """A meeting name's ending, not the start of another word (会议室, 人民大会堂, 常委会议 continues to 会议)."""
 _NUMBER = "[零〇一二两三四五六七八九十百\\d]+"
 _NAME_BODY = r"[^，。；：、！？,.;:!?\s《》（）()—–\-在]"
@@ -31,7 +31,7 @@ _NAME_BODY = r"[^，。；：、！？,.;:!?\s《》（）()—–\-在]"
 begins where it was held (县委书记某某在县委常委会议室…召开)."""
 _ORDINAL_TAIL = rf"(?:第{_NUMBER}次(?:全体)?会议|{_NUMBER}次(?:全体)?会议)?"
 HELD_AFTER_VERB = re.compile(
-    rf"(?:主持召开|召开|举行|举办|主持|出席)了?(?P<name>{_NAME_BODY}{{2,40}}?{_ENDING}{_ORDINAL_TAIL})"
+    rf"(?:主持召开|召开|举行|举办|主持|出席)了?(?P<name>{_NAME_BODY}{{2,40}}?{MEETING_ENDING}{_ORDINAL_TAIL})"
 )
 _HELD_BY_BODY = re.compile(
     rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,20}}?)(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上)?"
@@ -39,7 +39,7 @@ _HELD_BY_BODY = re.compile(
 )
 """中共中央政治局12月6日召开会议, 县政府召开第十次常务会议: the body that met, when the meeting's name is only its type."""
 _HELD_AS_SUBJECT = re.compile(
-    rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,40}}?{_ENDING}{_ORDINAL_TAIL})"
+    rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,40}}?{MEETING_ENDING}{_ORDINAL_TAIL})"
     rf"(?=[^，。]{{0,24}}?(?:召开|举行|举办|开幕|闭幕|在京|在北京))"
 )
 _ORDINAL_PARTS = re.compile(
@@ -54,10 +54,11 @@ _INNER_VERB = re.compile(r".*(?:主持召开|召开|举行|举办|主持|出席|
 _DETERMINERS = re.compile(r"本次|这次|那次|此次|该次|上次|这个|那个|今年|去年|前年|年[初中底末]|[上下]半年|月[初中底末]|[上中下]旬")
 """Words around a meeting's name in a question that say which one, not what it is called."""
 MENTION = re.compile(
-    rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?[^，。；：、！？,.;:!?\s《》（）()—–\-]{{0,30}}?{_ENDING}{_ORDINAL_TAIL}"
+    rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?[^，。；：、！？,.;:!?\s《》（）()—–\-]{{0,30}}?{MEETING_ENDING}{_ORDINAL_TAIL}"
 )
 """A meeting as a question names it, with whatever comes before its name in the same clause (2022年年中那次
 政治局会议, 韩正在雄安主持的…会议: unlike a report's name, where 在 begins the place it was held)."""
+_HOLDING_VERB = re.compile(r"(?:主持召开|召开|举行|举办|开)了?")
 _TRAILING_ORDINAL = re.compile(rf"{_ORDINAL_TAIL}$")
 _LEADING = frozenset({"开", "召开", "举行", "举办", "主持", "出席", "参加", "了", "的", "那次", "这次", "上次", "此次", "该次", "本次"})
 """Words that lead to a meeting's name in a question without being part of it."""
@@ -66,7 +67,7 @@ _CHAIRED_BY = re.compile(
 )
 _HELD_IN = re.compile(r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:主持)?(?:召开|举行|举办|开)的")
 _MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话)?(?:{_SUFFIX})")
-_ENDS_AS_MEETING = re.compile(rf"{_ENDING}{_ORDINAL_TAIL}$")
+_ENDS_AS_MEETING = re.compile(rf"{MEETING_ENDING}{_ORDINAL_TAIL}$")
 _CHAIR = re.compile(
     rf"(?:(?:{TITLES})[、，,]?|^|(?<=[。,;\s]))(?P<name>{PERSON_NAME})(?:{TITLES})?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上|晚)?"
     rf"(?:在[^，。]{{1,20}}?)?主持(?!人)"
@@ -135,6 +136,22 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
         if found:
             key = key.replace(found[0], " ")
     return (chaired["name"] if chaired else None), place, key
+
+
+def mentions(key: str) -> Iterator[tuple[int, int, bool]]:
+    """Where a normalized question names meetings, and whether a body's name leads to the meeting. A body's
+    name followed by a verb of holding and a meeting (全国人大常委会开…座谈会, 县委常委会召开全体会议) is one
+    mention: of the meeting it held, not of the body."""
+    matches = list(MENTION.finditer(key))
+    held = False
+    for match, following in zip(matches, [*matches[1:], None]):
+        if held:
+            held = False
+        elif following and following.start() == match.end() and _HOLDING_VERB.match(following[0]):
+            held = True
+            yield match.start(), following.end(), True
+        else:
+            yield *match.span(), False
 
 
 def ending_start(mention: str) -> int:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .archive import Archive, NamedMeeting
+from .meeting import MEETING_ENDING
 from .conversation import Topic, is_small_talk, meeting_aspect, resolve
 from .normalize import normalize
 from .scope import DocumentNames
@@ -23,7 +24,7 @@ from .synonyms import Synonyms
 from .tokenize import tokenize
 from .when import Period, find_period
 
-_MEETING_CONTENT = re.compile(r"会议|会上|召开|要求|部署|提出|强调|指出|讲话|措施|举措|安排|任务|意见|精神")
+_MEETING_CONTENT = re.compile(rf"会上|召开|要求|部署|提出|强调|指出|讲话|措施|举措|安排|任务|意见|精神|{MEETING_ENDING}")
 """Words of a question about what meetings said or decided: only then is a year it names the meetings'
 time (2023年高标准农田有什么要求), not its subject (2025年地区生产总值是多少, 1995年谁获得冠军)."""
 _DECISIONS = re.compile(r"要求|部署|措施|举措|提出|强调|安排|决定|确定|指出|任务|怎么|说了|讲了|定调")
@@ -95,6 +96,8 @@ def read_turn(
     period = own_period or (continued.period if continued and not own_meeting else None)
     decisions = bool(_DECISIONS.search(text)) or bool(continued and continued.query.wants_decisions) \
         or (named is not None and not _HOLDING.search(rest))
+    if own_meeting:
+        query = _without_pointers(query, own_meeting)
     return Reading(
         turn=turn,
         query=replace(query, wants_decisions=decisions),
@@ -114,6 +117,13 @@ def _is_slip(turn: str, known: Callable[[set[str]], bool]) -> bool:
         return False
     words = set(tokenize(turn))
     return not words or not known(words)
+
+
+def _without_pointers(query: Query, named: NamedMeeting) -> Query:
+    """``query`` without the one-character words that point back to what its meeting is named for (这部法 after
+    湿地保护法实施座谈会, 该会): the meeting is resolved already, and its reports seldom use the bare word."""
+    pointers = {term for term in query.terms if len(term) == 1 and any(len(word) > 1 and word.endswith(term) for word in named.kind_words)}
+    return replace(query, terms={term: weight for term, weight in query.terms.items() if term not in pointers}) if pointers else query
 
 
 def _without(text: str, *spans: tuple[int, int]) -> str:

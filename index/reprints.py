@@ -194,7 +194,8 @@ def fold_reprints(
     one_per_family: bool = False,
 ) -> list[Passage]:
     """``passages`` (best first) with each family's repeats left out, each carrying in ``also_at``
-    the other members of its document's family (title, link), oldest first.
+    where else its document's family was published: the other members' distinct (title, link),
+    oldest first, a link the passage's own document has left out (copies of one page are one place).
 
     ``families``: each passage's document's family (``Collection.families``); ``members``: the
     documents of each family of more than one, oldest first. A passage is a repeat when an earlier one from another
@@ -210,8 +211,11 @@ def fold_reprints(
     folded: list[Passage] = []
     for passage in passages:
         family = families.get(passage.doc_id, passage.doc_id)
-        also_at = tuple((member.title, member.source_url) for member in members.get(family, ()) if member.id != passage.doc_id)
-        if also_at:  # else no other member's passage can be its repeat
+        others = [member for member in members.get(family, ()) if member.id != passage.doc_id]
+        also_at = tuple(dict.fromkeys(
+            (member.title, member.source_url) for member in others if not (member.source_url and member.source_url == passage.source_url)
+        ))
+        if others:  # else no other member's passage can be its repeat
             pairs = set(char_bigrams(normalize(passage.text)))
             earlier = shown.setdefault(family, [])
             if any(doc_id != passage.doc_id and _same_paragraph(pairs, other) for doc_id, other in earlier):

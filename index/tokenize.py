@@ -126,8 +126,9 @@ def token_text(text: str) -> str:
     return " ".join(tokenize(text))
 
 
-_INTERROGATIVE = re.compile(r"^[哪几]一?[\u4e00-\u9fff]$")
-"""An interrogative with a measure word or noun (哪支, 哪国, 哪一年, 几次): it asks, it names nothing."""
+_INTERROGATIVE = re.compile(r"^[哪几][一几]?[\u4e00-\u9fff]$|^[这那该此][部项条个份件种]$")
+"""An interrogative with a measure word or noun (哪支, 哪国, 哪一年, 几次, 哪几部), or a demonstrative with one
+(这部法, 该项): it asks, or points back to what the question names, and names nothing itself."""
 
 
 def is_question_word(token: str) -> bool:

@@ -77,8 +77,10 @@ def _entities(text: str) -> list[dict[str, Any]]:
 
 
 class BotApiStub:
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, unknown_chats: frozenset[int] = frozenset()) -> None:
         self.token = token
+        self.unknown_chats = unknown_chats
+        """Chats Telegram answers "chat not found" for (a user who never started the bot)."""
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.call_times: list[float] = []
         """``time.perf_counter()`` at which each of ``calls`` arrived."""
@@ -285,6 +287,10 @@ class BotApiStub:
                             params[key] = json.loads(value) if value[:1] in "[{" else value
                         except ValueError:
                             params[key] = value
+                scope = params.get("scope")
+                if isinstance(scope, dict) and scope.get("chat_id") in stub.unknown_chats:
+                    self._error(400, "Bad Request: chat not found")
+                    return
                 fault = stub._take_fault(method)
                 kind = fault.kind if fault else "ok"
                 if fault and kind in {"timeout", "late"}:

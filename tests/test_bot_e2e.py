@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -27,12 +29,12 @@ class Running:
     history: ChatHistory
 
 
-async def _start(tmp_path: Path, **overrides: object) -> AsyncIterator[Running]:
-    stub = BotApiStub(TOKEN)
+async def _start(tmp_path: Path, unknown_chats: frozenset[int] = frozenset(), **overrides: object) -> AsyncIterator[Running]:
+    stub = BotApiStub(TOKEN, unknown_chats)
     stub.start()
     settings = Settings(
-        data_dir=tmp_path, telegram_token=TOKEN, admin_ids=frozenset({ADMIN}),
-        base_url=stub.base_url, base_file_url=stub.base_file_url, **overrides,
+        data_dir=tmp_path, telegram_token=TOKEN, base_url=stub.base_url, base_file_url=stub.base_file_url,
+        **{"admin_ids": frozenset({ADMIN}), **overrides},
     )
     collection = Collection(tmp_path / "meetings.db")
     collection.add_file("grain.txt", MEETING_REPORT.encode())
@@ -50,10 +52,24 @@ async def bot(tmp_path: Path) -> AsyncIterator[Running]:
         yield running
 
 
-async def test_registers_command_menu(bot: Running) -> None:
-    commands = (await bot.stub.wait_for(1, "setMyCommands"))[0]["commands"]
-    names = {command["command"] for command in commands}
-    assert {"start", "help", "ask", "new", "docs", "stats", "reindex", "remove"} <= names
+async def test_admin_commands_are_in_the_admins_menu_only(bot: Running) -> None:
+    menus = await bot.stub.wait_for(2, "setMyCommands")
+    everyone = [menu for menu in menus if "scope" not in menu]
+    admins = [menu for menu in menus if menu.get("scope") == {"type": "chat", "chat_id": ADMIN}]
+    assert len(everyone) == len(admins) == 1 and len(menus) == 2
+    names = {command["command"] for command in everyone[0]["commands"]}
+    assert {"start", "help", "ask", "new", "docs", "stats"} <= names and not names & {"reindex", "remove"}
+    assert {command["command"] for command in admins[0]["commands"]} == names | {"reindex", "remove"}
+
+
+async def test_an_admin_who_never_started_the_bot_does_not_stop_it(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    stranger = 99
+    async for running in _start(tmp_path, unknown_chats=frozenset({stranger}), admin_ids=frozenset({ADMIN, stranger})):
+        running.stub.send_text(10, USER, "河道清淤")
+        assert "河道清淤" in (await running.stub.wait_for(1, chat_id=10))[0]["text"]
+        scopes = [menu.get("scope", {}).get("chat_id") for menu in running.stub.sent("setMyCommands")]
+        assert scopes == [None, ADMIN], "the menus Telegram took: everyone's and the reachable admin's"
+    assert any("could not show the admin commands" in record.getMessage() for record in caplog.records)
 
 
 async def test_question_gets_passages_with_source_and_buttons(bot: Running) -> None:
@@ -174,7 +190,8 @@ async def test_question_length_is_bounded(bot: Running) -> None:
     assert "太长" in reply["text"]
 
 
-async def test_allowlist_refuses_others(tmp_path: Path) -> None:
+async def test_allowlist_refuses_others(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.app")
     async for running in _start(tmp_path, allowed_user_ids=frozenset({USER})):
         running.stub.send_text(20, 99, "河道清淤")
         running.stub.send_text(21, USER, "河道清淤")
@@ -182,3 +199,23 @@ async def test_allowlist_refuses_others(tmp_path: Path) -> None:
         allowed = (await running.stub.wait_for(1, chat_id=21))[0]
         assert "授权" in refusal["text"] and "河道" not in refusal["text"]
         assert "河道清淤" in allowed["text"]
+    logged = [record.getMessage() for record in caplog.records if record.name == "bot.app"]
+    assert sum(line.startswith("refused ") for line in logged) == 1 and sum(line.startswith("handled ") for line in logged) == 1
+    assert not any("河道" in line for line in logged)
+
+
+async def test_one_info_line_per_update_without_text_names_or_token(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    questions = [f"{topic}有什么要求" for topic in ("秋粮收购", "河道清淤", "堤防加固", "烘干设备", "粮食质量", "河湖长巡河", "仓容", "安全生产", "种粮农民", "汛期")]
+    caplog.set_level(logging.INFO, logger="bot.app")
+    async for running in _start(tmp_path):
+        for question in questions:
+            running.stub.send_text(10, USER, question)
+        await running.stub.wait_for(len(questions), chat_id=10)
+    lines = [record.getMessage() for record in caplog.records if record.name == "bot.app" and record.getMessage().startswith("handled ")]
+    assert len(lines) == len(questions), lines
+    for line in lines:
+        assert re.fullmatch(r"handled question in a private chat: \d+ passages in \d+ ms", line), line
+    assert sum(int(re.search(r"(\d+) passages", line)[1]) for line in lines) > 0, "passages returned are counted"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert not any(question in logged or question[:2] in logged for question in questions), "no message text"
+    assert TOKEN not in logged and "user2" not in logged, "no token, no names"

@@ -157,6 +157,30 @@ def test_descriptions_and_headings_are_not_requirements(sentence: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "刚才，几位同志已经汇报了各自的工作情况，我们要认真研究、虚心接受。",
+        "上周，督查组已经反馈了存在的问题，意见很中肯，大家必须照单全收。",
+    ],
+)
+def test_a_reaction_to_what_was_already_done_assigns_nothing(sentence: str) -> None:
+    assert read_requirement(sentence) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "owners"),
+    [
+        ("前期，各部门已经摸清了底数，各乡镇要在6月底前完成整改。", ("各乡镇",)),
+        ("筹办工作已经进入关键时期，要扎实推进各项准备工作。", ()),
+        ("会议听取了工作汇报，要求各乡镇要加快进度。", ("各乡镇",)),
+    ],
+)
+def test_after_a_report_a_clause_still_orders_what_it_says(sentence: str, owners: tuple[str, ...]) -> None:
+    requirement = read_requirement(sentence)
+    assert requirement is not None and requirement.owners == owners
+
+
+@pytest.mark.parametrize(
     ("text", "deadlines"),
     [
         ("务必于10月15日前全部整改到位", ("10月15日前",)),
@@ -166,7 +190,7 @@ def test_descriptions_and_headings_are_not_requirements(sentence: str) -> None:
         ("年底前实现管护全覆盖", ("年底前",)),
         ("在3个月内完成初验", ("3个月内",)),
         ("在一周内整改到位", ("一周内",)),
-        ("对进度滞后的项目限期整改", ("限期",)),
+        ("对进度滞后的项目限期整改", ()),  # 限期 orders haste but names no time
         ("春节前开展一次检查", ("春节前",)),
         ("險工險段務必在主汛期前整治到位", ("主汛期前",)),
         ("抓好春节前后安全防范", ()),

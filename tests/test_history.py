@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from bot.history import ChatHistory
+from bot.history import MAX_TOPICS, ChatHistory
 
 
 def test_add_returns_the_conversation_up_to_that_turn(tmp_path: Path) -> None:
@@ -38,4 +38,16 @@ def test_history_survives_reopening(tmp_path: Path) -> None:
     ChatHistory(tmp_path / "chats.db").add(1, "会议对高标准农田提出了什么要求")
     reopened = ChatHistory(tmp_path / "chats.db")
     assert reopened.turns(1) == ["会议对高标准农田提出了什么要求"]
+    reopened.close()
+
+
+def test_timeline_topics_are_kept_by_key_across_a_restart_and_bounded(tmp_path: Path) -> None:
+    history = ChatHistory(tmp_path / "chats.db")
+    keys = [history.remember_topic(1, f"话题{n}") for n in range(MAX_TOPICS + 1)]
+    history.close()
+    reopened = ChatHistory(tmp_path / "chats.db")
+    assert reopened.topic(1, keys[-1]) == f"话题{MAX_TOPICS}"
+    assert reopened.topic(1, keys[1]) == "话题1"
+    assert reopened.topic(1, keys[0]) is None, "the oldest beyond the bound is forgotten"
+    assert reopened.topic(2, keys[-1]) is None, "another chat's topics are not this chat's"
     reopened.close()

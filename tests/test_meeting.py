@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.meeting import (
-    Ordinal, chair_of, describing, ending_start, held_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, name_start,
+    Ordinal, chair_of, describing, ending_start, held_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
     ordinal_of,
 )
 from index.when import number_value
@@ -108,6 +108,18 @@ def test_the_name_in_a_question_begins_after_the_words_saying_which() -> None:
     assert "冬奥会工作领导小组开全体会议"[name_start("冬奥会工作领导小组开全体会议"):] == "冬奥会工作领导小组开全体会议"
     assert "党的十九届六中全会"[name_start("党的十九届六中全会"):] == "党的十九届六中全会"
     assert is_meeting_type("全体会议") and not is_meeting_type("全国人大常委会")
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("全国人大常委会开水污染防治法实施座谈会，提了什么要求", [("全国人大常委会开水污染防治法实施座谈会", True)]),
+        ("县委常委会召开全体会议部署了什么", [("县委常委会召开全体会议", True)]),
+        ("县委常委会会议和全县工作会议", [("县委常委会会议", False), ("和全县工作会议", False)]),
+    ],
+)
+def test_a_body_holding_a_meeting_is_one_mention(question: str, named: list[tuple[str, bool]]) -> None:
+    assert [(question[start:end], by_body) for start, end, by_body in mentions(question)] == named
 
 
 def test_a_meeting_type_cut_by_a_word_boundary_is_no_name() -> None:

@@ -56,3 +56,17 @@ def test_an_aspect_follow_up_does_not_need_the_topics_quoted_phrase(archive: Col
     assert _read(archive, first, "农田水利方面呢").query.phrases == ()
     answer = archive.ask([first, "农田水利方面呢"], today=TODAY)
     assert answer.passages and "农田水利" in answer.passages[0].text
+
+
+def test_a_meeting_a_body_held_is_named_without_the_body_and_a_word_pointing_back_is_no_search_word(archive: Collection) -> None:
+    reading = _read(archive, "县人大常委会开水污染防治法实施座谈会，这部法什么时候施行")
+    assert reading.named is not None and reading.named.text == "水污染防治法实施座谈会"
+    assert set(reading.query.terms) == {"施行"}
+    answer = archive.ask([reading.turn], today=TODAY)
+    assert answer.passages and "2024年1月1日起施行" in answer.passages[0].text
+
+
+def test_a_time_is_the_meetings_when_the_question_names_any_kind_of_meeting(archive: Collection) -> None:
+    reading = _read(archive, "2023年6月的座谈会讲了哪些重点")
+    assert reading.period is not None and reading.period.label == "2023年6月"
+    assert "2023" not in reading.query.terms

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.render import excerpt, meeting_line, nothing_found_lines
+import dataclasses
+
+from bot.render import MAX_COPIES_SHOWN, also_at_line, excerpt, meeting_line, nothing_found_lines, timeline_entry
+from bot.telegram_format import passage_html
 from index.search import Passage
 from index.store import DocumentRecord
 
@@ -31,6 +34,33 @@ def test_a_long_passage_leads_with_its_best_sentence() -> None:
     assert shown.startswith("…" + best), "the sentence with the matched words comes first"
     assert len(shown) <= 120 + 4
     assert [shown[b:e] for b, e in spans] == ["高标准农田"], "highlights move with the text"
+
+
+def test_one_long_sentence_is_cut_around_its_matched_word() -> None:
+    text = "为进一步巩固脱贫攻坚成果、推动乡村全面振兴、促进农民持续增收，" * 4 + "各乡镇要加快推进高标准农田建设，确保年底前全部完工。"
+    start = text.index("高标准农田")
+    shown, spans = excerpt(_passage(text, [(start, start + 5)]), limit=90)
+    assert "高标准农田" in shown, "the cut keeps the word the entry is listed for"
+    assert [shown[b:e] for b, e in spans] == ["高标准农田"]
+    assert shown.startswith("…") and len(shown) <= 92
+
+
+def test_where_else_a_report_was_published_names_each_copy_once_and_counts_the_rest() -> None:
+    copies = (("县农业农村局召开秋粮收购推进会", None),) * 59 + tuple((f"转载{i}", f"http://site{i}.example/a") for i in range(8))
+    passage = dataclasses.replace(_passage("会议要求抓好秋粮收购。", []), also_at=copies)
+    for line in (also_at_line(passage), passage_html(1, passage).splitlines()[-1]):
+        assert line.count("县农业农村局召开秋粮收购推进会") == 1, line
+        assert line.count("；") == MAX_COPIES_SHOWN - 1
+        assert line.endswith("等9处"), "nine distinct places, some not named"
+    few = dataclasses.replace(passage, also_at=copies[:3])
+    assert also_at_line(few) == "同一报道也发布于：《县农业农村局召开秋粮收购推进会》（未附链接）"
+
+
+def test_a_timeline_entry_marks_a_missing_date_once_and_no_missing_place() -> None:
+    head, _text, _spans = timeline_entry(3, _passage("会议要求抓好秋粮收购。", []))
+    assert head == "3. 【日期不详】 · 《t》"
+    dated, _text, _spans = timeline_entry(1, dataclasses.replace(_passage("x", []), date="--04-17", place="某县"))
+    assert dated == "1. 4月17日（未注明年份） · 某县 · 《t》"
 
 
 def test_a_short_passage_is_shown_whole() -> None:

@@ -18,6 +18,7 @@ import pytest
 
 import index.collection
 import index.search_index
+from bot.render import also_at_line, answer_text
 from index.collection import Collection
 from index.conversation import resolve
 from index.document import Document, build_document
@@ -38,6 +39,7 @@ from index.reprints import (
 )
 from index.search import Passage
 from index.store import DocumentRecord
+from tests.conftest import MEETING_REPORT
 
 MEETINGS = Path(__file__).parent / "meetings"
 ANNOTATIONS = json.loads((MEETINGS / "annotations.json").read_text(encoding="utf-8"))
@@ -282,3 +284,22 @@ def test_shingles_are_the_bodys_four_character_runs_without_whitespace() -> None
     assert len(shingle_hashes(["会议 要求\n各地"])) == len("会议要求各地") - SHINGLE + 1
     assert shingle_hashes(["会议要求"]).tolist() == shingle_hashes(["会议\n要求"]).tolist()
     assert shingle_hashes(["会议要求"]).tolist() != shingle_hashes(["要求会议"]).tolist()
+
+
+def test_a_folder_of_near_copies_names_their_title_once(collection: Collection) -> None:
+    """Twelve copies of one report without a link, each with its own closing line, and three of the
+    linked original: the answer shows the passage once, naming the copies' title once, not per copy,
+    and not the original's own link as somewhere else."""
+    unlinked = "\n".join(line for line in MEETING_REPORT.splitlines() if "http" not in line)
+    collection.add_file("original.txt", MEETING_REPORT.encode())
+    for number in range(12):
+        collection.add_file(f"copy{number}.txt", f"{unlinked}\n（第{number + 1}次转载，编辑{number + 1}号）\n".encode())
+    for number in range(3):
+        collection.add_file(f"linked{number}.txt", f"{MEETING_REPORT}\n（转载{number + 1}）\n".encode())
+    answer = collection.ask(["秋粮收购有什么要求"])
+    first = answer.passages[0]
+    url = "http://nyj.example.gov.cn/xw/202309/t20230913_1.html"
+    expected = {(first.title, None)} | ({(first.title, url)} if first.source_url != url else set())
+    assert sorted(first.also_at, key=str) == sorted(expected, key=str), "each place once, never the passage's own link"
+    lines = [line for line in answer_text(answer).splitlines() if "同一报道也发布于" in line]
+    assert lines and all(line.count(first.title) <= 1 for line in lines), lines

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
@@ -126,43 +126,46 @@ def test_missing_or_malformed_setting_is_one_line(tmp_path: Path, settings: dict
     assert_one_clear_line(run_bot(tmp_path, "run", **settings), named)
 
 
-def read_log_until(process: subprocess.Popen[str], message: str, timeout: float = 90) -> tuple[dict, list[str]]:
-    """Read JSON log lines from stderr until one whose message starts with ``message``; it and every line read."""
-    lines: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        record = json.loads(line)
-        if record["message"].startswith(message):
-            return record, lines
-    raise AssertionError(f"no {message!r} line: {lines}")
-
-
-def test_start_line_names_version_catalogue_and_index(tmp_path: Path, stub: BotApiStub) -> None:
+def test_start_line_then_one_line_per_question_without_its_text(tmp_path: Path, stub: BotApiStub) -> None:
+    """The bar: a normal start logs its start line; answering ten questions logs ten lines, no text."""
     from bot import __version__
 
     environment = bot_environment(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=stub.base_url,
                                   TELEGRAM_BASE_FILE_URL=stub.base_file_url, LOG_FORMAT="json")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=environment,
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, encoding="utf-8")
+    log_file = tmp_path / "bot.log"
+    questions = [f"第{number}次会议对高标准农田提出了什么要求" for number in range(1, 11)]
+    with log_file.open("w") as log:  # a file, not a pipe: the bot never waits for the test to read its log
+        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=environment,
+                                   stderr=log, stdout=subprocess.DEVNULL)
     try:
-        record, lines = read_log_until(process, "meeting-bot ")
-        lines += read_log_until(process, "Application started")[1]  # PTB now stops on SIGTERM
-        process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=30)
+        _wait(lambda: "Application started" in log_file.read_text(encoding="utf-8"), process)
+        for question in questions:
+            stub.send_text(10, 42, question)
+        _wait(lambda: len(stub.sent("sendMessage", chat_id=10)) >= 10, process)
+        process.send_signal(signal.SIGTERM)  # PTB stops on it once started
+        process.wait(timeout=30)
     finally:
         process.kill()
-    assert record["level"] == "INFO" and record["logger"] == "bot.app"
-    message = record["message"]
+    logged = log_file.read_text(encoding="utf-8")
+    assert process.returncode == 0, logged
+    records = [json.loads(line) for line in logged.splitlines()]  # every line a JSON object
+    (start,) = [record for record in records if record["message"].startswith("meeting-bot ")]
+    assert start["level"] == "INFO" and start["logger"] == "bot.app"
+    message = start["message"]
     assert f"meeting-bot {__version__}" in message and f"@{BOT_USER['username']}" in message
     assert str(tmp_path / "data" / "meetings.db") in message
     assert "5 documents" in message, "the five seeds"
     generation = next((tmp_path / "data" / "meetings.db.tantivy").iterdir()).name
     assert f"index generation {generation}" in message
-    for line in lines:
-        json.loads(line)  # every line a JSON object
-    assert TOKEN not in "".join(lines)
-    assert process.returncode == 0
+    handled = [record for record in records if record["message"].startswith("handled question")]
+    assert len(handled) == 10 and all(record["level"] == "INFO" for record in handled)
+    for secret in [TOKEN.split(":")[1], *questions, "高标准农田"]:
+        assert secret not in logged
+
+
+def _wait(done: Callable[[], bool], process: subprocess.Popen[bytes], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert process.poll() is None, "the bot ended"
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

@@ -63,15 +63,47 @@ async def test_timeline_of_an_unknown_topic_says_so(bot: Running) -> None:
     assert "没有找到" in reply["text"]
 
 
-async def test_a_timeline_button_from_another_topic_is_stale(bot: Running) -> None:
+async def test_an_earlier_timelines_buttons_still_page_their_own_topic(bot: Running) -> None:
     bot.stub.send_text(10, USER, "/timeline 高标准农田")
     first = (await bot.stub.wait_for(1, chat_id=10))[0]
     bot.stub.send_text(10, USER, "/timeline 防汛")
     await bot.stub.wait_for(2, chat_id=10)
     bot.stub.press(10, USER, _buttons(first)["下一页"])
+    page = (await bot.stub.wait_for(1, "editMessageText", chat_id=10))[0]
+    assert "<b>高标准农田</b>" in page["text"] and "上一页" in _buttons(page)
+
+
+async def test_timeline_buttons_work_after_a_restart(tmp_path: Path) -> None:
+    async for running in _start(tmp_path):
+        running.collection.add_paths([MEETINGS])
+        running.stub.send_text(10, USER, "/timeline 高标准农田")
+        first = (await running.stub.wait_for(1, chat_id=10))[0]
+    async for restarted in _start(tmp_path):
+        restarted.stub.press(10, USER, _buttons(first)["下一页"])
+        page = (await restarted.stub.wait_for(1, "editMessageText", chat_id=10))[0]
+        assert "<b>高标准农田</b>" in page["text"] and "【日期不详】" in page["text"], "the second page of that timeline"
+
+
+async def test_a_timeline_button_of_a_topic_the_chat_never_asked_is_stale(bot: Running) -> None:
+    bot.stub.send_text(10, USER, "/timeline 高标准农田")
+    first = (await bot.stub.wait_for(1, chat_id=10))[0]
+    bot.stub.press(11, USER, _buttons(first)["下一页"])
     answered = await bot.stub.wait_for(1, "answerCallbackQuery")
     assert "过期" in answered[0].get("text", "")
-    assert not bot.stub.sent("editMessageText", chat_id=10)
+    assert not bot.stub.sent("editMessageText")
+
+
+async def test_start_offers_example_questions_the_collection_answers(bot: Running) -> None:
+    bot.stub.send_text(10, USER, "/start")
+    greeting = (await bot.stub.wait_for(1, chat_id=10))[0]["text"]
+    examples = [line.removeprefix("• ") for line in greeting.splitlines() if line.startswith("• ")]
+    assert len(examples) == 3
+    titles = [record.title for record in bot.collection.documents()]
+    assert not any(title[:10] in example for title in titles for example in examples), "not a cut title"
+    for number, example in enumerate(examples, start=2):  # each a question of its own: no /new needed
+        bot.stub.send_text(10, USER, example)
+        answer = (await bot.stub.wait_for(number, chat_id=10))[-1]
+        assert "没有找到" not in answer["text"] and "<b>" in answer["text"], example
 
 
 async def test_the_digest_button_lists_requirements_with_owners_and_deadlines(bot: Running) -> None:
