@@ -352,7 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = Config(read_environment())
         configure_logging(_log_level(args, config.logging), config.logging.json_lines)
-        return args.run(args, config)
+        status = args.run(args, config)
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is met below
+        return status
     except (ConfigError, CatalogueError, UsageError) as error:
         print(f"meeting-bot: {error}", file=sys.stderr)
         return 2

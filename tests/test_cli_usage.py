@@ -136,3 +136,14 @@ def test_chat_has_line_editing_and_does_not_repeat_the_question(indexed: Path, t
         os.close(controller)
     assert "河湖长制" in answer, answer
     assert "问：" not in answer, "the typed question is not echoed again"
+
+
+@pytest.mark.parametrize("argv", [["ask", "河道清淤"], ["ask", "--json", "河道清淤"], ["docs"]])
+def test_short_output_into_a_pipe_closed_at_once_ends_without_traceback(indexed: Path, tmp_path: Path, argv: list[str]) -> None:
+    """`meeting-bot docs | true`: the reader is gone before anything is written."""
+    process = subprocess.Popen([sys.executable, "-m", "bot", *argv, "--db", str(indexed)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=_environment(tmp_path), cwd=tmp_path)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 1
+    assert stderr == b"", stderr
