@@ -11,4 +11,5 @@ ENV DATA_DIR=/data PYTHONUNBUFFERED=1
 RUN mkdir /data && chown bot /data
 USER bot
 VOLUME /data
+HEALTHCHECK --interval=5m --timeout=30s CMD ["meeting-bot", "check"]
 CMD ["meeting-bot", "run"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import dataclasses
-import hashlib
 import logging
 import re
 import threading
@@ -46,8 +45,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot import __version__
 from bot.config import Settings
+from bot.health import reach_bot_api, unhealthy
 from bot.history import ChatHistory, fingerprint
+from bot.logs import quiet_transport
 from bot.render import display_date, example_questions, no_timeline_line, question_refusal
 from bot.telegram_format import (
     answer_messages,
@@ -58,6 +60,7 @@ from bot.telegram_format import (
     split_messages,
     timeline_html,
 )
+from bot.webhook import serve_webhook
 from index.answer import Answer
 from index.collection import Collection
 from index.search import Passage
@@ -725,37 +728,29 @@ def build_application(settings: Settings, collection: Collection, history: ChatH
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, _logged("question", on_private_text)))
     application.add_handler(MessageHandler(filters.ChatType.GROUPS & text, _logged("question", on_group_text)))
     application.add_error_handler(on_error)
-    _keep_token_out_of_logs()
+    quiet_transport(logging.getLogger().getEffectiveLevel())  # httpx logs each URL, and they hold the token
     return application
 
 
-def _keep_token_out_of_logs() -> None:
-    """httpx logs each request's URL at INFO, and Bot API URLs hold the token."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-
-
-def configure_logging() -> None:
-    """INFO logs without request URLs (they contain the token) or message contents."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    _keep_token_out_of_logs()
-
-
 def run(settings: Settings) -> None:
-    """Start the bot: long polling, or a webhook when WEBHOOK_URL is set."""
-    settings.require_token()
-    configure_logging()
+    """Start the bot: long polling, or a webhook when WEBHOOK_URL is set. A Bot API that refuses the
+    token or cannot be reached is found before anything else is opened (Unhealthy, one line)."""
+    me = reach_bot_api(settings)
     collection = Collection(settings.db_path)
     collection.ensure_seeded()
     history = ChatHistory(settings.data_dir / "chats.db")
     application = build_application(settings, collection, history)
     threading.Thread(target=collection.warm_up, name="warm-up", daemon=True).start()  # while polling starts
-    log.info("serving %d documents from %s", len(collection.documents()), settings.data_dir)
-    if settings.webhook_url:
-        secret = hashlib.sha256(settings.require_token().encode()).hexdigest()[:32]
-        application.run_webhook(
-            listen=settings.webhook_listen, port=settings.webhook_port, url_path=secret, secret_token=secret,
-            webhook_url=f"{settings.webhook_url.rstrip('/')}/{secret}",
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    summary = collection.summary()
+    log.info(
+        "meeting-bot %s started as @%s (%s): catalogue %s, %d documents, %d passages, index generation %s",
+        __version__, me.username, "webhook" if settings.webhook_url else "long polling", settings.db_path,
+        summary.documents, summary.passages, summary.generation,
+    )
+    try:
+        if settings.webhook_url:
+            asyncio.run(serve_webhook(application, collection, settings))
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except TelegramError as error:  # say, the Bot API gone since getMe, or a WEBHOOK_URL Telegram refuses
+        raise unhealthy(error, settings) from None

@@ -197,13 +197,17 @@ def mark(text: str, spans: list[tuple[int, int]], wrap: Callable[[str], str], es
     return "".join(out)
 
 
-def answer_text(answer: Answer, bold: bool = False, coverage: tuple[list[DocumentRecord], list[str]] = ([], [])) -> str:
-    """A readable plain-text answer for the terminal; ``coverage`` is suggested when nothing is found."""
+def answer_text(
+    answer: Answer, bold: bool = False, coverage: tuple[list[DocumentRecord], list[str]] = ([], []), echo: bool = True
+) -> str:
+    """A readable plain-text answer for the terminal; ``coverage`` is suggested when nothing is found.
+    ``echo`` repeats the question first (not in ``chat``, where it was just typed)."""
+    question = [f"问：{answer.question}"] if echo else []
     scope = [scope_line(answer.scope)] if answer.scope else []
     if not answer.passages:
-        return "\n".join([f"问：{answer.question}", *scope, *unanswered_lines(answer, *coverage)])
+        return "\n".join([*question, *scope, *unanswered_lines(answer, *coverage)])
     wrap = _terminal_wrap(bold)
-    lines = [f"问：{answer.question}", *scope]
+    lines = [*question, *scope]
     if answer.meeting:
         lines.append(meeting_line(answer.meeting))
     for number, passage in enumerate(answer.passages, start=1):

@@ -65,6 +65,40 @@ _PIPELINE_KEY = "pipeline"
 _WORDS_KEY = "words"
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What a catalogue holds and what its live index holds, for a start line or a health check."""
+
+    documents: int
+    passages: int
+    generation: str | None
+    """The live index generation; None for a catalogue never indexed."""
+    indexed: int | None
+    """Passages in the live generation; None when it cannot be opened."""
+
+    @property
+    def in_step(self) -> bool:
+        return self.indexed == self.passages
+
+
+def inspect(db_path: Path) -> Summary:
+    """A catalogue's summary, read without repairing anything (a health check must not start a
+    rebuild in a serving bot's catalogue). CatalogueError when the catalogue is damaged."""
+    store = Store(db_path)
+    try:
+        with store.reporting_damage():
+            generation = store.get_meta(_GENERATION_KEY)
+            documents, passages = len(store.documents()), store.chunk_count()
+        generations = Generations(db_path.with_name(db_path.name + ".tantivy"))
+        try:
+            indexed = generations.open(generation).num_docs() if generation else None
+        except (OSError, ValueError):  # tantivy: missing or damaged files
+            indexed = None
+        return Summary(documents, passages, generation, indexed)
+    finally:
+        store.close()
+
+
 @dataclass
 class IngestReport:
     """What an ingest run did, for the admin to read."""
@@ -430,6 +464,11 @@ class Collection:
 
     def documents(self) -> list[DocumentRecord]:
         return self.store.documents()
+
+    def summary(self) -> Summary:
+        """Documents and passages held, and the live generation (open and in step, as opening made it)."""
+        passages = self.store.chunk_count()
+        return Summary(len(self.store.documents()), passages, self.index.generation, self.index.num_docs())
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         return self.store.document(doc_id)

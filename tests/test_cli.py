@@ -17,6 +17,11 @@ PROJECT = Path(__file__).resolve().parents[1]
 RESULT_KEYS = {"doc_id", "title", "date", "source", "page", "paragraph", "ocr", "text", "score"}
 
 
+def _stdin(text: str | bytes) -> io.TextIOWrapper:
+    """Standard input holding ``text`` (bytes as they are), with the byte stream beneath it as a real one has."""
+    return io.TextIOWrapper(io.BytesIO(text.encode() if isinstance(text, str) else text), encoding="utf-8")
+
+
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Settings point at tmp_path; no .env of the developer's is read."""
@@ -39,31 +44,31 @@ def test_index_prints_added_then_unchanged(env: Path, meeting_files: Path, capsy
 
     assert main(["index", str(meeting_files), "--db", str(db)]) == 0
     first = capsys.readouterr().out.splitlines()
-    added = [line for line in first if line.startswith("added")]
+    added = [line for line in first if line.startswith("添加 ")]
     assert len(added) == 2
     assert any("秋粮收购" in line for line in added) and any("河湖长制" in line for line in added)
-    assert any(line.startswith("skipped") and "notes.xlsx" in line and "unsupported" in line for line in first)
-    assert first[-1] == "2 added, 0 unchanged, 1 skipped"
+    assert any(line.startswith("跳过") and "notes.xlsx" in line and "unsupported" in line for line in first)
+    assert first[-1] == "共添加 2 份，未变 0 份，跳过 1 份"
 
     assert main(["index", str(meeting_files), "--db", str(db)]) == 0
     second = capsys.readouterr().out.splitlines()
-    assert not any(line.startswith("added") for line in second)
-    assert sorted(line.split(maxsplit=1)[1] for line in second if line.startswith("unchanged")) == sorted(
+    assert not any(line.startswith("添加 ") for line in second)
+    assert sorted(line.split(maxsplit=1)[1] for line in second if line.startswith("未变 ")) == sorted(
         [str(meeting_files / "grain.txt"), str(meeting_files / "river.txt")]
     )
-    assert second[-1] == "0 added, 2 unchanged, 1 skipped"
+    assert second[-1] == "共添加 0 份，未变 2 份，跳过 1 份"
 
 
 def test_index_without_paths_is_a_usage_error(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["index", "--db", str(env / "cli.db")]) == 2
-    assert "give files or folders" in capsys.readouterr().err
+    assert "请给出文件或文件夹" in capsys.readouterr().err
 
 
 def test_index_of_only_unreadable_files_fails(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = env / "empty.txt"
     bad.write_bytes(b"")
     assert main(["index", str(bad), "--db", str(env / "cli.db")]) == 1
-    assert "skipped" in capsys.readouterr().out
+    assert "跳过" in capsys.readouterr().out
 
 
 def test_index_does_not_touch_data_dir_when_db_given(env: Path, meeting_files: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,7 +123,7 @@ def test_ask_batch_mode_answers_each_line_in_order(
         {"turns": ["秋粮收购有什么要求"]},
     ]
     stdin = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n\n"
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    monkeypatch.setattr(sys, "stdin", _stdin(stdin))
     assert main(["ask", "--json", "--db", str(indexed)]) == 0
     answers = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [answer["query"] for answer in answers] == ["河道清淤", "具体时间节点呢", "载人航天发射计划", "秋粮收购有什么要求"]
@@ -133,19 +138,21 @@ def test_ask_batch_mode_reports_bad_lines_and_goes_on(
     indexed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stdin = 'not json\n{"question": "x"}\n{"turns": []}\n{"turns": ["河道清淤"]}\n'
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    monkeypatch.setattr(sys, "stdin", _stdin(stdin))
     assert main(["ask", "--json", "--db", str(indexed)]) == 0
     answers = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(answers) == 4
-    assert [set(answer) for answer in answers[:3]] == [{"error"}] * 3
-    assert answers[0]["error"].startswith("line 1") and answers[2]["error"].startswith("line 3")
+    assert [set(answer) for answer in answers[:3]] == [{"line", "error"}] * 3
+    assert [answer["line"] for answer in answers[:3]] == [1, 2, 3]
+    assert answers[0]["error"].startswith("第 1 行") and answers[2]["error"].startswith("第 3 行")
+    assert '{"turns": ["问题", …]}' in answers[1]["error"], "says what a line must hold, not just 'turns'"
     assert answers[3]["query"] == "河道清淤" and answers[3]["results"]
 
 
 def test_ask_batch_mode_string_turns_is_not_split_into_characters(
     indexed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO('{"turns": "河道清淤"}\n'))
+    monkeypatch.setattr(sys, "stdin", _stdin('{"turns": "河道清淤"}\n'))
     main(["ask", "--json", "--db", str(indexed)])
     (answer,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert "error" in answer or answer["query"] == "河道清淤"
@@ -159,9 +166,9 @@ def test_ask_without_question_or_json_is_usage_error(indexed: Path, capsys: pyte
 def test_docs_lists_documents(indexed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["docs", "--db", str(indexed)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3 and lines[0].split() == ["编号", "日期", "地点", "段落", "标题"]
     grain = next(line for line in lines if "秋粮收购" in line)
-    assert "2023年9月12日" in grain and "chunks" in grain
+    assert "2023年9月12日" in grain
     river = next(line for line in lines if "河湖长制" in line)
     assert "5月8日（未注明年份）" in river
 

@@ -53,8 +53,8 @@ def test_rate_limit_is_configurable(tmp_path: Path) -> None:
 def test_every_setting_is_documented_in_env_example(tmp_path: Path) -> None:
     source = (Path(__file__).resolve().parents[1] / "bot" / "config.py").read_text(encoding="utf-8")
     example = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
-    read = set(re.findall(r'"([A-Z][A-Z_]+)"', source))
-    documented = set(re.findall(r"(?m)^([A-Z][A-Z_]+)=", example))
+    read = set(re.findall(r'environ, "([A-Z][A-Z_]+)"', source))
+    documented = set(re.findall(r"(?m)^(?:# )?([A-Z][A-Z_]+)=", example))
     assert read and read <= documented, read - documented
 
 
@@ -69,9 +69,47 @@ def test_run_without_token_prints_one_line(tmp_path: Path) -> None:
 
 
 def test_logging_setup_keeps_token_out_of_info_logs(caplog: pytest.LogCaptureFixture) -> None:
-    from bot.app import configure_logging
+    from bot.logs import configure_logging
 
-    configure_logging()
+    configure_logging(logging.INFO)
     with caplog.at_level(logging.INFO):
         logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN)
     assert TOKEN not in caplog.text
+
+
+def test_empty_values_are_no_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty line in .env or an empty variable (docker --env-file, systemd EnvironmentFile=) leaves the default."""
+    from bot.config import read_environment
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("DATA_DIR=\nQUESTIONS_PER_MINUTE=  \nWEBHOOK_PORT=9000\nADMIN_IDS=7\n", encoding="utf-8")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "from-process"))
+    monkeypatch.setenv("ADMIN_IDS", "")
+    monkeypatch.setenv("WEBHOOK_LISTEN", " ")
+    settings = load_settings(read_environment(env_file))
+    assert settings.data_dir == tmp_path / "from-process", "an empty line in .env does not override the environment"
+    assert settings.questions_per_minute == 12 and settings.webhook_port == 9000 and settings.webhook_listen == "127.0.0.1"
+    assert settings.admin_ids == {7}, "an empty variable gives way to .env's value"
+    monkeypatch.setenv("DATA_DIR", "")
+    from platformdirs import user_data_path
+
+    assert load_settings(read_environment(env_file)).data_dir == user_data_path("meeting-bot", appauthor=False)
+
+
+def test_env_example_sets_nothing_that_has_a_default() -> None:
+    """Copied into .env as it is, .env.example must not override the Dockerfile's or the unit's DATA_DIR."""
+    from dotenv import dotenv_values
+
+    set_by_example = dotenv_values(Path(__file__).resolve().parents[1] / ".env.example")
+    assert set(set_by_example) == {"TELEGRAM_BOT_TOKEN", "ADMIN_IDS"}
+
+
+def test_each_part_of_the_config_is_read_once_and_only_when_asked(tmp_path: Path) -> None:
+    from bot.config import Config
+
+    config = Config({"DATA_DIR": str(tmp_path), "QUESTIONS_PER_MINUTE": "many"})
+    assert config.data_dir == tmp_path and config.logging.level is None
+    with pytest.raises(ConfigError, match="QUESTIONS_PER_MINUTE"):
+        config.settings
+    good = Config({"DATA_DIR": str(tmp_path)})
+    assert good.settings is good.settings

@@ -251,7 +251,7 @@ def test_rebuilds_killed_at_random_moments_lose_nothing(tmp_path: Path, grain_fo
         cwd=tmp_path, env=_child_environment(), capture_output=True, text=True, encoding="utf-8", timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
-    assert f"rebuilt from stored originals: {len(stored)} documents" in completed.stdout
+    assert f"已从保存的原件重建：{len(stored)} 份文件" in completed.stdout
     _assert_whole(Collection(db), stored)
 
 

@@ -466,9 +466,9 @@ def test_cli_index_refuses_with_one_line_each(indexed: Path, tmp_path: Path, cap
     before = _cli_snapshot(indexed)
     assert main(["index", str(path), "--db", str(indexed)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    skipped = [line for line in lines if line.startswith("skipped")]
+    skipped = [line for line in lines if line.startswith("跳过 ")]
     assert skipped and all(str(path) in line and reason in line for line in skipped)
-    assert lines[-1] == f"0 added, 0 unchanged, {len(skipped)} skipped"
+    assert lines[-1] == f"共添加 0 份，未变 0 份，跳过 {len(skipped)} 份"
     assert _cli_snapshot(indexed) == before
 
 
@@ -478,7 +478,7 @@ def test_cli_index_refuses_a_huge_file(indexed: Path, tmp_path: Path, capsys: py
     before = _cli_snapshot(indexed)
     assert main(["index", str(path), "--db", str(indexed)]) == 1
     out = capsys.readouterr().out
-    assert re.search(rf"^skipped  {re.escape(str(path))}\S*: (file too large \(200 MB > 50 MB\)|line too long)$", out, re.MULTILINE), out
+    assert re.search(rf"^跳过  {re.escape(str(path))}\S*：(file too large \(200 MB > 50 MB\)|line too long)$", out, re.MULTILINE), out
     assert _cli_snapshot(indexed) == before
 
 
@@ -490,7 +490,7 @@ def test_cli_index_prints_and_stores_odd_file_names_visibly(indexed: Path, tmp_p
     assert main(["index", str(folder), "--db", str(indexed)]) == 0
     assert main(["index", str(folder), "--db", str(indexed)]) == 0  # the second run names the file: unchanged
     lines = capsys.readouterr().out.split("\n")
-    assert [line.split()[0] for line in lines if line] == ["added", "1", "unchanged", "0"], lines
+    assert [line.split()[0] for line in lines if line] == ["添加", "共添加", "未变", "共添加"], lines
     for line in lines:
         assert_visible(line)
     with contextlib.closing(Collection(indexed)) as collection:
@@ -525,10 +525,11 @@ def test_cli_refuses_an_empty_question(indexed: Path, capsys: pytest.CaptureFixt
 
 def test_cli_batch_answers_around_a_huge_question(indexed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     lines = [{"turns": ["农" * 50_000]}, {"turns": [REFERENCE]}, {"turns": ["？？？"]}]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(json.dumps(line, ensure_ascii=False) for line in lines)))
+    batch = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(batch), encoding="utf-8"))
     assert main(["ask", "--json", "--db", str(indexed)]) == 0
     refused, answered, empty = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert set(refused) == {"error"} and refused["error"].startswith("line 1") and "太长" in refused["error"]
+    assert set(refused) == {"line", "error"} and refused["error"].startswith("第 1 行") and "太长" in refused["error"]
     assert len(refused["error"]) < 100
     assert answered["query"] == REFERENCE and answered["results"]
     assert empty == {"query": "？？？", "results": []}
