@@ -36,6 +36,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
+from .clean import strip_glosses
 from .normalize import normalize
 from .tasks import is_task_label
 
@@ -46,14 +47,16 @@ _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$")
 _TITLE_STYLES = frozenset({"title", "标题"})
 _BODY_OUTLINE_LEVEL = 9
 """``w:outlineLvl`` 9 is body text; 0–8 are outline levels 1–9."""
-_SENTENCE_END = re.compile(r"[。！？!?；;：:]$")
+_SENTENCE_END = re.compile(r"[。！？!?；;]$")
+"""How a sentence ends; a title set over two lines may break after its colon (…专题会议：/ 聚焦…)."""
 _DATE = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
 )
 """A date line's date: 2025年3月5日, 2025-03-05, or in characters as official documents date (二〇二五年三月五日)."""
 _TITLE_CHARS = 40
-"""A line of a title set over several lines is short; a longer centred line is text."""
+"""A line of a title set over several lines is short (counted without pinyin glosses and spaces); a longer
+centred line is text."""
 _HEADER_CELL_CHARS = 20
 _HEADER_PUNCTUATION = re.compile(r"[。！？；;，,]")
 _ROW_NUMBER_COLUMNS = frozenset({"序号", "编号"})
@@ -170,7 +173,7 @@ def _title_line(paragraph: Paragraph) -> bool:
     text = paragraph.text.strip()
     return (
         (_centred(paragraph) or _is_title_style(paragraph))
-        and 0 < len(text) <= _TITLE_CHARS
+        and 0 < len(strip_glosses(text).replace(" ", "")) <= _TITLE_CHARS
         and not _SENTENCE_END.search(text)
         and not _DATE.search(text)
         and not text.startswith(("—", "－", "-"))
@@ -192,7 +195,7 @@ def _join_title(blocks: list[Paragraph | Table], lines: list[str]) -> int:
         index += 1
     if index - first < 2:
         return first
-    lines.append("".join(block.text.strip() for block in blocks[first:index]))
+    lines.extend(["".join(block.text.strip() for block in blocks[first:index]), ""])  # a title never runs on into the text
     return index
 
 

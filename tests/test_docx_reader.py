@@ -208,3 +208,16 @@ def test_a_heading_with_a_comma_stays_apart_and_a_date_in_characters_is_no_title
     texts = [chunk.text for chunk in built.chunks]
     assert texts == ["二〇二五年三月五日", "压实责任，强化监管", "各乡镇要开展隐患排查，县应急局要加强督导。"]
     assert built.chunks[-1].heading == "压实责任", "the styled heading heads the paragraph (by its first clause)"
+
+
+def test_a_title_broken_after_its_colon_and_glossed_is_one_title_apart_from_the_text() -> None:
+    document = docx.Document()
+    for line in ("全县秋冬种专题会议：", "抓(zhuā)好(hǎo)秋冬种 压(yā)实(shí)责(zé)任(rèn) 确(què)保(bǎo)颗粒归仓取得实效"):
+        title = document.add_paragraph()
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        title.add_run(line).bold = True
+    document.add_paragraph("10月9日，县里召开秋冬种专题会议，研究部署秋冬种和秋粮收储工作，要求各乡镇抓紧抓实")
+    document.add_paragraph("各项措施。")
+    built = build_document(read_document("seasons.docx", _saved(document)))
+    assert built.meta.title == "全县秋冬种专题会议：抓好秋冬种 压实责任 确保颗粒归仓取得实效"
+    assert [chunk.text for chunk in built.chunks] == ["10月9日，县里召开秋冬种专题会议，研究部署秋冬种和秋粮收储工作，要求各乡镇抓紧抓实各项措施。"]
