@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
-from index.errors import CatalogueError
+from index.errors import CatalogueError, IndexBusy
 from bot.render import answer_json, answer_text, digest_text, display_date, question_refusal, timeline_text
 
 if TYPE_CHECKING:
@@ -207,6 +207,6 @@ def main(argv: list[str] | None = None) -> int:
             print("meeting-bot index: give files or folders, or --rebuild", file=sys.stderr)
             return 2
         return args.run(args, settings)
-    except (ConfigError, CatalogueError) as error:
+    except (ConfigError, CatalogueError, IndexBusy) as error:
         print(f"meeting-bot: {error}", file=sys.stderr)
         return 2

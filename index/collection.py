@@ -314,7 +314,7 @@ class Collection:
                 else:
                     yield built
 
-        with self._write_lock, self.generations.locked(shared=True), self.index.writing(merge_in_background) as writing:
+        with self._write_lock, self.generations.locked(), self.index.writing(merge_in_background) as writing:
             for batch in _batches(new_documents()):
                 self._write_batch(batch, report, self.store.put_documents, writing)
         self.store.set_meta(_SEEDED_KEY, "1")
@@ -359,7 +359,7 @@ class Collection:
     def remove(self, doc_id: str) -> bool:
         """Delete a document from the catalogue and the index; False if it was not there."""
         self.sign_unsigned()
-        with self._write_lock, self.generations.locked(shared=True), self._changing_families() as reprints:
+        with self._write_lock, self.generations.locked(), self._changing_families() as reprints:
             reprints.remove(doc_id)  # the next member may take its family over
             found = self.store.delete_document(doc_id)
             if found:
