@@ -232,6 +232,9 @@ class Tally:
     disagreements: int = 0
     next_command_failures: int = 0
     slowest_next_command: float = 0.0
+    """`docs`, the first command after the kill."""
+    slowest_completion: float = 0.0
+    """For a bulk add: the same `index` again, to its end."""
     slowest_end_of_processes: float = 0.0
 
     def note(self, kill: Kill) -> None:
@@ -287,13 +290,13 @@ def bulk_trials(work: Path, trials: int, documents: int, workers: str, rng: rand
         kill = run_killed(command(db, "index", str(folder), "--workers", workers), work, kill_after, after_workers)
         tally.note(kill)
         try:
-            seconds = next_command(command(db, "docs"), work)
+            tally.slowest_next_command = max(tally.slowest_next_command, next_command(command(db, "docs"), work))
             after_kill = stored(db)
             tally.check(after_kill, initial)
-            seconds = max(seconds, next_command(command(db, "index", str(folder), "--workers", workers), work))
+            completion = next_command(command(db, "index", str(folder), "--workers", workers), work)
+            tally.slowest_completion = max(tally.slowest_completion, completion)
             final = stored(db)
             tally.check(final, everything | set(after_kill.chunks))
-            tally.slowest_next_command = max(tally.slowest_next_command, seconds)
             outcome = f"{len(after_kill.chunks) - len(initial)} documents committed before the kill"
         except (AssertionError, subprocess.TimeoutExpired) as error:
             tally.next_command_failures += 1
