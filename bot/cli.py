@@ -20,7 +20,7 @@ from bot import __version__
 from bot.config import LOG_LEVELS, Config, ConfigError, LogSettings, read_environment
 from bot.logs import configure_logging
 from bot.render import answer_json, answer_text, digest_text, display_date, question_refusal, timeline_text
-from index.errors import CatalogueError
+from index.errors import CatalogueError, IndexBusy
 
 if TYPE_CHECKING:
     from index.answer import Answer
@@ -355,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         status = args.run(args, config)
         sys.stdout.flush()  # here, not at exit, so that a closed pipe is met below
         return status
-    except (ConfigError, CatalogueError, UsageError) as error:
+    except (ConfigError, CatalogueError, IndexBusy, UsageError) as error:
         print(f"meeting-bot: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -6,11 +6,23 @@ A bounded number of texts is in the worker processes at a time, so a large archi
 is never held in memory whole, and results come back in input order. The workers segment
 with the admin's words the calling process has installed (``tokenize.install_words``), so
 documents are cut as the questions will be.
+
+The workers are started fresh (``spawn``), not forked: a forked worker would hold copies of the
+caller's open files, and with them the collection's lock and tantivy's writer lock, for as long
+as it lives. And they die with the caller (``_tie_to_parent``): a caller killed mid-build
+(SIGKILL runs no clean-up) would otherwise leave them waiting for work forever.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -18,6 +30,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from .document import Document, build_document
 from .read import ReadError, SourceText
 from .tokenize import install_words, installed_words
+from .words import Words
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +40,36 @@ the caller writes, few enough to bound memory."""
 
 Built = Document | ReadError
 """A built document, or why a text gave none."""
+_PR_SET_PDEATHSIG = 1
+"""Linux prctl option: the signal this process gets when the thread that started it ends."""
+PARENT_CHECK_SECONDS = 0.2
+"""How often a worker without that signal (not on Linux) looks whether its caller is still there."""
+
+
+def _tie_to_parent(parent: int, by_signal: bool = sys.platform == "linux") -> None:
+    """End this worker when ``parent`` is gone: by the kernel's SIGKILL on Linux, else by a thread
+    that watches for this process being handed to another parent. A parent that died before the
+    tie was made is seen at once."""
+    if by_signal:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _start_worker(parent: int, words: Words) -> None:
+    """A build worker's initializer: tied to the caller, segmenting with its words."""
+    _tie_to_parent(parent)
+    install_words(words)
 
 
 def build_one(source: SourceText, strict: bool = False) -> Built:
@@ -49,7 +92,12 @@ def build_all(sources: Iterable[SourceText | ReadError], workers: int = 1, stric
         for source in sources:
             yield source if isinstance(source, ReadError) else build_one(source, strict)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=install_words, initargs=(installed_words(),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(os.getpid(), installed_words()),
+    ) as pool:
         pending: deque[ReadError | Future[Built]] = deque()
         for source in sources:
             pending.append(source if isinstance(source, ReadError) else pool.submit(build_one, source, strict))

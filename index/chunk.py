@@ -9,7 +9,7 @@ carries its heading path (第二点意见 › 一是…) and its speaker.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .normalize import compact, normalize
@@ -17,6 +17,9 @@ from .speakers import attribute, find_speaker_names, split_sentences
 
 MAX_CHUNK_CHARS = 400
 MIN_CHUNK_CHARS = 100
+MAX_SENTENCE_CHARS = 10 * MAX_CHUNK_CHARS
+"""Longer than any sentence a report writes: a longer run without a full stop or semicolon (a
+text that never ends a sentence) is cut, so no chunk grows with the text."""
 HEADING_SEPARATOR = " › "
 
 _RANKS: list[tuple[re.Pattern[str], int]] = [
@@ -73,14 +76,28 @@ def heading_label(sentence: str) -> str:
 
 
 def _units(sentences: list[str]) -> list[str]:
-    """Sentences, with any sentence longer than a chunk split at its semicolons."""
+    """Sentences, with any sentence longer than a chunk split at its semicolons, and a part longer
+    than ``MAX_SENTENCE_CHARS`` into ``_pieces``."""
     units: list[str] = []
     for sentence in sentences:
         if len(sentence) <= MAX_CHUNK_CHARS:
             units.append(sentence)
-        else:
-            units.extend(part for part in re.findall(r"[^；;]*[；;]|[^；;]+$", sentence) if part)
+            continue
+        for part in re.findall(r"[^；;]*[；;]|[^；;]+$", sentence):
+            units.extend(_pieces(part) if len(part) > MAX_SENTENCE_CHARS else [part] if part else [])
     return units
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """``text`` in pieces of at most ``MAX_SENTENCE_CHARS``, each ending at its last comma past
+    ``MAX_CHUNK_CHARS`` when it has one."""
+    start = 0
+    while len(text) - start > MAX_SENTENCE_CHARS:
+        comma = max(text.rfind(mark, start + MAX_CHUNK_CHARS, start + MAX_SENTENCE_CHARS) for mark in "，,、")
+        end = comma + 1 if comma >= 0 else start + MAX_SENTENCE_CHARS
+        yield text[start:end]
+        start = end
+    yield text[start:]
 
 
 def _group(units: list[str]) -> list[list[int]]:

@@ -94,6 +94,16 @@ _NUMBERING_CHARS = 16
 paragraph whose opening is complete needs no new check as more broken lines are joined to it."""
 
 
+FOLD_BELOW_MEAN_CHARS = 8
+FOLD_FROM_LINES = 1_000
+"""A text of more lines than this whose lines hold fewer characters than ``FOLD_BELOW_MEAN_CHARS`` on
+average is cut into lines as no report is (3 million one-character lines): its short lines are
+folded (``fold_short_lines``) before anything is done per line, so what a text costs grows with
+its characters, however it is cut into lines."""
+FOLD_CHARS = 100
+"""What a folded line holds at least: as much as a short paragraph (``chunk.MIN_CHUNK_CHARS``)."""
+
+
 @dataclass
 class CleanText:
     """A document's body as paragraphs, plus the labelled lines removed from it."""
@@ -172,13 +182,14 @@ def _should_join(previous: str, line: str) -> bool:
     """True when ``line`` continues the sentence ``previous`` broke off."""
     if ends_sentence(previous) or is_heading(previous) or _numbered(line):
         return False
-    if _STAMPED.search(previous) or _is_dated_line(previous):
+    # Only the end of ``previous`` is looked at (a paragraph joined from many lines is looked at
+    # once per line): a stamp it ends in is short, and a short line is all of it.
+    if _STAMPED.search(previous[-_SHORT:]) or _is_dated_line(previous):
         return False
     if previous.endswith(tuple(_CONTINUES)):
         return True
-    has_punctuation = re.search(r"[，,、；;：:。！？“”]", previous)
     # A short line without punctuation is a title or caption, not a broken sentence.
-    return bool(has_punctuation) or len(previous) > _SHORT or normalize(previous[-1:]) in _DANGLING
+    return len(previous) > _SHORT or normalize(previous[-1:]) in _DANGLING or bool(re.search(r"[，,、；;：:。！？“”]", previous))
 
 
 _SENTENCE_BOUNDARY = re.compile(f"[{SENTENCE_END}][{re.escape(CLOSING_QUOTES)}]*")
@@ -307,9 +318,36 @@ def _classify(key: str) -> str | None:
     return None
 
 
+def fold_short_lines(lines: list[str]) -> list[str]:
+    """Lines (stripped) with each run of lines shorter than ``FOLD_CHARS`` joined by spaces into lines of at
+    least that length, blank lines inside a run dropped: no two short lines follow each other, so there
+    are at most two lines per ``FOLD_CHARS`` characters."""
+    folded: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = True
+            continue
+        if folded and folded[-1] and len(folded[-1]) < FOLD_CHARS and len(line) < FOLD_CHARS:
+            folded[-1] += " " + line
+        else:
+            if blank and folded:
+                folded.append("")
+            folded.append(line)
+        blank = False
+    return folded
+
+
+def _cut_into_tiny_lines(text: str, lines: int) -> bool:
+    return lines > FOLD_FROM_LINES and len(text) - (lines - 1) < lines * FOLD_BELOW_MEAN_CHARS
+
+
 def clean(text: str) -> CleanText:
     """Clean a decoded document text into body paragraphs."""
-    text = strip_glosses(strip_markup(text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _cut_into_tiny_lines(text, text.count("\n") + 1):
+        text = "\n".join(fold_short_lines([line.strip() for line in text.split("\n")]))
+    text = strip_glosses(strip_markup(text))
     lines = [re.sub(r"[ \t\u3000\u00a0]+", " ", line).strip() for line in text.split("\n")]
     result = CleanText(paragraphs=[])
     kept: list[str | None] = []  # None marks a paragraph break

@@ -30,7 +30,7 @@ from .meeting import chair_of
 from .metadata import meeting_fact_spans
 from .normalize import normalize
 from .overview import main_points
-from .read import ReadError, SourceText, read_bytes, read_original, read_path
+from .read import ReadError, SourceText, archive_of, read_bytes, read_original, read_path
 from .reading import Lookups, read_turn
 from .reprints import SIGNATURE_FORMAT, SIGNATURE_SIZE, Reprints, fold_reprints, signature
 from .scope import DocumentNames, name_words
@@ -339,20 +339,41 @@ class Collection:
         report = IngestReport()
         self.sign_unsigned()
 
+        claimed: dict[str, str] = {}
+        """The archive each id named by a .jsonl archive in this run came from."""
+
         def new_documents() -> Iterator[Document]:
             for built in build_all(sources, workers):
-                if _skipped(built, report):
+                if _skipped(built, report) or _skipped(self._held_elsewhere(built, claimed), report):
                     continue
                 if self.store.content_hash(built.id) == built.content_hash:
                     report.unchanged.append(built.name)
                 else:
                     yield built
 
-        with self._write_lock, self.generations.locked(shared=True), self.index.writing(merge_in_background) as writing:
+        with self._write_lock, self.generations.locked(), self.index.writing(merge_in_background) as writing:
             for batch in _batches(new_documents()):
                 self._write_batch(batch, report, self.store.put_documents, writing)
         self.store.set_meta(_SEEDED_KEY, "1")
         return report
+
+    def _held_elsewhere(self, document: Document, claimed: dict[str, str]) -> Document | ReadError:
+        """``document``, or why not when its .jsonl archive gives it an id that another document holds:
+        one from another file, or one read earlier in this run (``claimed``: each id's first holder). Ids
+        are an archive's own (two archives numbered 1, 2, 3 would replace each other's documents): only
+        reading the same archive again replaces its documents."""
+        archive = archive_of(document.name, document.format)
+        if archive is None or document.id == document.content_hash:
+            return document
+        if document.id in claimed:
+            holder = f"{claimed[document.id]}, read earlier in this run"
+        else:
+            claimed[document.id] = document.name
+            stored = self.store.origin(document.id)
+            if stored is None or archive_of(*stored) == archive:
+                return document
+            holder = stored[0]
+        return ReadError(document.name, f"id {document.id!r} is already held by {holder}; not replaced (give it another id)")
 
     def _write_batch(
         self,
@@ -393,7 +414,7 @@ class Collection:
     def remove(self, doc_id: str) -> bool:
         """Delete a document from the catalogue and the index; False if it was not there."""
         self.sign_unsigned()
-        with self._write_lock, self.generations.locked(shared=True), self._changing_families() as reprints:
+        with self._write_lock, self.generations.locked(), self._changing_families() as reprints:
             reprints.remove(doc_id)  # the next member may take its family over
             found = self.store.delete_document(doc_id)
             if found:

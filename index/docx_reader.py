@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -39,9 +38,12 @@ from lxml.etree import _Element
 from .clean import strip_glosses
 from .normalize import normalize
 from .tasks import is_task_label
+from .unzip import check_unpacked_size
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 """Largest total a .docx may unzip to: python-docx loads every part, so a small zip bomb would fill memory."""
+MAX_UNPACKED_MARKUP_BYTES = 20 * 1024 * 1024
+"""Largest amount of XML a .docx may unzip to (a few thousand pages): its parsed tree takes many times that."""
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$")
 """A heading style's name, read on its normalized form (Heading 1, 标题 1, 標題 1)."""
 _TITLE_STYLES = frozenset({"title", "标题"})
@@ -75,10 +77,7 @@ class WordText:
 
 def read_docx(data: bytes) -> WordText:
     """Read a .docx file's bytes. Raises ``ValueError`` for a file that unzips too large."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValueError(f"unzips too large ({unpacked >> 20} MB > {MAX_UNPACKED_BYTES >> 20} MB)")
+    check_unpacked_size(data, MAX_UNPACKED_BYTES, MAX_UNPACKED_MARKUP_BYTES)
     document = Document(io.BytesIO(data))
     numbering = _Numbering(document)
     blocks = list(_blocks(document))

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -172,6 +173,8 @@ def _jsonl_row(name: str, line_number: int, line: bytes) -> SourceText | ReadErr
         row = json.loads(decode(line))
     except (ValueError, UnicodeDecodeError) as error:
         return ReadError(where, f"not a JSON object ({error})")
+    except RecursionError:
+        return ReadError(where, "not a JSON object (nested too deeply)")
     if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
         return ReadError(where, 'needs a non-empty "text" string')
     def optional(key: str) -> str | None:
@@ -234,34 +237,89 @@ def read_document(name: str, data: bytes) -> SourceText | ReadError:
 
 
 def read_path(path: Path) -> Iterator[SourceText | ReadError]:
-    """Read a file or walk a folder recursively, in a stable (sorted) order."""
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and not child.name.startswith("."):
-                yield from read_path(child)
+    """Read a file, or walk a folder recursively in a stable (sorted) order.
+
+    What the admin names is read, through a symbolic link too; within a folder, hidden entries,
+    links that lead out of it or to a folder, and what is no regular file (a FIFO would block, a
+    device never end) are skipped, each with its reason, as is a part that cannot be read (a path
+    longer than the system takes): the walk stays inside the folder and goes on past them.
+    """
+    try:
+        if path.is_dir():
+            yield from _walk(path, path.resolve())
+            return
+    except OSError as error:
+        yield ReadError(_path_name(path), _os_reason(error))
         return
+    yield from _read_file(path)
+
+
+def _walk(folder: Path, root: Path) -> Iterator[SourceText | ReadError]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        yield ReadError(_path_name(folder), f"cannot list folder: {_os_reason(error)}")
+        return
+    for entry in entries:
+        child = folder / entry.name
+        if entry.name.startswith("."):
+            yield ReadError(_path_name(child), "hidden, skipped")
+            continue
+        try:
+            if entry.is_symlink():
+                target = child.resolve()
+                if not target.is_relative_to(root):
+                    yield ReadError(_path_name(child), "symbolic link out of the folder, not followed")
+                    continue
+                if target.is_dir():
+                    yield ReadError(_path_name(child), "symbolic link to a folder, not followed")
+                    continue
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk(child, root)
+                continue
+        except OSError as error:
+            yield ReadError(_path_name(child), _os_reason(error))
+            continue
+        yield from _read_file(child)
+
+
+def _os_reason(error: OSError) -> str:
+    return "no such file or folder" if isinstance(error, FileNotFoundError) else f"cannot read: {error.strerror or error}"
+
+
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _read_file(path: Path) -> Iterator[SourceText | ReadError]:
+    """Read one file, refusing what is no regular file before a byte of it is read, and reading at
+    most ``MAX_FILE_BYTES`` (a .jsonl archive a line at a time) whatever size it claims."""
     name = _path_name(path)
-    if not path.exists():
-        yield ReadError(name, "no such file or folder")
-        return
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield ReadError(name, f"unsupported file type {suffix or '(none)'}")
         return
-    if suffix == ".jsonl":
-        yield from _stream_jsonl(name, path)
+    try:
+        # Opened without waiting (a FIFO's open waits for a writer), then judged by what is open.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        yield ReadError(name, _os_reason(error))
         return
-    size = path.stat().st_size
+    with open(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = next((kind for is_kind, kind in _SPECIAL_FILES if is_kind(status.st_mode)), "not a file")
+            yield ReadError(name, f"not a regular file ({kind}), skipped")
+            return
+        if suffix == ".jsonl":
+            yield from _jsonl_rows(name, _bounded_lines(handle, MAX_JSONL_LINE_BYTES))
+            return
+        data = handle.read(MAX_FILE_BYTES + 1) if status.st_size <= MAX_FILE_BYTES else b""
+    size = max(status.st_size, len(data))
     if size > MAX_FILE_BYTES:
         yield ReadError(name, _size_reason("file too large", size, MAX_FILE_BYTES))
         return
-    yield read_document(name, path.read_bytes())
-
-
-def _stream_jsonl(name: str, path: Path) -> Iterator[SourceText | ReadError]:
-    """Read a .jsonl archive line by line so a large archive never sits in memory at once."""
-    with path.open("rb") as handle:
-        yield from _jsonl_rows(name, _bounded_lines(handle, MAX_JSONL_LINE_BYTES))
+    yield read_document(name, data)
 
 
 def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes]:
@@ -287,8 +345,14 @@ def _jsonl_rows(name: str, lines: Iterable[bytes]) -> Iterator[SourceText | Read
         yield ReadError(name, "empty file")
 
 
+def archive_of(name: str, format: str) -> str | None:
+    """The .jsonl file a document's stored ``name`` (``file#id``) says it came from; None for another format."""
+    return name.rsplit("#", 1)[0] if format == "jsonl" else None
+
+
 def read_original(name: str, format: str, content: bytes) -> SourceText | ReadError:
     """Decode a stored original again (for a rebuild with the current cleaning rules)."""
-    if format == "jsonl":
-        return _jsonl_row(name.rsplit("#", 1)[0], 1, content)
+    archive = archive_of(name, format)
+    if archive is not None:
+        return _jsonl_row(archive, 1, content)
     return read_document(name if name.lower().endswith(f".{format}") else f"{name}.{format}", content)

@@ -13,6 +13,7 @@ failed (or killed) one leaves the old generation serving.
 from __future__ import annotations
 
 import fcntl
+import logging
 import shutil
 import threading
 import time
@@ -23,8 +24,16 @@ from pathlib import Path
 
 import tantivy
 
+from .errors import IndexBusy
+
+log = logging.getLogger(__name__)
+
 SEARCH_FIELDS = ("body", "bigram", "title", "heading", "speaker", "place")
 WRITER_HEAP_BYTES = 128 * 1024 * 1024
+WRITER_WAIT_SECONDS = 120.0
+"""How long a writer waits for tantivy's writer lock, which another process holds only after our
+own cross-process lock is free while its last segment merges finish (an upload's, in the background)."""
+_WRITER_RETRY_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ class SearchIndex:
         waits until they are done."""
         self._writer_free.acquire()
         try:
-            writer = self._index.writer(WRITER_HEAP_BYTES)  # another process's writer: LockBusy
+            writer = self._writer()
         except BaseException:
             self._writer_free.release()
             raise
@@ -94,6 +103,20 @@ class SearchIndex:
             threading.Thread(target=self._finish, args=(writer,), name="tantivy-merges", daemon=True).start()
         else:
             self._finish(writer)
+
+    def _writer(self) -> tantivy.IndexWriter:
+        """tantivy's one writer, waiting up to ``WRITER_WAIT_SECONDS`` while another process holds it
+        (tantivy does not wait: it says LockBusy); ``IndexBusy`` after that."""
+        deadline = time.monotonic() + WRITER_WAIT_SECONDS
+        while True:
+            try:
+                return self._index.writer(WRITER_HEAP_BYTES)
+            except ValueError as error:
+                if "LockBusy" not in str(error):
+                    raise
+                if time.monotonic() > deadline:
+                    raise IndexBusy(f"the search index {self.path} is still being written by another process") from None
+            time.sleep(_WRITER_RETRY_SECONDS)
 
     def _finish(self, writer: tantivy.IndexWriter) -> None:
         try:
@@ -199,19 +222,25 @@ class Generations:
 
     @contextmanager
     def locked(self, shared: bool = False, wait: bool = True) -> Iterator[bool]:
-        """Hold the catalogue's cross-process lock: exclusive to build and swap in a generation or
-        remove leftovers, shared to add or remove documents (so neither runs during a rebuild in
-        another process, as neither does in this one). Yields whether it is held (without ``wait``,
-        False if it is taken). The system releases a killed holder's lock."""
+        """Hold the catalogue's cross-process lock: exclusive to write documents (tantivy has one
+        writer), build and swap in a generation or remove leftovers; shared for what only changes
+        the catalogue beside a writer (so it does not run during a rebuild either). Yields whether it
+        is held (without ``wait``, False if it is taken); a wait is announced in one log line.
+
+        An ``flock`` on a descriptor this process alone holds (Python's files are not inherited by
+        the processes it starts): the system releases it when its holder ends, however it ends."""
         lock_path = self.root.with_name(self.root.name + ".lock")
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         with open(lock_path, "a") as lock_file:  # closing it releases the lock
             try:
-                fcntl.flock(lock_file, mode if wait else mode | fcntl.LOCK_NB)
+                fcntl.flock(lock_file, mode | fcntl.LOCK_NB)
                 held = True
             except BlockingIOError:
-                held = False
+                if wait:
+                    log.warning("another process is writing to %s; waiting for it to finish", self.root.with_suffix(""))
+                    fcntl.flock(lock_file, mode)
+                held = wait
             yield held
 
     def remove_all_but(self, keep: str) -> None:

@@ -444,6 +444,11 @@ class Store:
         for row in rows:
             yield StoredOriginal(row["id"], row["name"], row["format"], row["content"])
 
+    def origin(self, doc_id: str) -> tuple[str, str] | None:
+        """The name and format of a document's stored original, if it is stored."""
+        row = self.db.execute("select name, format from originals where id = ?", [doc_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
     def forget_stale_band_keys(self, signature_format: bytes, signature_size: int) -> None:
         """Delete the band keys of signatures not of ``signature_size`` bytes starting with
         ``signature_format``: until signed again, such a document is no candidate reprint of any

@@ -224,7 +224,9 @@ def test_folder_is_walked_recursively(tmp_path: Path) -> None:
         ["顶层文件中的会议报道。", "中间一层的会议纪要。", "最深一层的讲话稿，使用国标编码保存。", "归档文件中的一篇报道。"]
     )
     errors = [item for item in results if isinstance(item, ReadError)]
-    assert [Path(error.name).name for error in errors] == ["image.png"]
+    assert [(Path(error.name).name, error.reason) for error in errors] == [
+        (".hidden.txt", "hidden, skipped"), ("image.png", "unsupported file type .png")
+    ], "each file left out says why"
     assert not any("隐藏" in item.text for item in results if isinstance(item, SourceText))
 
 
