@@ -65,9 +65,12 @@ def _loaded_engine():
 def open_image(data: bytes) -> Image:
     """A photo's bytes as a greyscale image, refused when it is larger than ``MAX_IMAGE_PIXELS``
     (read from its header, before its pixels are decoded)."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
-    image = Image.open(io.BytesIO(data))
+    try:
+        image = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise ValueError("not an image (damaged or another format)") from None
     if image.width * image.height > MAX_IMAGE_PIXELS:
         raise ValueError(f"image too large ({image.width}×{image.height} pixels > {MAX_IMAGE_PIXELS // 1_000_000} megapixels)")
     return ImageOps.exif_transpose(image).convert("L")
