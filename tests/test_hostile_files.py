@@ -21,7 +21,8 @@ from index.chunk import MAX_SENTENCE_CHARS
 from index.clean import FOLD_CHARS, clean
 from index.collection import Collection
 from index.document import build_document
-from index.read import MAX_UNPACKED_MARKUP_BYTES, ReadError, SourceText, read_bytes, read_path
+from index.docx_reader import MAX_UNPACKED_MARKUP_BYTES
+from index.read import ReadError, SourceText, read_bytes, read_path
 from tests.conftest import MEETING_REPORT, RIVER_REPORT
 from tests.test_hostile_inputs import DOCX, library, traced_peak  # noqa: F401 (a fixture)
 

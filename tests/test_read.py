@@ -216,7 +216,7 @@ def test_folder_is_walked_recursively(tmp_path: Path) -> None:
     (tmp_path / "a" / "b" / "deep.txt").write_bytes("最深一层的讲话稿，使用国标编码保存。".encode("gb18030"))
     (tmp_path / "a" / "b" / "rows.jsonl").write_bytes(_jsonl({"id": "r1", "text": "归档文件中的一篇报道。"}))
     (tmp_path / "a" / ".hidden.txt").write_text("隐藏文件不应读取。", encoding="utf-8")
-    (tmp_path / "a" / "b" / "image.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "a" / "b" / "table.xlsx").write_bytes(b"PK\x03\x04")
 
     results = list(read_path(tmp_path))
     texts = sorted(item.text for item in results if isinstance(item, SourceText))
@@ -225,7 +225,7 @@ def test_folder_is_walked_recursively(tmp_path: Path) -> None:
     )
     errors = [item for item in results if isinstance(item, ReadError)]
     assert [(Path(error.name).name, error.reason) for error in errors] == [
-        (".hidden.txt", "hidden, skipped"), ("image.png", "unsupported file type .png")
+        (".hidden.txt", "hidden, skipped"), ("table.xlsx", "unsupported file type .xlsx")
     ], "each file left out says why"
     assert not any("隐藏" in item.text for item in results if isinstance(item, SourceText))
 
