@@ -47,7 +47,7 @@ def test_index_prints_added_then_unchanged(env: Path, meeting_files: Path, capsy
     added = [line for line in first if line.startswith("添加 ")]
     assert len(added) == 2
     assert any("秋粮收购" in line for line in added) and any("河湖长制" in line for line in added)
-    assert any(line.startswith("跳过") and "notes.xlsx" in line and "unsupported" in line for line in first)
+    assert any(line.startswith("跳过") and "notes.xlsx" in line and "不支持的文件类型 .xlsx" in line for line in first)
     assert first[-1] == "共添加 2 份，未变 0 份，跳过 1 份"
 
     assert main(["index", str(meeting_files), "--db", str(db)]) == 0
