@@ -64,7 +64,7 @@ from bot.webhook import serve_webhook
 from index.answer import Answer
 from index.collection import Collection
 from index.search import Passage
-from index.read import SUPPORTED_SUFFIXES, safe_name
+from index.read import SUPPORTED_SUFFIXES, safe_name, unsupported
 
 log = logging.getLogger(__name__)
 
@@ -659,7 +659,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     name = safe_name(document.file_name)
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        await message.reply_text(f"不支持的文件类型 {suffix or '（无后缀）'}；支持 {' '.join(sorted(SUPPORTED_SUFFIXES))}")
+        await message.reply_text(unsupported(suffix, listing=True))
         return
     if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
         await message.reply_text("文件超过 20 MB，Telegram 无法下载；请拆分后再发送。")

@@ -142,7 +142,7 @@ def batch_turns(line: bytes) -> list[str]:
     except RecursionError:
         raise ValueError("JSON 嵌套太深") from None
     except json.JSONDecodeError as error:
-        raise ValueError(f"不是有效的 JSON（第 {error.colno} 列：{error.msg}）") from None
+        raise ValueError(f"不是有效的 JSON（第 {error.colno} 列有误）") from None
     if not isinstance(request, dict) or "turns" not in request:
         raise ValueError('应是 {"turns": ["问题", …]} 形式的对象')
     turns = request["turns"]

@@ -1,21 +1,25 @@
 """Is the bot able to serve? The Bot API probe a start makes, and ``meeting-bot check`` for a supervisor.
 
-Each failure is one line saying what to check, with no traceback and never the token.
+Each failure is one line saying what to check, in Chinese, with no traceback and never the token;
+the network library's or Telegram's own (English) words go to the log at INFO.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from telegram import Bot, User
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.logs import redact
 from index.collection import Summary, inspect
+
+log = logging.getLogger(__name__)
 
 
 class Unhealthy(Exception):
@@ -42,10 +46,12 @@ def unhealthy(error: TelegramError, settings: Settings) -> Unhealthy:
     """What a Bot API failure means for the admin, in one line without the token."""
     if isinstance(error, InvalidToken):  # 401 or 404; PTB's message holds the token, so it is not repeated
         return Unhealthy("Telegram 拒绝了 TELEGRAM_BOT_TOKEN（无效或已被撤销）；请向 @BotFather 核对令牌后写入 .env")
+    log.info("Bot API: %s: %s", type(error).__name__, redact(str(error)))
     if isinstance(error, NetworkError):  # also TimedOut
         host = urlsplit(settings.base_url).netloc or settings.base_url
-        return Unhealthy(f"连不上 Bot API（{host}：{redact(str(error))}）；请检查网络、代理和 TELEGRAM_BASE_URL")
-    return Unhealthy(f"Bot API 拒绝了请求：{redact(str(error))}")
+        timed_out = "，超时" if isinstance(error, TimedOut) else ""
+        return Unhealthy(f"连不上 Bot API（{host}{timed_out}）；请检查网络、代理和 TELEGRAM_BASE_URL（加 -v 可看原因）")
+    return Unhealthy("Bot API 拒绝了请求（加 -v 可看原因）")
 
 
 def catalogue_state(db_path: Path) -> Summary:

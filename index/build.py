@@ -40,6 +40,8 @@ the caller writes, few enough to bound memory."""
 
 Built = Document | ReadError
 """A built document, or why a text gave none."""
+PROCESSING_FAILED = "处理时出错（原因已写入日志）"
+"""The reason given for a text the pipeline failed on: the error itself is the admin's to read."""
 _PR_SET_PDEATHSIG = 1
 """Linux prctl option: the signal this process gets when the thread that started it ends."""
 PARENT_CHECK_SECONDS = 0.2
@@ -81,8 +83,8 @@ def build_one(source: SourceText, strict: bool = False) -> Built:
         if strict:
             raise
         log.exception("failed to process %s", source.name)
-        return ReadError(source.name, f"could not be processed: {error}")
-    return document if document is not None else ReadError(source.name, "no text left after removing page chrome")
+        return ReadError(source.name, PROCESSING_FAILED)
+    return document if document is not None else ReadError(source.name, "去掉页眉页脚等版面内容后没有正文")
 
 
 def build_all(sources: Iterable[SourceText | ReadError], workers: int = 1, strict: bool = False) -> Iterator[Built]:

@@ -366,14 +366,14 @@ class Collection:
         if archive is None or document.id == document.content_hash:
             return document
         if document.id in claimed:
-            holder = f"{claimed[document.id]}, read earlier in this run"
+            holder = f"本次先读入的 {claimed[document.id]}"
         else:
             claimed[document.id] = document.name
             stored = self.store.origin(document.id)
             if stored is None or archive_of(*stored) == archive:
                 return document
             holder = stored[0]
-        return ReadError(document.name, f"id {document.id!r} is already held by {holder}; not replaced (give it another id)")
+        return ReadError(document.name, f"编号“{document.id}”已被 {holder} 使用，未替换（请换一个编号）")
 
     def _write_batch(
         self,

@@ -76,7 +76,7 @@ class WordText:
 
 
 def read_docx(data: bytes) -> WordText:
-    """Read a .docx file's bytes. Raises ``ValueError`` for a file that unzips too large."""
+    """Read a .docx file's bytes. Raises ``Unreadable`` for a file that unzips too large."""
     check_unpacked_size(data, MAX_UNPACKED_BYTES, MAX_UNPACKED_MARKUP_BYTES)
     document = Document(io.BytesIO(data))
     numbering = _Numbering(document)

@@ -1,4 +1,8 @@
-"""Errors the front ends report to the user as they are, rather than as a traceback."""
+"""Errors the front ends report to the user as they are, rather than as a traceback.
+
+Their messages are what an official reads in the terminal or in Telegram, so they are Chinese;
+what must stay literal in them (a path, a suffix, a command to run) stays as it is.
+"""
 
 
 class CatalogueError(Exception):
@@ -8,3 +12,8 @@ class CatalogueError(Exception):
 
 class IndexBusy(Exception):
     """Another process kept the search index's writer longer than a writer waits for it."""
+
+
+class Unreadable(ValueError):
+    """Why a file cannot be read, worded for the person who sent it. A reader's own exceptions
+    (a damaged zip, a PDF library's error) are not: they are reported as a damaged file."""

@@ -15,6 +15,7 @@ import statistics
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .errors import Unreadable
 from .pdf_layout import Line, drop_spaces
 
 if TYPE_CHECKING:
@@ -29,11 +30,11 @@ and a bound on the work per page whatever the photo's resolution."""
 POINTS_PER_INCH = 72
 
 
-class OcrMissing(RuntimeError):
+class OcrMissing(Unreadable):
     """The OCR extra is not installed."""
 
     def __init__(self) -> None:
-        super().__init__(f"scanned page without a text layer: OCR is not installed ({INSTALL_HINT})")
+        super().__init__(f"扫描页要用文字识别（OCR）读取，但未安装（{INSTALL_HINT}）")
 
 
 def available() -> bool:
@@ -72,7 +73,7 @@ def open_image(data: bytes) -> Image:
     except UnidentifiedImageError:
         raise ValueError("not an image (damaged or another format)") from None
     if image.width * image.height > MAX_IMAGE_PIXELS:
-        raise ValueError(f"image too large ({image.width}×{image.height} pixels > {MAX_IMAGE_PIXELS // 1_000_000} megapixels)")
+        raise Unreadable(f"图片太大（{image.width}×{image.height} 像素，上限 {MAX_IMAGE_PIXELS // 10_000} 万像素）")
     return ImageOps.exif_transpose(image).convert("L")
 
 

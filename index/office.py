@@ -14,10 +14,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .errors import Unreadable
+
 OFFICE_SUFFIXES = frozenset({".doc", ".wps"})
 CONVERT_TIMEOUT_SECONDS = 120
 """A first start of LibreOffice makes its profile (several seconds); a meeting document converts in one or two."""
-MISSING_OFFICE = "needs LibreOffice to convert it (apt-get install libreoffice-writer-nogui), or save it as .docx and send that"
+MISSING_OFFICE = "需要 LibreOffice 转换（apt-get install libreoffice-writer-nogui），或另存为 .docx 后再发送"
 """The reason given when LibreOffice is not installed: what to install, or what to do instead."""
 
 
@@ -29,12 +31,12 @@ def soffice() -> str | None:
 def convert_to_docx(data: bytes, suffix: str) -> bytes:
     """The .docx LibreOffice makes of a .doc or .wps file's ``data``.
 
-    Raises ``ValueError``: ``MISSING_OFFICE`` without LibreOffice, another reason when it cannot
+    Raises ``Unreadable``: ``MISSING_OFFICE`` without LibreOffice, another reason when it cannot
     convert the file or takes longer than ``CONVERT_TIMEOUT_SECONDS``.
     """
     program = soffice()
     if program is None:
-        raise ValueError(MISSING_OFFICE)
+        raise Unreadable(MISSING_OFFICE)
     with tempfile.TemporaryDirectory(prefix="meeting-bot-office-") as folder:
         work = Path(folder)
         source = work / f"document{suffix}"
@@ -50,8 +52,8 @@ def convert_to_docx(data: bytes, suffix: str) -> bytes:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-                raise ValueError(f"LibreOffice took longer than {CONVERT_TIMEOUT_SECONDS} s to convert it") from None
+                raise Unreadable(f"LibreOffice 转换超过 {CONVERT_TIMEOUT_SECONDS} 秒，已停止") from None
         converted = work / "out" / "document.docx"
         if not converted.is_file():
-            raise ValueError("LibreOffice could not convert it (not a Word or WPS document?)")
+            raise Unreadable("LibreOffice 无法转换（可能不是 Word 或 WPS 文档）")
         return converted.read_bytes()

@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from .errors import Unreadable
+
 INDENT_EMS = 0.8
 """A line starting this many ems right of the column's left edge is indented: a paragraph's first line."""
 SHORT_EMS = 1.5
@@ -305,11 +307,11 @@ def read_pdf(data: bytes) -> list[Paragraph]:
     document = pypdfium2.PdfDocument(data)
     try:
         if len(document) > MAX_PDF_PAGES:
-            raise ValueError(f"too many pages ({len(document)} > {MAX_PDF_PAGES})")
+            raise Unreadable(f"页数太多（{len(document)} 页，上限 {MAX_PDF_PAGES} 页）")
         pages = [pdf_lines(page) for page in document]
         scanned = [number for number, lines in enumerate(pages) if not lines and _has_image(document[number])]
         if len(scanned) > MAX_OCR_PAGES:
-            raise ValueError(f"{len(scanned)} pages without a text layer (OCR reads at most {MAX_OCR_PAGES}); split the scan")
+            raise Unreadable(f"{len(scanned)} 页没有文字层（文字识别最多读 {MAX_OCR_PAGES} 页）；请把扫描件拆开后分别发送")
         if scanned:
             ocr.require()
         for number in scanned:

@@ -1,14 +1,16 @@
 """Read files into decoded texts: formats (.txt/.md, .docx, .pdf, .jsonl, scans) and encodings.
 
-Every failure becomes a ``ReadError`` with a one-line reason, so one bad file in a
-folder never stops the others from loading.
+Every failure becomes a ``ReadError`` with a one-line reason, in Chinese for the person who sent
+the file, so one bad file in a folder never stops the others from loading.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import json
+import logging
 import os
 import re
 import stat
@@ -20,6 +22,7 @@ from typing import BinaryIO
 
 from charset_normalizer import CharsetMatch, from_bytes
 
+from .errors import Unreadable
 from .normalize import strip_invisible
 from .office import OFFICE_SUFFIXES, convert_to_docx
 from .pdf_layout import Paragraph, read_image, read_pdf
@@ -31,6 +34,7 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | OFFICE_SUFFIXES | IMAGE_SUFFIXES | {".docx"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest single document file read into memory (.jsonl archives are streamed instead)."""
 MAX_JSONL_LINE_BYTES = 20 * 1024 * 1024
+LINE_TOO_LONG = f"这一行太长（超过 {MAX_JSONL_LINE_BYTES >> 20} MB）"
 MAX_NAME_CHARS = 120
 MAX_TITLE_CHARS = 200
 """A longer "title" in a .jsonl row is text, not a title; it is cut so that every reply can show it."""
@@ -38,6 +42,21 @@ _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 """Controls, format characters (zero-width, bidi overrides that reorder what is shown), line
 separators and lone surrogates (which SQLite and terminals cannot take)."""
 _CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]{3}")
+EMPTY_FILE = "空文件"
+NO_TEXT = "文件里没有文字"
+HIDDEN = "隐藏的文件或文件夹"
+NOT_FOUND = "文件或文件夹不存在"
+_OS_REASONS = {
+    errno.ENOENT: NOT_FOUND,
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.ELOOP: "符号链接层数太多（可能首尾相连）",
+    errno.EIO: "读取出错（磁盘或文件系统故障）",
+}
+"""What the system's refusals to open or list something mean (its own words are English)."""
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -91,13 +110,13 @@ def decode(data: bytes) -> str:
     UTF-8, others are not UTF-8) is decoded line by line: detection over the whole would
     read the UTF-8 part as GB18030 mojibake, or give up.
 
-    Raises ``ValueError`` for data that is binary or in no supported encoding.
+    Raises ``Unreadable`` for data that is binary or in no supported encoding.
     """
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
     if b"\x00" in data[:4096]:
-        raise ValueError("binary data, not text")
+        raise Unreadable("是二进制数据，不是文本")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -121,7 +140,7 @@ def _legacy(data: bytes) -> CharsetMatch:
     """The best reading of ``data`` in GB18030 or Big5."""
     guess = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
     if guess is None:
-        raise ValueError("unknown text encoding (not UTF-8, GB18030/GBK or Big5)")
+        raise Unreadable("文字编码无法识别（不是 UTF-8、GB18030/GBK 或 Big5）")
     return guess
 
 
@@ -145,8 +164,11 @@ def _path_name(path: Path) -> str:
     return _visible(os.fsencode(path).decode("utf-8", errors="replace"))
 
 
-def _size_reason(what: str, size: int, limit: int) -> str:
-    return f"{what} ({size >> 20} MB > {limit >> 20} MB)"
+def unsupported(suffix: str, listing: bool = False) -> str:
+    """Why a file of this suffix is not read; with ``listing``, the suffixes that are (for one file
+    sent, not for each of a folder's)."""
+    reason = f"不支持的文件类型 {suffix or '（无后缀）'}"
+    return f"{reason}；支持 {' '.join(sorted(SUPPORTED_SUFFIXES))}" if listing else reason
 
 
 def _paged_text(paragraphs: list[Paragraph]) -> tuple[str, tuple[Page, ...]]:
@@ -171,12 +193,16 @@ def _jsonl_row(name: str, line_number: int, line: bytes) -> SourceText | ReadErr
     where = f"{name}:{line_number}"
     try:
         row = json.loads(decode(line))
-    except (ValueError, UnicodeDecodeError) as error:
-        return ReadError(where, f"not a JSON object ({error})")
+    except json.JSONDecodeError as error:
+        return ReadError(where, f"不是有效的 JSON（第 {error.colno} 列有误）")
+    except Unreadable as error:
+        return ReadError(where, str(error))
+    except ValueError:  # json's other limits (a number of thousands of digits)
+        return ReadError(where, "不是有效的 JSON")
     except RecursionError:
-        return ReadError(where, "not a JSON object (nested too deeply)")
+        return ReadError(where, "不是有效的 JSON（嵌套太深）")
     if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
-        return ReadError(where, 'needs a non-empty "text" string')
+        return ReadError(where, '应是含非空 "text" 字段的 JSON 对象')
     def optional(key: str) -> str | None:
         value = row.get(key)
         return _visible(str(value)).strip() or None if value is not None else None
@@ -210,9 +236,9 @@ def read_document(name: str, data: bytes) -> SourceText | ReadError:
     """Decode a single-document file (.txt, .md, .docx, .doc, .wps, .pdf, .png/.jpg)."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES - {".jsonl"}:
-        return ReadError(name, f"unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        return ReadError(name, unsupported(suffix, listing=True))
     if not data.strip():
-        return ReadError(name, "empty file")
+        return ReadError(name, EMPTY_FILE)
     headings: tuple[tuple[str, int], ...] = ()
     pages: tuple[Page, ...] = ()
     try:
@@ -227,12 +253,14 @@ def read_document(name: str, data: bytes) -> SourceText | ReadError:
             text, pages = _paged_text(read_image(data))
         else:
             text = decode(data)
-    except Exception as error:  # every parser has its own exception types; all mean "unreadable"
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return ReadError(name, f"cannot read {suffix[1:]}: {reason}")
+    except Unreadable as error:
+        return ReadError(name, f"无法读取 {suffix} 文件：{error}")
+    except Exception as error:  # every parser has its own exception types, in English: logged for the admin
+        log.info("cannot read %s: %s: %s", name, type(error).__name__, error)
+        return ReadError(name, f"无法读取 {suffix} 文件：文件已损坏，或不是真正的 {suffix} 文件")
     text = strip_invisible(text)
     if not text.strip():
-        return ReadError(name, "no text in file")
+        return ReadError(name, NO_TEXT)
     return SourceText(name=name, text=text, format=suffix[1:], original=data, headings=headings, pages=pages)
 
 
@@ -251,6 +279,9 @@ def read_path(path: Path) -> Iterator[SourceText | ReadError]:
     except OSError as error:
         yield ReadError(_path_name(path), _os_reason(error))
         return
+    if not os.path.lexists(path):  # said before its suffix is judged: a mistyped folder has none
+        yield ReadError(_path_name(path), NOT_FOUND)
+        return
     yield from _read_file(path)
 
 
@@ -259,21 +290,21 @@ def _walk(folder: Path, root: Path) -> Iterator[SourceText | ReadError]:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as error:
-        yield ReadError(_path_name(folder), f"cannot list folder: {_os_reason(error)}")
+        yield ReadError(_path_name(folder), f"无法列出文件夹：{_os_reason(error)}")
         return
     for entry in entries:
         child = folder / entry.name
         if entry.name.startswith("."):
-            yield ReadError(_path_name(child), "hidden, skipped")
+            yield ReadError(_path_name(child), HIDDEN)
             continue
         try:
             if entry.is_symlink():
                 target = child.resolve()
                 if not target.is_relative_to(root):
-                    yield ReadError(_path_name(child), "symbolic link out of the folder, not followed")
+                    yield ReadError(_path_name(child), "符号链接指向文件夹之外，不跟随")
                     continue
                 if target.is_dir():
-                    yield ReadError(_path_name(child), "symbolic link to a folder, not followed")
+                    yield ReadError(_path_name(child), "符号链接指向文件夹，不跟随")
                     continue
             elif entry.is_dir(follow_symlinks=False):
                 yield from _walk(child, root)
@@ -285,10 +316,10 @@ def _walk(folder: Path, root: Path) -> Iterator[SourceText | ReadError]:
 
 
 def _os_reason(error: OSError) -> str:
-    return "no such file or folder" if isinstance(error, FileNotFoundError) else f"cannot read: {error.strerror or error}"
+    return _OS_REASONS.get(error.errno or 0, f"无法读取（系统错误 {error.errno}）")
 
 
-_SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+_SPECIAL_FILES = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "设备"), (stat.S_ISBLK, "设备"), (stat.S_ISSOCK, "套接字"))
 
 
 def _read_file(path: Path) -> Iterator[SourceText | ReadError]:
@@ -297,7 +328,7 @@ def _read_file(path: Path) -> Iterator[SourceText | ReadError]:
     name = _path_name(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        yield ReadError(name, f"unsupported file type {suffix or '(none)'}")
+        yield ReadError(name, unsupported(suffix))
         return
     try:
         # Opened without waiting (a FIFO's open waits for a writer), then judged by what is open.
@@ -308,8 +339,8 @@ def _read_file(path: Path) -> Iterator[SourceText | ReadError]:
     with open(descriptor, "rb") as handle:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            kind = next((kind for is_kind, kind in _SPECIAL_FILES if is_kind(status.st_mode)), "not a file")
-            yield ReadError(name, f"not a regular file ({kind}), skipped")
+            kind = next((f"（{kind}）" for is_kind, kind in _SPECIAL_FILES if is_kind(status.st_mode)), "")
+            yield ReadError(name, f"不是普通文件{kind}")
             return
         if suffix == ".jsonl":
             yield from _jsonl_rows(name, _bounded_lines(handle, MAX_JSONL_LINE_BYTES))
@@ -317,7 +348,7 @@ def _read_file(path: Path) -> Iterator[SourceText | ReadError]:
         data = handle.read(MAX_FILE_BYTES + 1) if status.st_size <= MAX_FILE_BYTES else b""
     size = max(status.st_size, len(data))
     if size > MAX_FILE_BYTES:
-        yield ReadError(name, _size_reason("file too large", size, MAX_FILE_BYTES))
+        yield ReadError(name, f"文件太大（{size >> 20} MB，上限 {MAX_FILE_BYTES >> 20} MB）")
         return
     yield read_document(name, data)
 
@@ -340,9 +371,9 @@ def _jsonl_rows(name: str, lines: Iterable[bytes]) -> Iterator[SourceText | Read
         if not too_long and not line.strip():
             continue
         empty = False
-        yield ReadError(f"{name}:{number}", "line too long") if too_long else _jsonl_row(name, number, line)
+        yield ReadError(f"{name}:{number}", LINE_TOO_LONG) if too_long else _jsonl_row(name, number, line)
     if empty:
-        yield ReadError(name, "empty file")
+        yield ReadError(name, EMPTY_FILE)
 
 
 def archive_of(name: str, format: str) -> str | None:

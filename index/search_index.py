@@ -115,7 +115,7 @@ class SearchIndex:
                 if "LockBusy" not in str(error):
                     raise
                 if time.monotonic() > deadline:
-                    raise IndexBusy(f"the search index {self.path} is still being written by another process") from None
+                    raise IndexBusy(f"另一个进程仍在写入搜索索引 {self.path}；请等它结束后再试") from None
             time.sleep(_WRITER_RETRY_SECONDS)
 
     def _finish(self, writer: tantivy.IndexWriter) -> None:
@@ -238,7 +238,7 @@ class Generations:
                 held = True
             except BlockingIOError:
                 if wait:
-                    log.warning("another process is writing to %s; waiting for it to finish", self.root.with_suffix(""))
+                    log.warning("另一个进程正在写入 %s，等它结束后继续", self.root.with_suffix(""))
                     fcntl.flock(lock_file, mode)
                 held = wait
             yield held

@@ -154,10 +154,10 @@ class Store:
         except sqlite3.DatabaseError as error:
             if getattr(error, "sqlite_errorcode", 0) & 0xFF not in _DAMAGED:
                 raise
+            log.info("catalogue %s: %s", self.path, error)  # SQLite's words, for the admin who asks for them
             raise CatalogueError(
-                f"the catalogue {self.path} is damaged ({error}); it holds the original documents the search"
-                " index is rebuilt from, so it cannot be rebuilt itself: restore it from a backup, or move it"
-                " away to start an empty catalogue and index the documents again"
+                f"目录文件 {self.path} 已损坏；搜索索引是从它保存的原件重建的，它自己无法重建："
+                "请从备份恢复，或把它移走、从空目录开始重新添加文件"
             ) from error
 
     def _create_schema(self) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from .errors import Unreadable
+
 BLOCK_BYTES = 1 << 20
 MARKUP_SUFFIXES = (".xml", ".rels")
 """Members a parser turns into a tree in memory, many times their size (the rest, such as images,
@@ -18,7 +20,7 @@ are only carried along)."""
 
 
 def check_unpacked_size(data: bytes, limit: int, markup_limit: int) -> None:
-    """Raise ``ValueError`` when the archive ``data`` unpacks to more than ``limit`` bytes in all, or
+    """Raise ``Unreadable`` when the archive ``data`` unpacks to more than ``limit`` bytes in all, or
     to more than ``markup_limit`` bytes of markup (``MARKUP_SUFFIXES``); ``zipfile.BadZipFile`` when
     it is no zip archive."""
     total = markup = 0
@@ -30,7 +32,7 @@ def check_unpacked_size(data: bytes, limit: int, markup_limit: int) -> None:
                     total += len(block)
                     markup += len(block) if counts_as_markup else 0
                     if total > limit:
-                        raise ValueError(f"unzips too large (over {limit >> 20} MB)")
+                        raise Unreadable(f"解压后太大（超过 {limit >> 20} MB）")
                     if markup > markup_limit:
-                        raise ValueError(f"unzips to too much text (over {markup_limit >> 20} MB of XML)")
+                        raise Unreadable(f"解压后文字标记太多（XML 超过 {markup_limit >> 20} MB）")
 

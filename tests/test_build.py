@@ -31,7 +31,7 @@ def test_worker_processes_build_what_one_process_builds_in_input_order() -> None
     spread = list(build_all(sources, workers=2))
     assert [type(item) for item in spread] == [type(item) for item in alone]
     assert isinstance(spread[1], ReadError) and spread[1].name == "broken.pdf", "read errors keep their place"
-    assert isinstance(spread[3], ReadError) and "no text left" in spread[3].reason
+    assert isinstance(spread[3], ReadError) and "没有正文" in spread[3].reason
     for one, other in zip(alone, spread):
         if not isinstance(one, ReadError):
             assert (other.id, other.chunks, other.chunk_tokens, other.chunk_bigrams) == (

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from index.collection import Collection
+from index.read import SUPPORTED_SUFFIXES
+from tests.conftest import MEETING_REPORT
 
 PROJECT = Path(__file__).resolve().parents[1]
 RESULT_KEYS = {"doc_id", "title", "date", "source", "page", "paragraph", "ocr", "text", "score"}
@@ -47,7 +52,7 @@ def test_index_prints_added_then_unchanged(env: Path, meeting_files: Path, capsy
     added = [line for line in first if line.startswith("添加 ")]
     assert len(added) == 2
     assert any("秋粮收购" in line for line in added) and any("河湖长制" in line for line in added)
-    assert any(line.startswith("跳过") and "notes.xlsx" in line and "unsupported" in line for line in first)
+    assert any(line.startswith("跳过") and "notes.xlsx" in line and "不支持的文件类型 .xlsx" in line for line in first)
     assert first[-1] == "共添加 2 份，未变 0 份，跳过 1 份"
 
     assert main(["index", str(meeting_files), "--db", str(db)]) == 0
@@ -178,13 +183,18 @@ def test_docs_with_db_does_not_load_seeds(env: Path, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().out == ""
 
 
-def test_python_m_bot_answers_from_seeds(tmp_path: Path) -> None:
+def _python_m_bot(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot`` run as a user runs it, its data in tmp_path."""
     environment = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "DATA_DIR"}}
     environment.update(DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(PROJECT), PYTHONIOENCODING="utf-8")
-    completed = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "会议对高标准农田提出了什么要求"],
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *arguments],
         cwd=tmp_path, env=environment, capture_output=True, text=True, encoding="utf-8", timeout=120,
     )
+
+
+def test_python_m_bot_answers_from_seeds(tmp_path: Path) -> None:
+    completed = _python_m_bot(tmp_path, "ask", "--json", "会议对高标准农田提出了什么要求")
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
     assert len(lines) == 1
@@ -196,3 +206,34 @@ def test_python_m_bot_answers_from_seeds(tmp_path: Path) -> None:
         assert "乡村振兴" in result["title"] or "高标准农田" in result["text"]
     assert "高标准农田" in answer["results"][0]["text"]
     assert (tmp_path / "data" / "meetings.db").exists(), "the seeds are indexed into DATA_DIR"
+
+
+def test_index_reports_bad_inputs_in_chinese(tmp_path: Path) -> None:
+    """Every line `meeting-bot index` writes of a folder of bad inputs and one good file is Chinese:
+    no English word outside the paths, suffixes and document ids it names."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "table.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "junk.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "rows.jsonl").write_text('{"text": 没有引号的正文}\n', encoding="utf-8")
+    (folder / ".hidden.txt").write_text(MEETING_REPORT, encoding="utf-8")
+    (folder / "grain.txt").write_text(MEETING_REPORT, encoding="utf-8")
+    db = tmp_path / "c.db"
+
+    completed = _python_m_bot(tmp_path, "index", str(folder), "--db", str(db))
+
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert lines[-1] == "共添加 1 份，未变 0 份，跳过 5 份"
+    assert sorted(line.split("：")[0].split()[-1] for line in lines if line.startswith("跳过")) == sorted(
+        str(folder / name) for name in (".hidden.txt", "empty.txt", "junk.txt", "rows.jsonl:1", "table.xlsx")
+    ), "each bad input has its line"
+    with contextlib.closing(Collection(db)) as collection:
+        ids = [record.id for record in collection.documents()]
+    format_names = ["JSON"]  # what a .jsonl line must be, named as the admin who made it knows it
+    literals = [str(path) for path in folder.iterdir()] + ids + sorted(SUPPORTED_SUFFIXES | {".xlsx"}) + format_names
+    said = completed.stdout + completed.stderr
+    for literal in sorted(literals, key=len, reverse=True):
+        said = said.replace(literal, " ")
+    assert not re.findall(r"[A-Za-z]{3,}", said), completed.stdout + completed.stderr

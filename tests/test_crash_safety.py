@@ -464,6 +464,6 @@ def test_damaged_catalogue_is_reported_clearly(tmp_path: Path, meeting_files: Pa
     first.close()  # the last connection checkpoints the WAL into the file
     assert not db.with_name("c.db-wal").exists()
     db.write_bytes(b"not a database " * 1_000 if damage == "garbage" else db.read_bytes()[: db.stat().st_size // 2])
-    with pytest.raises(CatalogueError, match="cannot be rebuilt") as raised:
+    with pytest.raises(CatalogueError, match="已损坏") as raised:
         Collection(db)
-    assert str(db) in str(raised.value) and "backup" in str(raised.value)
+    assert str(db) in str(raised.value) and "从备份恢复" in str(raised.value)

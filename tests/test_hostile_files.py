@@ -22,7 +22,7 @@ from index.clean import FOLD_CHARS, clean
 from index.collection import Collection
 from index.document import build_document
 from index.docx_reader import MAX_UNPACKED_MARKUP_BYTES
-from index.read import ReadError, SourceText, read_bytes, read_path
+from index.read import HIDDEN, ReadError, SourceText, read_bytes, read_path
 from tests.conftest import MEETING_REPORT, RIVER_REPORT
 from tests.test_hostile_inputs import DOCX, library, traced_peak  # noqa: F401 (a fixture)
 
@@ -55,7 +55,7 @@ def test_links_out_of_the_folder_are_not_followed(folder: Path, tmp_path: Path) 
     (folder / "copy.txt").symlink_to(folder / "grain.txt")  # inside the folder: read
     results = list(read_path(folder))
     reasons = _reasons(results)
-    assert reasons["secret.txt"] == reasons["zero.txt"] == reasons["up"] == "symbolic link out of the folder, not followed"
+    assert reasons["secret.txt"] == reasons["zero.txt"] == reasons["up"] == "符号链接指向文件夹之外，不跟随"
     assert not any("机密" in text for text in _texts(results))
     assert _texts(results) == [MEETING_REPORT, MEETING_REPORT]
 
@@ -63,7 +63,7 @@ def test_links_out_of_the_folder_are_not_followed(folder: Path, tmp_path: Path) 
 def test_a_link_to_a_folder_inside_is_not_followed(folder: Path) -> None:
     (folder / "sub").mkdir()
     (folder / "sub" / "loop").symlink_to(folder)
-    assert _reasons(list(read_path(folder)))["loop"] == "symbolic link to a folder, not followed"
+    assert _reasons(list(read_path(folder)))["loop"] == "符号链接指向文件夹，不跟随"
 
 
 def test_special_and_hidden_files_are_skipped_with_a_reason(folder: Path) -> None:
@@ -77,21 +77,21 @@ def test_special_and_hidden_files_are_skipped_with_a_reason(folder: Path) -> Non
     walker.join(10)
     assert not walker.is_alive(), "a FIFO blocked the walk"
     reasons = _reasons(results)
-    assert reasons["pipe.txt"] == "not a regular file (a FIFO), skipped"
-    assert reasons[".hidden.txt"] == reasons[".git"] == "hidden, skipped"
+    assert reasons["pipe.txt"] == "不是普通文件（命名管道）"
+    assert reasons[".hidden.txt"] == reasons[".git"] == HIDDEN
     assert _texts(results) == [MEETING_REPORT]
 
 
 def test_a_device_named_directly_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "zero.txt").symlink_to("/dev/zero")  # a link the admin names is followed, to what it is
     (result,) = list(read_path(tmp_path / "zero.txt"))
-    assert isinstance(result, ReadError) and result.reason == "not a regular file (a device), skipped"
+    assert isinstance(result, ReadError) and result.reason == "不是普通文件（设备）"
 
 
 def test_a_fifo_named_directly_is_skipped(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "named.txt")
     (result,) = list(read_path(tmp_path / "named.txt"))
-    assert isinstance(result, ReadError) and result.reason == "not a regular file (a FIFO), skipped"
+    assert isinstance(result, ReadError) and result.reason == "不是普通文件（命名管道）"
 
 
 def _deep_folder(root: Path) -> None:
@@ -115,7 +115,7 @@ def test_a_path_past_path_max_is_reported_and_the_others_added(collection: Colle
     report = collection.add_paths([folder])
     assert [record.name for record in report.added] == [str(folder / "grain.txt")]
     (error,) = report.skipped
-    assert len(error.name) > 4096 and error.reason.startswith("cannot")
+    assert len(error.name) > 4096 and error.reason == "无法列出文件夹：路径太长"
 
 
 def test_a_deeply_nested_jsonl_line_is_reported_and_the_others_added(collection: Collection, tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_a_deeply_nested_jsonl_line_is_reported_and_the_others_added(collection:
     report = collection.add_paths([tmp_path / "archive.jsonl"])
     assert sorted(record.id for record in report.added) == ["a", "b"]
     (error,) = report.skipped
-    assert error.name.endswith("archive.jsonl:2") and "nested too deeply" in error.reason
+    assert error.name.endswith("archive.jsonl:2") and error.reason == "不是有效的 JSON（嵌套太深）"
 
 
 def _archive(path: Path, texts: dict[str, str]) -> Path:
@@ -145,7 +145,7 @@ def test_an_archive_never_replaces_another_files_documents(collection: Collectio
     report = collection.add_paths([second])
     assert [record.id for record in report.added] == ["3"]
     (refused,) = report.skipped
-    assert refused.name == f"{second}#1" and f"already held by {first}#1" in refused.reason
+    assert refused.name == f"{second}#1" and f"已被 {first}#1 使用" in refused.reason
     assert collection.document("1").name == f"{first}#1", "the first archive's document is still there"
     again = _archive(first, {"1": MEETING_REPORT.replace("秋粮", "夏粮"), "2": RIVER_REPORT})
     assert [record.id for record in collection.add_paths([again]).added] == ["1"], "its own archive replaces it"
@@ -156,7 +156,7 @@ def test_an_id_given_twice_in_one_run_keeps_the_first(collection: Collection) ->
     report = collection.add_sources(read_bytes("twice.jsonl", data.encode()))
     assert [record.title for record in report.added] == [collection.document("7").title]
     assert "秋粮" in collection.document("7").title
-    assert len(report.skipped) == 1 and "read earlier in this run" in report.skipped[0].reason
+    assert len(report.skipped) == 1 and "本次先读入的 twice.jsonl#7" in report.skipped[0].reason
 
 
 @pytest.mark.parametrize("line", ["字", "一、", "是，"])
@@ -219,7 +219,7 @@ def test_a_docx_of_tiny_paragraphs_is_refused_before_it_is_parsed(library: Colle
     assert len(bomb) < 1 << 20
     report, peak = traced_peak(lambda: library.add_file("tiny.docx", bomb))
     (error,) = report.skipped
-    assert "unzips to too much text" in error.reason and not report.added
+    assert "解压后文字标记太多" in error.reason and not report.added
     assert peak < 16 << 20, f"{peak >> 20} MB held while refusing it"
 
 

@@ -32,9 +32,12 @@ from bot.telegram_format import MESSAGE_LIMIT, split_messages, utf16_len
 from index.collection import Collection, IngestReport
 from index.docx_reader import MAX_UNPACKED_BYTES
 from index.read import (
+    EMPTY_FILE,
+    LINE_TOO_LONG,
     MAX_FILE_BYTES,
     MAX_NAME_CHARS,
     MAX_TITLE_CHARS,
+    NO_TEXT,
 )
 from tests.conftest import MEETING_REPORT, RIVER_REPORT
 from tests.telegram_stub import BotApiStub
@@ -106,29 +109,29 @@ def _sparse(path: Path, size: int) -> Path:
 DOCX = _docx(*FOREST.split("\n\n"))
 # Files no document can be read from: (name, bytes, what the one-line reason says).
 REFUSED = [
-    pytest.param("empty.txt", b"", "empty", id="empty-txt"),
-    pytest.param("blank.md", b" \r\n\t\n", "empty", id="whitespace-md"),
-    pytest.param("empty.docx", b"", "empty", id="empty-docx"),
-    pytest.param("empty.pdf", b"", "empty", id="empty-pdf"),
-    pytest.param("empty.jsonl", b"\n  \n", "empty", id="blank-jsonl"),
-    pytest.param("invisible.txt", "\u200b\u200d\ufeff\u2060\n".encode(), "no text", id="only-zero-width"),
-    pytest.param("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + _random_bytes(512), "binary", id="png-as-txt"),
-    pytest.param("program.md", b"\x7fELF\x02\x01\x01\x00" + _random_bytes(512), "binary", id="elf-as-md"),
-    pytest.param("archive.txt", gzip.compress(FOREST.encode()), "binary", id="gzip-as-txt"),
-    pytest.param("report.txt", DOCX, "binary", id="docx-as-txt"),
-    pytest.param("noise.txt", _random_bytes(4096, low=1), "encoding", id="random-bytes-without-nul"),
-    pytest.param("notes.txt", "Réunion: café, élève, déjà vu, naïve façade.\n".encode("cp1252") * 20, "encoding", id="cp1252"),
-    pytest.param("utf16.txt", FOREST.encode("utf-16-le"), "binary", id="utf16-without-bom"),
-    pytest.param("nul.txt", FOREST.replace("防火", "防\x00火").encode(), "binary", id="nul-bytes-in-text"),
-    pytest.param("blank.pdf", _blank_pdf(), "no text", id="pdf-without-text"),
-    pytest.param("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n%%EOF\n", "cannot read pdf", id="corrupt-pdf"),
-    pytest.param("broken.docx", _random_bytes(2048), "cannot read docx", id="random-docx"),
-    pytest.param("truncated.docx", DOCX[: len(DOCX) // 2], "cannot read docx", id="truncated-docx"),
-    pytest.param("renamed.docx", FOREST.encode(), "cannot read docx", id="text-as-docx"),
-    pytest.param("hollow.docx", _zip({"readme.txt": FOREST.encode()}), "cannot read docx", id="zip-without-document"),
-    pytest.param("rows.jsonl", b'not json\n{"text": "unterminated\n', "not a JSON object", id="jsonl-not-json"),
+    pytest.param("empty.txt", b"", EMPTY_FILE, id="empty-txt"),
+    pytest.param("blank.md", b" \r\n\t\n", EMPTY_FILE, id="whitespace-md"),
+    pytest.param("empty.docx", b"", EMPTY_FILE, id="empty-docx"),
+    pytest.param("empty.pdf", b"", EMPTY_FILE, id="empty-pdf"),
+    pytest.param("empty.jsonl", b"\n  \n", EMPTY_FILE, id="blank-jsonl"),
+    pytest.param("invisible.txt", "\u200b\u200d\ufeff\u2060\n".encode(), NO_TEXT, id="only-zero-width"),
+    pytest.param("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + _random_bytes(512), "二进制", id="png-as-txt"),
+    pytest.param("program.md", b"\x7fELF\x02\x01\x01\x00" + _random_bytes(512), "二进制", id="elf-as-md"),
+    pytest.param("archive.txt", gzip.compress(FOREST.encode()), "二进制", id="gzip-as-txt"),
+    pytest.param("report.txt", DOCX, "二进制", id="docx-as-txt"),
+    pytest.param("noise.txt", _random_bytes(4096, low=1), "编码无法识别", id="random-bytes-without-nul"),
+    pytest.param("notes.txt", "Réunion: café, élève, déjà vu, naïve façade.\n".encode("cp1252") * 20, "编码无法识别", id="cp1252"),
+    pytest.param("utf16.txt", FOREST.encode("utf-16-le"), "二进制", id="utf16-without-bom"),
+    pytest.param("nul.txt", FOREST.replace("防火", "防\x00火").encode(), "二进制", id="nul-bytes-in-text"),
+    pytest.param("blank.pdf", _blank_pdf(), NO_TEXT, id="pdf-without-text"),
+    pytest.param("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n%%EOF\n", "无法读取 .pdf 文件", id="corrupt-pdf"),
+    pytest.param("broken.docx", _random_bytes(2048), "无法读取 .docx 文件", id="random-docx"),
+    pytest.param("truncated.docx", DOCX[: len(DOCX) // 2], "无法读取 .docx 文件", id="truncated-docx"),
+    pytest.param("renamed.docx", FOREST.encode(), "无法读取 .docx 文件", id="text-as-docx"),
+    pytest.param("hollow.docx", _zip({"readme.txt": FOREST.encode()}), "无法读取 .docx 文件", id="zip-without-document"),
+    pytest.param("rows.jsonl", b'not json\n{"text": "unterminated\n', "不是有效的 JSON", id="jsonl-not-json"),
     pytest.param("rows.jsonl", _jsonl({"title": "无正文"}, {"text": "  "}), '"text"', id="jsonl-without-text"),
-    pytest.param("rows.jsonl", b'{"text": "\x00\x01"}\n', "binary", id="jsonl-nul-bytes"),
+    pytest.param("rows.jsonl", b'{"text": "\x00\x01"}\n', "二进制", id="jsonl-nul-bytes"),
 ]
 # One of each kind, for the slower path through the bot.
 BOT_REFUSED = [case for case in REFUSED if case.id in {
@@ -392,7 +395,7 @@ def test_huge_file_is_refused_before_it_is_read(library: Collection, tmp_path: P
     path = _sparse(tmp_path / f"huge{suffix}", HUGE)
     before = snapshot(library)
     report, peak = traced_peak(lambda: library.add_paths([path]))
-    assert_refused(report, "line too long" if suffix == ".jsonl" else "too large")
+    assert_refused(report, LINE_TOO_LONG if suffix == ".jsonl" else "文件太大")
     assert peak < MAX_FILE_BYTES, f"{peak >> 20} MB held while refusing a {HUGE >> 20} MB file"
     assert snapshot(library) == before
 
@@ -407,7 +410,7 @@ def test_docx_that_unzips_into_a_huge_file_is_refused(library: Collection) -> No
     assert len(bomb) < MAX_FILE_BYTES // 50
     before = snapshot(library)
     report, peak = traced_peak(lambda: library.add_file("bomb.docx", bomb))
-    assert_refused(report, "unzips too large")
+    assert_refused(report, "解压后太大")
     assert peak < MAX_FILE_BYTES
     assert snapshot(library) == before
 
@@ -478,7 +481,7 @@ def test_cli_index_refuses_a_huge_file(indexed: Path, tmp_path: Path, capsys: py
     before = _cli_snapshot(indexed)
     assert main(["index", str(path), "--db", str(indexed)]) == 1
     out = capsys.readouterr().out
-    assert re.search(rf"^跳过  {re.escape(str(path))}\S*：(file too large \(200 MB > 50 MB\)|line too long)$", out, re.MULTILINE), out
+    assert re.search(rf"^跳过  {re.escape(str(path))}\S*：(文件太大（200 MB，上限 50 MB）|{LINE_TOO_LONG})$", out, re.MULTILINE), out
     assert _cli_snapshot(indexed) == before
 
 

@@ -135,7 +135,7 @@ def test_a_second_writer_waits_its_turn_with_one_line(tmp_path: Path) -> None:
         assert second.stderr is not None
         said, _, _ = select.select([second.stderr], [], [], 60)
         line = second.stderr.readline() if said else ""
-        assert "another process is writing to" in line and str(db) in line, "it says why it waits"
+        assert "另一个进程正在写入" in line and str(db) in line, "it says why it waits"
         time.sleep(0.5)
         assert second.poll() is None, "it waits while the other writer holds the lock"
     out, err = second.communicate(timeout=120)

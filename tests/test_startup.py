@@ -113,6 +113,9 @@ def test_unreachable_bot_api_is_one_line(tmp_path: Path, verbosity: list[str]) -
     port = closed_port()
     result = run_bot(tmp_path, "run", *verbosity, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}/bot")
     assert_one_clear_line(result, f"127.0.0.1:{port}", "TELEGRAM_BASE_URL", verbose=bool(verbosity))
+    said = result.stderr.strip().splitlines()
+    assert "连不上 Bot API" in said[-1] and "ConnectError" not in said[-1], "the line is Chinese"
+    assert "ConnectError" in "\n".join(said[:-1]), "the network library's words are in the log line before it"
 
 
 @pytest.mark.parametrize(("settings", "named"), [
