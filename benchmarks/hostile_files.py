@@ -23,6 +23,7 @@ sys.path.insert(0, str(PROJECT))
 
 from benchmarks.kill_index import environment  # noqa: E402
 from tests.conftest import MEETING_REPORT  # noqa: E402
+from tests.test_hostile_files import deep_folder  # noqa: E402
 
 
 def _lines(folder: Path, line: str, count: int) -> Path:
@@ -96,16 +97,7 @@ def _past_path_max(folder: Path) -> Path:
     root = folder / "deep"
     root.mkdir()
     (root / "report.txt").write_text(MEETING_REPORT, encoding="utf-8")
-    descriptor = os.open(root, os.O_RDONLY)
-    for _level in range(20):
-        os.mkdir("d" * 250, dir_fd=descriptor)
-        deeper = os.open("d" * 250, os.O_RDONLY, dir_fd=descriptor)
-        os.close(descriptor)
-        descriptor = deeper
-    report = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=descriptor)
-    os.write(report, MEETING_REPORT.encode())
-    os.close(report)
-    os.close(descriptor)
+    deep_folder(root)
     return root
 
 

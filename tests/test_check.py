@@ -10,15 +10,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.webhook import SECRET_HEADER, webhook_secret
 from tests.telegram_stub import BotApiStub
-from tests.test_startup import (
-    OTHER_TOKEN, TOKEN, assert_one_clear_line, bot_environment, closed_port, run_bot,
+from tests.test_startup import (  # noqa: F401 (stub is a fixture)
+    OTHER_TOKEN, TOKEN, assert_one_clear_line, bot_environment, closed_port, run_bot, stub,
 )
 
 
@@ -38,14 +37,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def data(tmp_path: Path, seeded: Path) -> Path:
     shutil.copytree(seeded, tmp_path / "data")
     return tmp_path / "data"
-
-
-@pytest.fixture
-def stub() -> Iterator[BotApiStub]:
-    server = BotApiStub(TOKEN)
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_check_passes_when_all_is_well(tmp_path: Path, data: Path, stub: BotApiStub) -> None:

@@ -94,7 +94,7 @@ def test_a_fifo_named_directly_is_skipped(tmp_path: Path) -> None:
     assert isinstance(result, ReadError) and result.reason == "不是普通文件（命名管道）"
 
 
-def _deep_folder(root: Path) -> None:
+def deep_folder(root: Path) -> None:
     """A report in folders nested past PATH_MAX (made relative to open folders, as only that can)."""
     descriptor = os.open(root, os.O_RDONLY)
     try:
@@ -111,7 +111,7 @@ def _deep_folder(root: Path) -> None:
 
 
 def test_a_path_past_path_max_is_reported_and_the_others_added(collection: Collection, folder: Path) -> None:
-    _deep_folder(folder)
+    deep_folder(folder)
     report = collection.add_paths([folder])
     assert [record.name for record in report.added] == [str(folder / "grain.txt")]
     (error,) = report.skipped
