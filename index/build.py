@@ -79,7 +79,7 @@ def build_one(source: SourceText, strict: bool = False) -> Built:
     failure, unless ``strict`` (a rebuild must stop rather than drop a stored document)."""
     try:
         document = build_document(source)
-    except Exception as error:
+    except Exception:
         if strict:
             raise
         log.exception("failed to process %s", source.name)
