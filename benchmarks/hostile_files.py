@@ -7,14 +7,12 @@ line of its report. The files are made in a temporary folder; nothing outside it
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +21,7 @@ sys.path.insert(0, str(PROJECT))
 
 from benchmarks.kill_index import environment  # noqa: E402
 from tests.conftest import MEETING_REPORT  # noqa: E402
-from tests.test_hostile_files import deep_folder  # noqa: E402
+from tests.test_hostile_files import deep_folder, tiny_paragraphs_docx, understated  # noqa: E402
 
 
 def _lines(folder: Path, line: str, count: int) -> Path:
@@ -38,40 +36,10 @@ def _run_on(folder: Path) -> Path:
     return path
 
 
-def _docx(markup_bytes: int, understate: bool) -> bytes:
-    """A .docx of one-letter paragraphs whose document.xml unzips to ``markup_bytes`` (its stated size
-    cut to 1 KB with ``understate``)."""
-    import docx
-
-    buffer = io.BytesIO()
-    docx.Document().save(buffer)
-    paragraph = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>"
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            if info.filename != "word/document.xml":
-                target.writestr(info, source.read(info))
-                continue
-            head, tail = source.read(info).split(b"<w:body>")
-            with target.open("word/document.xml", "w", force_zip64=True) as member:
-                member.write(head + b"<w:body>")
-                for _ in range(markup_bytes // len(paragraph) // 10_000):
-                    member.write(paragraph * 10_000)
-                member.write(tail)
-    data = bytearray(out.getvalue())
-    if understate:
-        name = b"word/document.xml"
-        for signature, offset, size_at in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
-            at = data.index(signature)
-            while data[at + offset: at + offset + len(name)] != name:
-                at = data.index(signature, at + 4)
-            data[at + size_at: at + size_at + 4] = (1024).to_bytes(4, "little")
-    return bytes(data)
-
-
 def _docx_file(folder: Path, understate: bool) -> Path:
     path = folder / ("understated.docx" if understate else "tiny-paragraphs.docx")
-    path.write_bytes(_docx(190 << 20, understate))
+    bomb = tiny_paragraphs_docx(190 << 20)
+    path.write_bytes(understated(bomb, "word/document.xml") if understate else bomb)
     return path
 
 

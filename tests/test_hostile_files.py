@@ -181,7 +181,7 @@ def test_a_text_without_sentence_ends_is_cut_into_bounded_chunks() -> None:
     assert document is not None and max(len(chunk.text) for chunk in document.chunks) <= MAX_SENTENCE_CHARS
 
 
-def _understated(docx: bytes, member: str) -> bytes:
+def understated(docx: bytes, member: str) -> bytes:
     """``docx`` with ``member``'s stated unpacked size cut to 1 KB in both its headers."""
     data = bytearray(docx)
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
@@ -196,7 +196,7 @@ def _understated(docx: bytes, member: str) -> bytes:
     return bytes(data)
 
 
-def _tiny_paragraphs_docx(markup_bytes: int) -> bytes:
+def tiny_paragraphs_docx(markup_bytes: int) -> bytes:
     """A small .docx whose document.xml unzips to ``markup_bytes`` of one-letter paragraphs."""
     paragraph = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>"
     buffer = io.BytesIO()
@@ -215,7 +215,7 @@ def _tiny_paragraphs_docx(markup_bytes: int) -> bytes:
 
 
 def test_a_docx_of_tiny_paragraphs_is_refused_before_it_is_parsed(library: Collection) -> None:
-    bomb = _tiny_paragraphs_docx(MAX_UNPACKED_MARKUP_BYTES + (1 << 20))
+    bomb = tiny_paragraphs_docx(MAX_UNPACKED_MARKUP_BYTES + (1 << 20))
     assert len(bomb) < 1 << 20
     report, peak = traced_peak(lambda: library.add_file("tiny.docx", bomb))
     (error,) = report.skipped
@@ -224,7 +224,7 @@ def test_a_docx_of_tiny_paragraphs_is_refused_before_it_is_parsed(library: Colle
 
 
 def test_a_docx_whose_header_understates_its_size_is_refused(library: Collection) -> None:
-    bomb = _understated(_tiny_paragraphs_docx(MAX_UNPACKED_MARKUP_BYTES + (1 << 20)), "word/document.xml")
+    bomb = understated(tiny_paragraphs_docx(MAX_UNPACKED_MARKUP_BYTES + (1 << 20)), "word/document.xml")
     report, peak = traced_peak(lambda: library.add_file("understated.docx", bomb))
     assert not report.added and len(report.skipped) == 1, report
     assert peak < 16 << 20, f"{peak >> 20} MB held while refusing it"
