@@ -152,12 +152,14 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
     continued = named if any(places) else previous.sources[:1] or _named_documents(list(terms), names)
     # An aspect of the topic (医务人员薪酬方面呢) need not hold the topic's quoted phrase: its own only.
     query = Query(text=turn, terms=terms, follow_up=True, focus=frozenset(own), phrases=quoted_phrases(turn))
-    return _preferring(query, continued[0] if len(continued) == 1 else None, names)
+    return _preferring(query, continued[0] if len(continued) == 1 else None, names, among=set(own))
 
 
-def _preferring(query: Query, doc_id: str | None, names: DocumentNames) -> Query:
-    """``query`` looking first in ``doc_id``, where the words that name it need not be searched for."""
+def _preferring(query: Query, doc_id: str | None, names: DocumentNames, among: set[str] | None = None) -> Query:
+    """``query`` looking first in ``doc_id``, where the words that name it (``among`` the turn's own, when
+    given: a follow-up's inherited words name the last answer's document only because they found it) need
+    not be searched for."""
     if doc_id is None:
         return query
-    naming = frozenset(term for term in query.terms if doc_id in names.named_by(term))
+    naming = frozenset(term for term in query.terms if doc_id in names.named_by(term) and (among is None or term in among))
     return replace(query, preferred_doc_id=doc_id, naming_terms=naming)

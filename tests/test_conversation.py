@@ -261,3 +261,14 @@ def test_question_naming_no_place_prefers_no_document(collection: Collection, re
     answer = collection.ask(["乡村振兴有什么要求"])
     assert answer.query.preferred_doc_id is None
     assert {reports["dezhou"], reports["ningyang"]} <= {passage.doc_id for passage in answer.passages}
+
+
+def test_a_follow_up_looks_in_the_last_answers_document_whatever_its_inherited_words_name(
+    collection: Collection, reports: dict[str, str]
+) -> None:
+    """集贤县 named the grain meeting in the first turn; in 培训方面呢 it is only inherited, so it neither
+    decides where to look first nor stops being searched there."""
+    answer = collection.ask(["集贤县秋粮收购有什么要求", "培训方面呢"])
+    assert answer.query.preferred_doc_id == reports["jixian"]
+    assert answer.query.naming_terms == frozenset()
+    assert answer.passages and answer.passages[0].doc_id == reports["jixian"]
