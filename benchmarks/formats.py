@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from office_documents import FIXTURES, MEETINGS, laid_out_docx, scan, to_pdf, tools_missing  # noqa: E402
+from office_documents import FIXTURES, MEETINGS, convert, laid_out_docx, scan, tools_missing  # noqa: E402
 
 from index import ocr  # noqa: E402
 from index.collection import Collection  # noqa: E402
@@ -101,7 +101,7 @@ def pdf_pages(path: Path) -> int:
 
 def make_variants(text_path: Path, folder: Path) -> dict[str, Path]:
     stem = text_path.stem
-    made = {"plain.pdf": to_pdf(text_path, folder)}
+    made = {"plain.pdf": convert(text_path, folder)}
     docx_folder = folder / "plain"
     docx_folder.mkdir()
     subprocess.run(
@@ -113,7 +113,7 @@ def make_variants(text_path: Path, folder: Path) -> dict[str, Path]:
     laid = folder / f"{stem}.laid.docx"
     laid.write_bytes(laid_out_docx(text_path.read_text(encoding="utf-8")))
     made["laid.docx"] = laid
-    made["laid.pdf"] = to_pdf(laid, folder)
+    made["laid.pdf"] = convert(laid, folder)
     return made
 
 

@@ -115,17 +115,18 @@ def _field(run, code: str) -> None:
         run._r.append(element)
 
 
-def to_pdf(source: Path, out_dir: Path) -> Path:
-    """``source`` (.txt in UTF-8 or .docx) printed to PDF by LibreOffice, in ``out_dir``."""
+def convert(source: Path, out_dir: Path, to: str = "pdf") -> Path:
+    """``source`` (.txt in UTF-8, .docx) converted by LibreOffice with its ``--convert-to`` filter ``to``
+    (pdf, docx:MS Word 2007 XML, doc:MS Word 97) into ``out_dir``, with a profile of its own."""
     with tempfile.TemporaryDirectory() as profile:
         command = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless"]
         if source.suffix == ".txt":
             command.append("--infilter=Text (encoded):UTF8,LF,,,")
         subprocess.run(
-            [*command, "--convert-to", "pdf", "--outdir", str(out_dir), str(source)],
+            [*command, "--convert-to", to, "--outdir", str(out_dir), str(source)],
             check=True, capture_output=True, timeout=300,
         )
-    return out_dir / f"{source.stem}.pdf"
+    return out_dir / f"{source.stem}.{to.split(':')[0]}"
 
 
 def scan(pdf: Path, dpi: int = 150, angle: float = 1.2, seed: int = 18):
@@ -160,12 +161,12 @@ def write_fixtures(out_dir: Path = FIXTURES) -> list[Path]:
         for stem in MEETINGS:
             text_path = out_dir / f"{stem}.txt"
             footer, header = footers.get(stem, ("— {page} —", ""))
-            plain = to_pdf(text_path, work)
+            plain = convert(text_path, work)
             written.append(Path(shutil.copy(plain, out_dir / f"{stem}.plain.pdf")))
             docx_path = out_dir / f"{stem}.laid.docx"
             docx_path.write_bytes(laid_out_docx(text_path.read_text(encoding="utf-8"), footer, header))
             written.append(docx_path)
-            written.append(Path(shutil.copy(to_pdf(docx_path, work), out_dir / f"{stem}.laid.pdf")))
+            written.append(Path(shutil.copy(convert(docx_path, work), out_dir / f"{stem}.laid.pdf")))
         image = scan(out_dir / "estates.laid.pdf")
         image.save(out_dir / "estates.scan.png", optimize=True)
         image.convert("L").save(out_dir / "estates.scan.pdf", resolution=150)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,33 +22,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from index.document import build_document  # noqa: E402
 from index.read import SourceText, read_document  # noqa: E402
-
-
-def convert(source: Path, to: str, folder: Path) -> Path:
-    """The file LibreOffice makes of the UTF-8 text ``source`` with its filter ``to`` (docx, doc)."""
-    profile = (folder / "profile").as_uri()
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--infilter=Text (encoded):UTF8,LF,,",
-         "--convert-to", to, "--outdir", str(folder), str(source)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return folder / f"{source.stem}.{to.split(':')[0]}"
+from office_documents import convert  # noqa: E402
 
 
 def pages(docx: Path, folder: Path) -> int:
     """The pages of ``docx`` as LibreOffice lays it out: those of the PDF it prints it to."""
     import pypdfium2
 
-    printed = folder / "printed"
-    profile = (folder / "profile").as_uri()
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(printed), str(docx)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return len(pypdfium2.PdfDocument(printed / f"{docx.stem}.pdf"))
+    return len(pypdfium2.PdfDocument(convert(docx, folder / "printed")))
 
 
 def built(path: Path) -> tuple[SourceText, float, tuple[str, int]]:
@@ -77,7 +61,7 @@ def main() -> int:
         for text in texts:
             copy = folder / text.name
             shutil.copyfile(text, copy)
-            docx, doc = convert(copy, "docx:MS Word 2007 XML", folder), convert(copy, "doc:MS Word 97", folder)
+            docx, doc = convert(copy, folder, "docx:MS Word 2007 XML"), convert(copy, folder, "doc:MS Word 97")
             page_count += (count := pages(docx, folder))
             _, doc_seconds, doc_shape = built(doc)  # each .doc converted once: LibreOffice dominates
             totals["doc"][0] += doc_seconds
