@@ -383,12 +383,10 @@ def _clauses(terms: dict[str, float], speakers: set[str], common: set[str]) -> l
     return clauses
 
 
-WHY = []
-def _why(x): WHY.append(x)
 def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Passage]:
     """The passages about ``query``, best first (at most ``limit``); empty when none is."""
     if not query.terms:
-        _why("noterms"); return []
+        return []
     speakers = frozenset(term for term, count in index.doc_freqs("speaker", query.terms).items() if count)
     asked = {t: w for t, w in query.terms.items() if t not in query.expanded}
     own, frequencies = split_unknown_terms(index, asked, keep=speakers)
@@ -399,7 +397,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     common = {term for term, count in frequencies.items() if count > COMMON_SHARE * total}
     hits = index.search(_clauses(query.terms, speakers, common), max(CANDIDATES, limit * 2), query.doc_ids)
     if not hits:
-        _why("nohits"); return []
+        return []
     chunks = store.chunks((hit.doc_id, hit.position) for hit in hits)
     documents = store.documents_by_id(hit.doc_id for hit in hits)
     spelled = _spelled_frequencies(index, [term for term, count in frequencies.items() if count == 0])
@@ -414,9 +412,9 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     mass = sum(weights.values()) or 1.0
     unheard_of = any(term not in known for term in weights)
     if _names_unknown_place(index, [term for term in weights if term not in known]):
-        _why("place"); return []  # a place the collection never names (兰陵县): nothing in it is about that one
+        return []  # a place the collection never names (兰陵县): nothing in it is about that one
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
-        _why("collcov"); return []
+        return []
     wanted = set(weights).union(*(e.tokens for e in query.expansions))
     scored: list[tuple[float, float, set[str], ChunkRecord, DocumentRecord]] = []
     for hit in hits:
@@ -440,11 +438,11 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         score = hit.score * (ANNOUNCEMENT_WEIGHT if announcing else 1.0)
         scored.append((score, coverage, shown, chunk, document))
     if not scored:
-        _why("unheard"); return []
+        return []
     best_score = max(item[0] for item in scored)
     best_coverage = max(item[1] for item in scored)
     if best_coverage < MIN_COVERAGE:
-        _why(f"cov{best_coverage:.2f}"); return []
+        return []
     scored.sort(key=lambda item: -item[0])  # the announcing paragraphs' scores were lowered
     if query.focus:
         scored.sort(key=lambda item: not any(term in word for term in item[2] for word in query.focus))
