@@ -126,7 +126,11 @@ class Archive:
         return [self._documents[i] for i in sorted(found | titled)]
 
     def _names_a_kind(self, words: tuple[str, ...]) -> bool:
-        """Whether some documents hold all of ``words`` and at least one of them is particular to few (not 会议 alone)."""
+        """Whether some documents hold all of ``words`` and at least one of them is particular to few (not 会议
+        alone). A kind begins on a word of two characters or more: a single one (the 作 of 作大会发言) is found
+        inside other words (工作) and names nothing."""
+        if not words or len(words[0]) < 2:
+            return False
         most = max(GENERIC_KIND_SHARE * len(self._documents), GENERIC_KIND_DOCUMENTS)
         particular = any(len(self._lines_with(w)) <= most and not is_meeting_type(w) for w in words)
         return particular and bool(self._documents_of(words))

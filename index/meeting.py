@@ -149,11 +149,17 @@ def mentions(key: str) -> Iterator[tuple[int, int, bool]]:
     for match, following in zip(matches, [*matches[1:], None]):
         if held:
             held = False
-        elif following and following.start() == match.end() and _HOLDING_VERB.match(following[0]):
+        elif following and following.start() == match.end() and _HOLDING_VERB.match(following[0]) and _is_body(match[0]):
             held = True
             yield match.start(), following.end(), True
         else:
             yield *match.span(), False
+
+
+def _is_body(mention: str) -> bool:
+    """Whether a mention may be the body holding the meeting after it (全国人大常委会开…): not a meeting
+    itself, by its ordinal or its 会议 (政协常委会第二十三次会议开全体会议 names that meeting)."""
+    return not _TRAILING_ORDINAL.search(mention)[0] and not mention.endswith("会议")
 
 
 def ending_start(mention: str) -> int:

@@ -142,10 +142,20 @@ _MEETING_SUBJECT = re.compile(r"^\s*(?:本次|这次|此次|该次|那次)?(?:�
 """A question opening with 会议 (会议对…提出了什么要求) asks about the meeting it means, not about 会议."""
 
 
+_ASKING = re.compile(r"^[哪几]一?$")
+"""An interrogative jieba cut from its measure word (哪 次, 哪 一次): the pair asks, as 哪次 does."""
+
+
 def tokenize_question(text: str) -> list[str]:
-    """Search tokens of a question: ``tokenize`` minus question-shaping words."""
-    key = _MEETING_SUBJECT.sub(" ", normalize(text))
-    return [token for token in tokenize_normalized(key) if not is_question_word(token)]
+    """Search tokens of a question: ``tokenize`` minus question-shaping words, an interrogative and the
+    measure word jieba cut from it (有没有哪 次 会议) included."""
+    pieces = segment(_MEETING_SUBJECT.sub(" ", normalize(text)))
+    kept: list[str] = []
+    for before, token in zip(["", *pieces], pieces):
+        asked = _ASKING.match(before) and (len(token) == 1 or token.startswith("一") and len(token) == 2)
+        if _is_content(token) and not is_question_word(token) and not asked:
+            kept.append(token)
+    return kept
 
 
 _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")

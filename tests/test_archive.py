@@ -127,6 +127,12 @@ def test_words_that_only_hold_a_meetings_type_name_none(archive: Collection) -> 
     assert archive.lookups().archive.named_in("县政府常务会议的要求") is not None
 
 
+@pytest.mark.parametrize("question", ["王立新在会上作会议总结时强调了什么", "干部们围绕什么主题作大会发言"])
+def test_a_kind_begins_on_a_whole_word(archive: Collection, question: str) -> None:
+    # the 作 of 作会议总结 is inside 工作 of 县委农村工作会议, but names no kind
+    assert archive.lookups().archive.named_in(question) is None
+
+
 def test_a_follow_up_naming_another_meeting_asks_that_meetings_facts(archive: Collection) -> None:
     answer = archive.ask(["2023年县委农村工作会议对高标准农田有什么要求", "2024年县委农村工作会议是谁主持的"], today=TODAY)
     assert answer.meeting is not None and answer.meeting.id == archive_id(archive, "03.txt")

@@ -118,6 +118,7 @@ def test_the_name_in_a_question_begins_after_the_words_saying_which() -> None:
         ("全国人大常委会开水污染防治法实施座谈会，提了什么要求", [("全国人大常委会开水污染防治法实施座谈会", True)]),
         ("县委常委会召开全体会议部署了什么", [("县委常委会召开全体会议", True)]),
         ("县委常委会会议和全县工作会议", [("县委常委会会议", False), ("和全县工作会议", False)]),
+        ("县人大常委会第十次会议开全体会议那天说了什么", [("县人大常委会第十次会议", False), ("开全体会议", False)]),
     ],
 )
 def test_a_body_holding_a_meeting_is_one_mention(question: str, named: list[tuple[str, bool]]) -> None:

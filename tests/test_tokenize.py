@@ -78,7 +78,8 @@ def test_question_words_dropped_from_questions_only(word: str) -> None:
     assert "高标准农田" in tokenize_question(question)
 
 
-@pytest.mark.parametrize(("question", "kept"), [("这部法什么时候开始实施", ["法", "开始", "实施"]), ("国务院提请审议了哪几部法律草案", ["国务院", "提请", "审议", "法律", "草案"])])
+@pytest.mark.parametrize(("question", "kept"), [("这部法什么时候开始实施", ["法", "开始", "实施"]), ("国务院提请审议了哪几部法律草案", ["国务院", "提请", "审议", "法律", "草案"]),
+     ("有没有哪次会议专门部署过低空经济", ["会议", "专门", "低空", "经济"])])
 def test_interrogatives_and_pointing_words_name_nothing(question: str, kept: list[str]) -> None:
     assert tokenize_question(question) == kept
 
