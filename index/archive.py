@@ -13,12 +13,17 @@ instead of answering from them as if they were it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import accumulate
 from datetime import timedelta
 
-from .meeting import MENTION, Ordinal, describing, ending_start, held_by, is_meeting_type, mentions, name_start, ordinal_of, without_time, words_of_name
+from .meeting import (
+    MENTION, Ordinal, abbreviates, describing, ending_start, held_by, is_meeting_type, mentions, name_start, ordinal_of, split_type,
+    without_time, words_of_name,
+)
 from .normalize import normalize, normalize_with_offsets
 from .scope import TextLines, looks_like_name, name_words
 from .store import DocumentRecord
@@ -135,6 +140,23 @@ class Archive:
         particular = any(len(self._lines_with(w)) <= most and not is_meeting_type(w) for w in words)
         return particular and bool(self._documents_of(words))
 
+    @cached_property
+    def _kinds_by_name(self) -> list[tuple[str, str, str]]:
+        """Each meeting kind the archive holds, most reported first, with its name and type apart (中央全面
+        深化改革委员会|会议)."""
+        counts = Counter(d.meeting.kind for d in self._documents if d.meeting.kind)
+        return [(kind, *split_type(kind)) for kind, _count in counts.most_common()]
+
+    def _abbreviated(self, mention: str) -> tuple[str, ...]:
+        """The words of the kind a shortened name stands for (深改委会议: 中央全面深化改革委员会会议), the most
+        reported one when several could; none when no kind's name shortens to it."""
+        short, meeting_type = split_type(mention)
+        short = letters(short)
+        for kind, name, kind_type in self._kinds_by_name:
+            if meeting_type and kind_type.endswith(meeting_type) and short not in name and abbreviates(short, letters(name)):
+                return words_of_name(kind)
+        return ()
+
     def _kind_word_before(self, words: tuple[str, ...]) -> str | None:
         """The word just before a kind's words in a question, when meeting kinds use it (安全 in 安全生产工作会议):
         then the question names a kind of its own, not the one its last words match. A count (一次) is no such word."""
@@ -159,7 +181,9 @@ class Archive:
             words = words_of_name(mention)
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
             if named is None:
-                continue
+                words, named = self._abbreviated(mention), 0  # 深改委第十八次会议
+                if not words:
+                    continue
             differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named])
             chair, place, before = held_by(said[: len(said) - len(mention)], name_words())
             described = () if differs_by else tuple(dict.fromkeys((*tokenize_question(describing(before)), *words[:named])))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .normalize import normalize
 from .speakers import PERSON_NAME, TITLES
-from .tokenize import segment, tokenize_question
+from .tokenize import segment, tokenize_question, word_starts
 from .when import number_value
 
 _SUFFIX = (
@@ -208,6 +208,33 @@ def without_time(name: str) -> str:
 def kind_of(name: str) -> str:
     """A meeting's name without its ordinal, time and determiners: the name its whole series shares."""
     return without_time(_ORDINAL_PARTS.sub("", _plenum_spelled_out(name)))
+
+
+def split_type(name: str) -> tuple[str, str]:
+    """A meeting's name without its ordinal and time, cut before the type it ends in (深改委|会议)."""
+    kind = kind_of(name)
+    typed = re.search(rf"(?:{_MEETING_TYPE.pattern})$", kind)
+    return (kind[: typed.start()], typed[0]) if typed else (kind, "")
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` is ``name`` shortened the usual way: the first character or two of several of its
+    words, in their order (深改委 of 中央全面深化改革委员会, 财经委 of 中央财经委员会, 国常 of 国务院常务)."""
+    if not 2 <= len(short) <= 6 or not set(short) <= set(name):
+        return False
+    starts = word_starts(name)
+
+    def rest_from(position: int, after: int, pieces: int) -> bool:
+        if position == len(short):
+            return pieces >= 2
+        for start in sorted(s for s in starts if s >= after):
+            for length in (1, 2):
+                piece = short[position : position + length]
+                if len(piece) == length and name.startswith(piece, start) and rest_from(position + length, start + length, pieces + 1):
+                    return True
+        return False
+
+    return rest_from(0, 0, 0)
 
 
 def is_meeting_name(phrase: str) -> bool:

@@ -122,6 +122,21 @@ def test_a_place_whose_meetings_say_nothing_on_the_topic_says_so(collection: Col
     assert collection.ask(["秋粮收购有什么要求", "德州呢"]).scope == "德州的会议"
 
 
+def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
+    for name, text in (
+        ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"
+                       "会议要求，加快推进国有企业改革，年底前完成混合所有制改革试点。\n"),
+        ("finance.txt", "市财经委员会第五次会议召开\n2023-04-03\n4月3日，市财经委员会第五次会议召开。\n"
+                        "会议要求，国有企业要严控债务风险，年底前完成隐性债务清理。\n"),
+    ):
+        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    named = collection.lookups().archive.named_in("市深改委第五次会议对国有企业提了什么要求")
+    assert named is not None and named.text == "市深改委第五次会议"
+    answer = collection.ask(["市深改委第五次会议对国有企业提了什么要求"])
+    assert answer.passages and {p.title for p in answer.passages} == {"市委全面深化改革委员会第五次会议召开"}
+    assert collection.lookups().archive.named_in("市改深委第五次会议对国有企业提了什么要求") is None
+
+
 def test_words_that_only_hold_a_meetings_type_name_none(archive: Collection) -> None:
     assert archive.lookups().archive.named_in("改革力度太过强大会招来反对吗") is None
     assert archive.lookups().archive.named_in("县政府常务会议的要求") is not None

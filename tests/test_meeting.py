@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.meeting import (
-    Ordinal, chair_of, describing, ending_start, held_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
+    abbreviates, Ordinal, chair_of, describing, ending_start, held_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
     ordinal_of,
 )
 from index.when import number_value
@@ -133,3 +133,19 @@ def test_a_meeting_type_cut_by_a_word_boundary_is_no_name() -> None:
 def test_what_words_before_a_name_say_of_the_meeting() -> None:
     assert describing("研究2023年经济工作的那次").split() == ["研究", "经济", "工作"]
     assert describing("蒋中正召开了").split() == ["蒋中正"]
+
+
+@pytest.mark.parametrize(
+    ("short", "name", "shortens"),
+    [
+        ("深改委", "中央全面深化改革委员会", True),
+        ("中央深改委", "中央全面深化改革委员会", True),
+        ("财经委", "中央财经委员会", True),
+        ("中财委", "中央财经委员会", True),
+        ("改深委", "中央全面深化改革委员会", False),  # out of order
+        ("央面", "中央全面深化改革委员会", False),  # not where words begin
+        ("深", "中央全面深化改革委员会", False),  # one piece is a word, not a short name
+    ],
+)
+def test_a_shortened_name_takes_the_first_characters_of_its_words(short: str, name: str, shortens: bool) -> None:
+    assert abbreviates(short, name) is shortens
