@@ -14,7 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .archive import Archive, NamedMeeting
-from .meeting import MEETING_ENDING
+from .meeting import MEETING_ENDING, kind_of
 from .conversation import Topic, is_small_talk, meeting_aspect, resolve
 from .normalize import normalize
 from .scope import DocumentNames
@@ -22,7 +22,7 @@ from .search import Query
 from .store import DocumentRecord
 from .synonyms import Synonyms
 from .tokenize import tokenize
-from .when import Period, find_period
+from .when import Period, find_period, meeting_day
 
 _MEETING_CONTENT = re.compile(rf"会上|召开|要求|部署|提出|强调|指出|讲话|措施|举措|安排|任务|意见|精神|{MEETING_ENDING}")
 """Words of a question about what meetings said or decided: only then is a year it names the meetings'
@@ -84,7 +84,7 @@ def read_turn(
     own_meeting = lookups.archive.named_in(text)
     if own_meeting is None and topic and topic.named:  # 那12月那次全体会议呢, 那第52次呢: the same series
         own_meeting = lookups.archive.retyped(topic.named, text) or lookups.archive.renumbered(topic.named, text)
-    year = topic.period.start.year if topic and topic.period and topic.period.start else None
+    year = _conversation_year(topic, lookups.archive)
     about_meetings = own_meeting or _MEETING_CONTENT.search(text) or (topic and (topic.named or _MEETING_CONTENT.search(topic.query.text)))
     own_period = find_period(text, today, year) if about_meetings else None
     rest = _without(text, *(part.span for part in (own_meeting, own_period) if part))
@@ -92,7 +92,7 @@ def read_turn(
     if query.about and (own_meeting or own_period):  # 2024年那次是谁主持的: that meeting's facts, not the last answer's
         query = replace(query, about=None, doc_ids=None)
     continued = topic if topic and query.follow_up else None
-    named = own_meeting or (replace(continued.named, chair=None) if continued and continued.named else None)
+    named = own_meeting or (_same_kind(continued, own_period) if continued and continued.named else None)
     period = own_period or (continued.period if continued and not own_meeting else None)
     decisions = bool(_DECISIONS.search(text)) or bool(continued and continued.query.wants_decisions) \
         or (named is not None and not _HOLDING.search(rest))
@@ -108,6 +108,27 @@ def read_turn(
         what_else=bool(continued and continued.sources and not query.focus - _THE_MEETING and _WHAT_ELSE.search(text)),
         as_asked=synonyms.expand(resolve(text, topic, lookups.names)) if period and not named else None,
     )
+
+
+def _same_kind(continued: Topic, period: Period | None) -> NamedMeeting:
+    """The meeting a follow-up continues: the one named before, whoever chaired it. At another time (那次年的呢
+    after 中央财经委员会第九次会议), the meeting of that kind then, whatever its ordinal, unless the ordinal was
+    counted in the time named before (2022年第一次国常会 … 那2021年呢: the first of 2021)."""
+    named = replace(continued.named, chair=None)
+    if period is None or named.ordinal is None or continued.period is not None:
+        return named
+    return replace(named, ordinal=None, description=(), text=kind_of(named.text), said=kind_of(named.said))
+
+
+def _conversation_year(topic: Topic | None, archive: Archive) -> int | None:
+    """The year a conversation is about, for a follow-up naming a time from it (那7月那次呢, 次年): the year
+    its time named, else the year of its last answer's meeting."""
+    if topic is None:
+        return None
+    if topic.period and topic.period.start:
+        return topic.period.start.year
+    day = meeting_day(next(iter(archive.days_of(topic.sources[:1]).values()), None))
+    return day.year if day else None
 
 
 def _is_slip(turn: str, known: Callable[[set[str]], bool]) -> bool:

@@ -49,6 +49,9 @@ _RELATIVE_YEAR = (
     "(?<![如迄现当])今|(?<![过失回出下上进离除])去|(?<![目以之提当此事空眼会节年面生日])前|本(?=年度)"
 )
 """今年, 去年, 前年, 本年度 — but not the 今年 of 如今年轻人, the 去年 of 过去年均, the 前年 of 目前年产."""
+_ANCHORED_STEPS = {"同": 0, "当": 0, "那": 0, "这一": 0, "上一": -1, "前一": -1, "次": 1, "翌": 1, "第二": 1, "后一": 1, "下一": 1}
+"""A year named from the one a conversation is about (同年, 那年, 上一年, 次年, 第二年), by its step from it."""
+_ANCHORED_YEAR = "|".join(_ANCHORED_STEPS)
 _SEPARATOR = "至|到|[-‐–—―~〜]{1,2}"
 _LIST = "[、和与及或]"
 _SINCE_MARKER = "以来|至今(?!年)|迄今|[到至](?:现在|目前|今天)|起|开始"
@@ -73,7 +76,7 @@ def _part_pattern(side: str | None) -> str:
 def _point_pattern(side: str) -> str:
     """A point in time, its groups prefixed with ``side``: a year with or without a part of it
     (2023年, 去年下半年, 2023年的3月), or a part alone (一季度, 3月份: of the year around it)."""
-    year = rf"(?:(?P<{side}_year>{_YEAR_NUMBER})|(?P<{side}_relative>{_RELATIVE_YEAR}))年度?"
+    year = rf"(?:(?P<{side}_year>{_YEAR_NUMBER})|(?P<{side}_relative>{_RELATIVE_YEAR})|(?P<{side}_anchored>{_ANCHORED_YEAR}))年度?"
     part = _part_pattern(None)
     # A part after a year word that is no scope (每年3月, 明年上半年, 上一季度) belongs to that word.
     return rf"(?:{year}(?:的(?={part}))?|(?<![年上下本每前后全半多一二两三四五六七八九十])(?={part})){_part_pattern(side)}?"
@@ -205,8 +208,14 @@ def _tenth_of_month(year: int, month: int, tenth: str) -> tuple[date, date, str]
     return date(year, month, first), date(year, month, end), f"{month}月{tenth}"
 
 
-def _point(match: re.Match[str], side: str, today: date, default: tuple[int, str]) -> _Point | None:
-    """The point ``side`` of the expression names; a part alone is of the ``default`` year."""
+def _point(match: re.Match[str], side: str, today: date, default: tuple[int, str], anchor: int | None = None) -> _Point | None:
+    """The point ``side`` of the expression names; a part alone is of the ``default`` year, a year named from
+    the conversation's (次年) of ``anchor``: without one, it names none."""
+    if anchored := match[f"{side}_anchored"]:
+        if anchor is None:
+            return None
+        year = anchor + _ANCHORED_STEPS[anchored]
+        default = (year, f"{year}年")
     year, year_label = _named_year(match[f"{side}_year"], match[f"{side}_relative"], today) or default
     part = _part_of_year(match, side, year)
     if part is None:
@@ -233,11 +242,11 @@ def _read(match: re.Match[str], today: date, year: int | None = None) -> tuple[d
         return None
     bare = match["bare"]  # the 2022 of 2022—2024年, a year by the range's 年
     alone = (year, f"{year}年") if year else (today.year, "今年")
-    first = _point(match, "a", today, _named_year(bare, None, today) or alone)
+    first = _point(match, "a", today, _named_year(bare, None, today) or alone, year)
     if first is None:
         return None
     if match["separator"]:
-        last = _point(match, "b", today, (first.year, ""))
+        last = _point(match, "b", today, (first.year, ""), year)
         if last is None or last.end < first.start:
             return None
         return first.start, last.end, f"{first.label}至{last.label}"
@@ -258,8 +267,9 @@ def _is_past(start: date, end: date | None, today: date) -> bool:
 
 def find_period(question: str, today: date, year: int | None = None) -> Period | None:
     """The one time scope ``question`` names, relative to ``today``; None when it names none, or
-    several, or one that is unclear. A part of a year named alone (7月, 年底) is of ``year`` when
-    given (a follow-up's: 那7月那次呢 after 2022年1月…), else of this year."""
+    several, or one that is unclear. ``year`` is the conversation's (a follow-up's: 那7月那次呢 after
+    2022年1月…): a part of a year named alone (7月, 年底) is of it when given, else of this year; a year
+    named from it (同年, 次年, 上一年) is read only with it."""
     key, offsets = normalize_with_offsets(question)
     found: list[tuple[date, date | None, str, tuple[int, int]]] = []
     for match in _TIME_EXPRESSION.finditer(key):

@@ -58,6 +58,19 @@ def test_a_follow_up_naming_another_year_keeps_the_meeting_and_topic(archive: Co
     assert "两万亩" in answer.passages[0].text
 
 
+@pytest.mark.parametrize(
+    ("turns", "document"),
+    [
+        (["2024年县委农村工作会议对高标准农田有什么要求", "那上一年的呢"], "04.txt"),
+        (["县委农村工作会议对高标准农田有什么要求", "那前一年呢"], "04.txt"),  # the year of the meeting answered
+        (["县政府第十次常务会议提出了什么要求", "那同年11月那次呢"], "02.txt"),  # that kind then, whatever its number
+    ],
+)
+def test_a_follow_up_naming_a_year_from_the_conversations(archive: Collection, turns: list[str], document: str) -> None:
+    answer = archive.ask(turns, today=TODAY)
+    assert answer.passages and answer.passages[0].doc_id == archive_id(archive, document)
+
+
 def test_a_part_of_the_year_names_the_meeting_held_then(archive: Collection) -> None:
     answer = archive.ask(["2023年年底那次县政府常务会议部署了什么"], today=TODAY)
     assert answer.passages and answer.passages[0].doc_id == archive_id(archive, "02.txt")

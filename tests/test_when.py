@@ -250,6 +250,17 @@ def test_a_part_named_alone_is_of_the_year_given() -> None:
     assert find_period("那2021年那次呢", date(2026, 12, 7), year=2022).label == "2021年"
 
 
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [("那上一年的呢", "2021年"), ("那前一年呢", "2021年"), ("那次年呢", "2023年"), ("那第二年的呢", "2023年"),
+     ("那同年7月那次呢", "2022年7月"), ("那当年年底那次呢", "2022年年底")],
+)
+def test_a_year_named_from_the_conversations(question: str, label: str) -> None:
+    period = find_period(question, date(2026, 12, 7), year=2022)
+    assert period is not None and period.label == label
+    assert find_period(question, date(2026, 12, 7)) is None  # with no year to count from, no scope
+
+
 def test_the_year_a_meeting_plans_for_is_not_when_it_was_held() -> None:
     period = find_period("2022年12月初研究2023年经济工作的那次会议", date(2026, 12, 7))
     assert period is not None and period.label == "2022年12月初"
