@@ -110,7 +110,7 @@ SMALL_TALK_REPLY = "好的。想了解哪次会议、哪方面的内容，直接
 def absent_meeting_lines(answer: Answer) -> list[str]:
     """For a meeting the collection does not hold (第十二次…, 2021年…): say so, and name the nearest ones it does."""
     asked = f"{answer.period.label if answer.period else ''}{answer.named.text if answer.named else '的会议'}"
-    lines = [f"收录的会议中没有{asked}。", "最接近的有："]
+    lines = [f"收录的会议中没有{asked}。", *(["最接近的有："] if answer.absent else [])]
     for held in answer.absent:
         ordinal = f"（{held.ordinal.label()}）" if held.ordinal else ""
         lines.append(f"• {held.kind}{ordinal}，{display_date(held.date)}")
@@ -122,7 +122,7 @@ def unanswered_lines(answer: Answer, documents: list[DocumentRecord], points: li
     collection does not hold, or plainly that nothing was found and what the collection covers."""
     if answer.small_talk:
         return [SMALL_TALK_REPLY]
-    if answer.absent:
+    if answer.unheld:
         return absent_meeting_lines(answer)
     return nothing_found_lines(answer.question, documents, points)
 

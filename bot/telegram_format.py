@@ -131,7 +131,7 @@ def split_messages(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
 def nothing_found_html(answer: Answer, documents: list[DocumentRecord], points: list[str]) -> str:
     """An answer without passages (``render.unanswered_lines``), escaped."""
     lines = ([scope_line(answer.scope)] if answer.scope else []) + unanswered_lines(answer, documents, points)
-    rephrase = "" if answer.small_talk or answer.absent else "\n可以换个说法再问。"
+    rephrase = "" if answer.small_talk or answer.unheld else "\n可以换个说法再问。"
     return "\n".join(escape(line) for line in lines) + rephrase
 
 

@@ -37,8 +37,10 @@ class Answer:
     """The meeting the turn named, or its conversation did (2022年中央经济工作会议 … 那2021年呢)."""
     period: Period | None = None
     """The time the turn named, or its conversation did."""
+    unheld: bool = False
+    """The turn named a meeting the archive holds no report of."""
     absent: tuple[HeldMeeting, ...] = ()
-    """When the turn named a meeting the archive does not hold: the nearest ones it does."""
+    """When ``unheld``: the nearest meetings of the kind named that the archive does hold, if any."""
     small_talk: bool = False
     """The turn had nothing to search (好的谢谢, 嗯, abc): it gets a short reply, not the old topic's passages."""
 
@@ -46,7 +48,7 @@ class Answer:
     def lists_the_collection(self) -> bool:
         """Whether the reply should say what the collection covers: nothing was found, and the question was
         no small talk, named no absent meeting and was not limited to a meeting, a time or a place."""
-        return not self.passages and not self.small_talk and not self.absent and not self.scope
+        return not self.passages and not self.small_talk and not self.unheld and not self.scope
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -78,11 +80,11 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     else:  # no report of it: the documents whose passages speak of it, if any
         doc_ids = collection.mentioning(named.said)
         if not doc_ids:
-            return Answer(reading.turn, query, [], named=named, period=period, absent=resolution.nearest)
+            return Answer(reading.turn, query, [], named=named, period=period, unheld=True, absent=resolution.nearest)
     if resolution is not None and named.held_in:  # 在重庆主持召开的…: its reports name the place
         doc_ids = tuple(d for d in doc_ids if collection.names_place(d, named.held_in))
         if not doc_ids:
-            return Answer(reading.turn, query, [], named=named, period=period, absent=archive.nearest(named, period))
+            return Answer(reading.turn, query, [], named=named, period=period, unheld=True, absent=archive.nearest(named, period))
     if resolution is not None and named.description:  # 授权…房地产税改革试点的那次人大常委会: which of them
         doc_ids = _described(collection, archive, named.description, doc_ids)
     if reading.aspect and doc_ids:  # 2022年3月那次国常会是谁主持的

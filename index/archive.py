@@ -25,9 +25,9 @@ from .meeting import (
     without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
-from .scope import TextLines, looks_like_name, name_words
+from .scope import TextLines, looks_like_name, name_words, place_stem
 from .store import DocumentRecord
-from .tokenize import segment, tokenize_question
+from .tokenize import char_bigrams, segment, tokenize_question
 from .when import Period, meeting_day, number_value
 
 _PUNCTUATION = re.compile(r"[^\w]")
@@ -50,7 +50,11 @@ search words of the question."""
 REPORTED_WITHIN = timedelta(days=3)
 """When no report of a kind is dated in the period asked, one dated this many days after it still counts:
 a page's date may be its publication's, a day or two after the meeting (4月底那次, reported 5月1日)."""
+_OPENS_A_NAME = re.compile(r"^(?:中共|中央|全国|国务院|国家|全[省市县区]|[省市县区乡镇](?:委|政府|人大|政协))")
+"""The bodies and scopes a meeting's own name opens with (中央外事工作会议, 全国…大会, 县委经济工作会议)."""
 NEAREST = 3
+TITLED_ALIKE = 0.5
+"""Share of a name's character pairs a title must hold to be taken for it when none holds its words."""
 """Meetings named in a reply about a meeting the archive does not hold."""
 
 
@@ -130,11 +134,23 @@ class Archive:
                   if in_order.search(self._title_texts[i])}
         return [self._documents[i] for i in sorted(found | titled)]
 
+    def _titled_alike(self, words: tuple[str, ...]) -> list[DocumentRecord]:
+        """For a name no kind or title holds word for word: the documents whose titles hold its type and most
+        of its other character pairs (全国春耕生产工作会议 for 全国春季农业生产工作会议召开), the closest ones only."""
+        name, meeting_type = split_type("".join(words))
+        pairs = set(char_bigrams(name))
+        if len(pairs) < 2 or not meeting_type:
+            return []
+        shares = [len(pairs.intersection(char_bigrams(title))) / len(pairs) if meeting_type in title else 0.0
+                  for title in self._title_texts]
+        best = max(shares, default=0.0)
+        return [d for d, share in zip(self._documents, shares) if share == best] if best >= TITLED_ALIKE else []
+
     def _names_a_kind(self, words: tuple[str, ...]) -> bool:
         """Whether some documents hold all of ``words`` and at least one of them is particular to few (not 会议
-        alone). A kind begins on a word of two characters or more: a single one (the 作 of 作大会发言) is found
-        inside other words (工作) and names nothing."""
-        if not words or len(words[0]) < 2:
+        alone, nor 工作 会议: a type). A kind begins on a word of two characters or more: a single one (the 作 of
+        作大会发言) is found inside other words (工作) and names nothing."""
+        if not words or len(words[0]) < 2 or is_meeting_type("".join(words)):
             return False
         most = max(GENERIC_KIND_SHARE * len(self._documents), GENERIC_KIND_DOCUMENTS)
         particular = any(len(self._lines_with(w)) <= most and not is_meeting_type(w) for w in words)
@@ -181,7 +197,7 @@ class Archive:
             words = words_of_name(mention)
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
             if named is None:
-                words, named = self._abbreviated(mention), 0  # 深改委第十八次会议
+                words, named = self._abbreviated(mention) or _unheld_name(words), 0  # 深改委…, 中央外事工作会议
                 if not words:
                     continue
             differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named])
@@ -241,7 +257,7 @@ class Archive:
         """The documents of the meeting named (in ``period``); None when the question narrows nothing."""
         if named is None:
             return None
-        documents = self._documents_of(named.kind_words)
+        documents = self._documents_of(named.kind_words) or self._titled_alike(named.kind_words)
         if named.differs_by:
             return Resolution((), _nearest(documents, named.ordinal, period))
         if not any(meeting_day(d.date) for d in documents):
@@ -264,6 +280,17 @@ class Archive:
         if not found:
             return Resolution((), _nearest(documents, None, period))
         return Resolution(tuple(d.id for d in found))
+
+
+def _unheld_name(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` when they are a meeting's own name by their shape, though no kind or title of the archive
+    holds them: a body or scope opening them (中央, 全国, 省委, 浙江省), whole words after it before the
+    meeting's type (中央外事工作会议, 全国生态环境保护大会); none for words that only end in a type (有没有哪次
+    会议, 干部们围绕什么主题作大会发言)."""
+    named = [word for word in words if not is_meeting_type(word)]
+    opens = bool(named) and (bool(_OPENS_A_NAME.match(named[0])) or place_stem(named[0]) is not None)
+    whole = all(len(word) >= 2 for word in named)
+    return words if opens and whole and len(named) >= 2 and len(words) > len(named) else ()
 
 
 def _body_before(words: list[str]) -> str | None:

@@ -218,9 +218,10 @@ def split_type(name: str) -> tuple[str, str]:
 
 
 def abbreviates(short: str, name: str) -> bool:
-    """Whether ``short`` is ``name`` shortened the usual way: the first character or two of several of its
-    words, in their order (深改委 of 中央全面深化改革委员会, 财经委 of 中央财经委员会, 国常 of 国务院常务)."""
-    if not 2 <= len(short) <= 6 or not set(short) <= set(name):
+    """Whether ``short`` is ``name`` shortened the usual way: the first characters of several of its words
+    (or whole short ones), in their order (深改委 of 中央全面深化改革委员会, 国务院食安委 of 国务院食品安全
+    委员会, 财经委 of 中央财经委员会)."""
+    if not 2 <= len(short) <= 8 or not set(short) <= set(name):
         return False
     starts = word_starts(name)
 
@@ -228,7 +229,7 @@ def abbreviates(short: str, name: str) -> bool:
         if position == len(short):
             return pieces >= 2
         for start in sorted(s for s in starts if s >= after):
-            for length in (1, 2):
+            for length in (1, 2, 3):
                 piece = short[position : position + length]
                 if len(piece) == length and name.startswith(piece, start) and rest_from(position + length, start + length, pieces + 1):
                     return True

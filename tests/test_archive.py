@@ -35,6 +35,20 @@ def test_a_meeting_the_archive_does_not_hold_is_named_absent_with_the_nearest(ar
     assert "没有县政府第十二次常务会议" in text and "2023年11月20日" in text
 
 
+@pytest.mark.parametrize("question", ["中央外事工作会议对安全责任提了什么要求", "全国生态环境保护大会对安全责任有什么要求"])
+def test_a_meeting_named_by_its_own_name_that_no_report_is_of_is_absent(archive: Collection, question: str) -> None:
+    # 安全责任 is in the archive's passages, but none of them reports the meeting asked about
+    answer = archive.ask([question], today=TODAY)
+    assert not answer.passages and answer.unheld and not answer.absent
+    text = answer_text(answer)
+    assert f"收录的会议中没有{question[:8]}" in text and "最接近的有" not in text
+
+
+def test_a_name_close_to_a_reports_title_is_that_meeting(archive: Collection) -> None:
+    answer = archive.ask(["全县安全生产调度电视电话会议提出了什么要求"], today=TODAY)
+    assert answer.passages and {p.doc_id for p in answer.passages} == {archive_id(archive, "07.txt")}
+
+
 def test_kind_and_year_choose_among_the_series(archive: Collection) -> None:
     this = archive.ask(["2024年县委农村工作会议对高标准农田有什么要求"], today=TODAY)
     last = archive.ask(["2023年县委农村工作会议对高标准农田有什么要求"], today=TODAY)
