@@ -38,7 +38,7 @@ _FOLLOWUP_MARKERS = re.compile(r"^(?:那么?|还有|另外|此外|其中|具体|
 MEETING_ASPECTS: dict[str, re.Pattern[str]] = {
     "date": re.compile(r"哪一?天|哪一?年|什么时[候间]|何时|几月|几号|日期|时间"),
     "meeting": re.compile(r"什么会议?|哪一?个会议?|哪一?次会议?|哪份|哪篇|出处|来源|出自"),
-    "place": re.compile(r"在?哪里|在?哪儿|在?哪个地方|在哪|什么地方|地点|何地"),
+    "place": re.compile(r"在?哪(?:里|儿|个(?:地方|城市|省份?|地区)|座城市)|在哪|什么地方|地点|何地"),
     "chair": re.compile(r"(?:谁|哪位|何人).{0,4}主持|主持人|主持的是谁"),
     "speaker": re.compile(r"谁|哪位|何人|哪些人|哪些领导"),
 }

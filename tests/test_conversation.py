@@ -84,7 +84,7 @@ def test_questions_about_the_meeting_name_their_aspect(turn: str, aspect: str) -
     assert meeting_aspect(turn) == aspect
 
 
-@pytest.mark.parametrize("turn", ["在哪里开的会", "会议在哪里召开"])
+@pytest.mark.parametrize("turn", ["在哪里开的会", "会议在哪里召开", "在哪个城市开的", "会是在哪座城市开的"])
 def test_where_with_zai_nali_asks_about_the_place(turn: str) -> None:
     assert meeting_aspect(turn) == "place"
 
