@@ -135,7 +135,8 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
     named = _named_documents(own, names)
     if not is_followup(turn, own, previous):
         query = Query(text=turn, terms=terms, phrases=quoted_phrases(turn))
-        return _preferring(query, named[0] if len(named) == 1 else None, names)
+        last = previous.sources[0] if previous is not None and previous.sources and not named else None
+        return _preferring(query, named[0] if len(named) == 1 else last, names)
     assert previous is not None
     places = [names.named_by(token) for token in own]
     if own and all(places):  # only places (德州呢, 江苏和安徽呢): the same topic, there

@@ -272,3 +272,11 @@ def test_a_follow_up_looks_in_the_last_answers_document_whatever_its_inherited_w
     assert answer.query.preferred_doc_id == reports["jixian"]
     assert answer.query.naming_terms == frozenset()
     assert answer.passages and answer.passages[0].doc_id == reports["jixian"]
+
+
+def test_a_new_question_looks_first_in_the_last_answers_document(collection: Collection, reports: dict[str, str]) -> None:
+    """Both reports talk about 乡村振兴: a new question on it, naming no place, is answered first from the
+    report the conversation is in, as long as that report says at least half as much on it as the others."""
+    answer = collection.ask(["德州对乡村振兴有什么要求", "乡村振兴要抓好哪些重点工作和主要任务"])
+    assert not answer.query.follow_up and answer.query.preferred_doc_id == reports["dezhou"]
+    assert answer.passages and answer.passages[0].doc_id == reports["dezhou"]
