@@ -30,6 +30,7 @@ import tantivy
 from index.collection import Collection
 from index.search_index import SearchIndex
 from index.errors import CatalogueError
+from benchmarks.kill_index import write_corpus
 from tests.conftest import MEETING_REPORT
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -90,33 +91,6 @@ else:
     collection.add_paths([Path(folder)])
 print("done", flush=True)
 '''
-
-PLACES = ["东湖县", "西山市", "南岭区", "北塘镇", "青石县", "白沙市", "红河区", "金水县"]
-BODIES = ["水利局", "教育局", "应急管理局", "住建局", "交通运输局", "卫生健康委", "文旅局", "市场监管局"]
-TOPICS = ["河道清淤", "森林防火", "安全生产", "校园安全", "垃圾分类", "防汛抗旱", "食品安全", "道路养护", "老旧小区改造"]
-ACTIONS = ["要加快推进", "要切实抓好", "要全面落实", "要统筹做好", "要持续深化"]
-GOALS = ["确保按期完成任务", "确保群众满意", "确保不发生重大事故", "形成长效机制", "压实各方责任"]
-CHAIRS = ["王志强", "刘海燕", "陈立新", "杨春生", "赵文静", "孙国庆"]
-
-
-def _meeting(number: int, rng: random.Random) -> str:
-    """A short synthetic meeting report, distinct for each ``number``."""
-    place, body, topic = rng.choice(PLACES), rng.choice(BODIES), rng.choice(TOPICS)
-    lines = [
-        f"{place}{body}召开第{number}次{topic}工作会议",
-        "",
-        f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日，{place}{body}召开{topic}工作会议。{rng.choice(CHAIRS)}主持会议并讲话。",
-    ]
-    for _ in range(rng.randint(4, 8)):
-        lines.append("".join(f"{rng.choice(ACTIONS)}{rng.choice(TOPICS)}工作，{rng.choice(GOALS)}。" for _ in range(rng.randint(2, 4))))
-    return "\n".join(lines) + "\n"
-
-
-def _meeting_folder(folder: Path, first: int, count: int, rng: random.Random) -> Path:
-    folder.mkdir(parents=True)
-    for number in range(first, first + count):
-        (folder / f"m{number:05d}.txt").write_text(_meeting(number, rng), encoding="utf-8")
-    return folder
 
 
 @dataclass
@@ -226,7 +200,7 @@ def test_rebuilds_killed_at_random_moments_lose_nothing(tmp_path: Path, grain_fo
     rng = random.Random(SEED)
     db = tmp_path / "kill.db"
     with_meetings = Collection(db)
-    with_meetings.add_paths([grain_folder, _meeting_folder(tmp_path / "docs", 0, REBUILD_DOCUMENTS, rng)])
+    with_meetings.add_paths([grain_folder, write_corpus(tmp_path / "docs", 0, REBUILD_DOCUMENTS, rng)])
     stored = _assert_whole(with_meetings, set())
     with_meetings.close()
     full = _drive(db, "rebuild")
@@ -258,14 +232,14 @@ def test_rebuilds_killed_at_random_moments_lose_nothing(tmp_path: Path, grain_fo
 def test_bulk_adds_killed_at_random_moments_lose_nothing(tmp_path: Path, grain_folder: Path, caplog: pytest.LogCaptureFixture) -> None:
     rng = random.Random(SEED + 1)
     db = tmp_path / "kill.db"
-    first = _drive(db, "add", _meeting_folder(tmp_path / "docs0", 0, ADD_DOCUMENTS, rng))
+    first = _drive(db, "add", write_corpus(tmp_path / "docs0", 0, ADD_DOCUMENTS, rng))
     with_grain = Collection(db)
     with_grain.add_paths([grain_folder])
     stored = _assert_whole(with_grain, first.committed)
     with_grain.close()
     outcomes: Counter[str] = Counter()
     for trial in range(1, ADD_TRIALS + 1):
-        folder = _meeting_folder(tmp_path / f"docs{trial}", trial * ADD_DOCUMENTS, ADD_DOCUMENTS, rng)
+        folder = write_corpus(tmp_path / f"docs{trial}", trial * ADD_DOCUMENTS, ADD_DOCUMENTS, rng)
         run = _drive(db, "add", folder, kill_after=rng.uniform(0.0, first.seconds))
         reopened, repaired = _reopened(db, caplog)
         after_kill = _assert_whole(reopened, stored | run.committed)
@@ -293,7 +267,7 @@ def test_restart_after_a_killed_rebuild_serves_the_old_index_and_drops_the_new(
     generation and staging tables are left behind, and the next start removes them."""
     db = tmp_path / "c.db"
     first = Collection(db)
-    first.add_paths([grain_folder, _meeting_folder(tmp_path / "docs", 0, 120, random.Random(SEED))])
+    first.add_paths([grain_folder, write_corpus(tmp_path / "docs", 0, 120, random.Random(SEED))])
     generation, stored = first.index.generation, _assert_whole(first, set())
     first.close()
 
@@ -314,7 +288,7 @@ def test_add_killed_between_index_and_catalogue_commits_is_repaired_at_start(
     """The index holds a batch the catalogue does not: it is out of step, so rebuilt from the catalogue."""
     db = tmp_path / "c.db"
     Collection(db).add_paths([grain_folder])
-    folder = _meeting_folder(tmp_path / "docs", 0, 120, random.Random(SEED))
+    folder = write_corpus(tmp_path / "docs", 0, 120, random.Random(SEED))
     run = _drive(db, "add", folder, kill_at="after-index-commit")
     assert run.killed and not run.committed
     reopened, repaired = _reopened(db, caplog)
