@@ -53,9 +53,9 @@ a page's date may be its publication's, a day or two after the meeting (4月底�
 _OPENS_A_NAME = re.compile(r"^(?:中共|中央|全国|国务院|国家|全[省市县区]|[省市县区乡镇](?:委|政府|人大|政协))")
 """The bodies and scopes a meeting's own name opens with (中央外事工作会议, 全国…大会, 县委经济工作会议)."""
 NEAREST = 3
+"""Meetings named in a reply about a meeting the archive does not hold."""
 TITLED_ALIKE = 0.5
 """Share of a name's character pairs a title must hold to be taken for it when none holds its words."""
-"""Meetings named in a reply about a meeting the archive does not hold."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,11 @@ class Archive:
                   if in_order.search(self._title_texts[i])}
         return [self._documents[i] for i in sorted(found | titled)]
 
+    @cached_property
+    def _title_pairs(self) -> list[frozenset[str]]:
+        """Each title's character pairs, made once for the names no kind holds."""
+        return [frozenset(char_bigrams(title)) for title in self._title_texts]
+
     def _titled_alike(self, words: tuple[str, ...]) -> list[DocumentRecord]:
         """For a name no kind or title holds word for word: the documents whose titles hold its type and most
         of its other character pairs (全国春耕生产工作会议 for 全国春季农业生产工作会议召开), the closest ones only."""
@@ -141,8 +146,8 @@ class Archive:
         pairs = set(char_bigrams(name))
         if len(pairs) < 2 or not meeting_type:
             return []
-        shares = [len(pairs.intersection(char_bigrams(title))) / len(pairs) if meeting_type in title else 0.0
-                  for title in self._title_texts]
+        shares = [len(pairs & title_pairs) / len(pairs) if meeting_type in title else 0.0
+                  for title, title_pairs in zip(self._title_texts, self._title_pairs)]
         best = max(shares, default=0.0)
         return [d for d, share in zip(self._documents, shares) if share == best] if best >= TITLED_ALIKE else []
 
@@ -158,10 +163,14 @@ class Archive:
 
     @cached_property
     def _kinds_by_name(self) -> list[tuple[str, str, str]]:
-        """Each meeting kind the archive holds, most reported first, with its name and type apart (中央全面
-        深化改革委员会|会议)."""
+        """Each meeting kind the archive holds, most reported first, with its name (in ``letters``) and type
+        apart (中央全面深化改革委员会|会议)."""
         counts = Counter(d.meeting.kind for d in self._documents if d.meeting.kind)
-        return [(kind, *split_type(kind)) for kind, _count in counts.most_common()]
+        kinds = []
+        for kind, _count in counts.most_common():
+            name, kind_type = split_type(kind)
+            kinds.append((kind, letters(name), kind_type))
+        return kinds
 
     def _abbreviated(self, mention: str) -> tuple[str, ...]:
         """The words of the kind a shortened name stands for (深改委会议: 中央全面深化改革委员会会议), the most
@@ -169,7 +178,7 @@ class Archive:
         short, meeting_type = split_type(mention)
         short = letters(short)
         for kind, name, kind_type in self._kinds_by_name:
-            if meeting_type and kind_type.endswith(meeting_type) and short not in name and abbreviates(short, letters(name)):
+            if meeting_type and kind_type.endswith(meeting_type) and short not in name and abbreviates(short, name):
                 return words_of_name(kind)
         return ()
 

@@ -223,12 +223,12 @@ def abbreviates(short: str, name: str) -> bool:
     委员会, 财经委 of 中央财经委员会)."""
     if not 2 <= len(short) <= 8 or not set(short) <= set(name):
         return False
-    starts = word_starts(name)
+    starts = sorted(word_starts(name))
 
     def rest_from(position: int, after: int, pieces: int) -> bool:
         if position == len(short):
             return pieces >= 2
-        for start in sorted(s for s in starts if s >= after):
+        for start in (s for s in starts if s >= after):
             for length in (1, 2, 3):
                 piece = short[position : position + length]
                 if len(piece) == length and name.startswith(piece, start) and rest_from(position + length, start + length, pieces + 1):
