@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -28,6 +28,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from benchmarks.office_documents import convert  # noqa: E402
+
 TITLE_SPLIT = 14
 """Where the laid-out title breaks onto its second line (characters of its first)."""
 
@@ -139,15 +143,10 @@ def plain(text: str) -> docx.Document:
     return document
 
 
-def libreoffice(source: Path, target: Path, to: str, *options: str) -> None:
+def libreoffice(source: Path, target: Path, to: str) -> None:
     """Convert ``source`` into ``target`` with LibreOffice (``to``: its --convert-to filter)."""
     with tempfile.TemporaryDirectory() as folder:
-        profile = (Path(folder) / "profile").as_uri()
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation={profile}", "--headless", *options, "--convert-to", to, "--outdir", folder, str(source)],
-            check=True, capture_output=True, timeout=120,
-        )
-        shutil.copyfile(Path(folder) / f"{source.stem}.{target.suffix[1:]}", target)
+        shutil.copyfile(convert(source, Path(folder), to), target)
 
 
 def main() -> None:
@@ -162,7 +161,7 @@ def main() -> None:
         libreoffice(minutes, HERE / "grain_minutes.doc", "doc:MS Word 97")
         text = Path(folder) / "spring_planting_import.txt"
         shutil.copyfile(HERE / "spring_planting.txt", text)
-        libreoffice(text, HERE / "spring_planting_import.docx", "docx:MS Word 2007 XML", "--infilter=Text (encoded):UTF8,LF,,")
+        libreoffice(text, HERE / "spring_planting_import.docx", "docx:MS Word 2007 XML")
 
 
 if __name__ == "__main__":
