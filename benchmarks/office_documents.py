@@ -79,16 +79,17 @@ def laid_out_docx(text: str, footer: str = "— {page} —", header: str = "") -
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     section = document.sections[0]
-    _fill(section.footer.paragraphs[0], footer, WD_ALIGN_PARAGRAPH.CENTER)
+    fill_with_fields(section.footer.paragraphs[0], footer, WD_ALIGN_PARAGRAPH.CENTER)
     if header:
-        _fill(section.header.paragraphs[0], header, WD_ALIGN_PARAGRAPH.CENTER)
+        fill_with_fields(section.header.paragraphs[0], header, WD_ALIGN_PARAGRAPH.CENTER)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _fill(paragraph, template: str, alignment) -> None:
-    """Write ``template`` into a header or footer paragraph, ``{page}``/``{pages}`` as Word fields."""
+def fill_with_fields(paragraph, template: str, alignment) -> None:
+    """Write ``template`` into a header or footer paragraph, ``{page}``/``{pages}`` as Word fields (a
+    page number as Word shows it on each page: — {page} —)."""
     paragraph.alignment = alignment
     for part in re.split(r"(\{page\}|\{pages\})", template):
         if part in ("{page}", "{pages}"):

@@ -23,39 +23,23 @@ from pathlib import Path
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from benchmarks.office_documents import convert  # noqa: E402
+from benchmarks.office_documents import convert, fill_with_fields  # noqa: E402
 
 TITLE_SPLIT = 14
 """Where the laid-out title breaks onto its second line (characters of its first)."""
 
 
-def _page_number(paragraph) -> None:  # noqa: ANN001 - a python-docx paragraph
-    """A PAGE field between dashes: — 1 —, as Word shows it on each page."""
-    paragraph.add_run("— ")
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText" if text == " PAGE " else "w:t")
-            element.text = text
-        run._r.append(element)
-    paragraph.add_run(" —")
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
 def _header_and_footer(document, running_title: str) -> None:  # noqa: ANN001
     section = document.sections[0]
     section.header.paragraphs[0].text = running_title
-    _page_number(section.footer.paragraphs[0])
+    fill_with_fields(section.footer.paragraphs[0], "— {page} —", WD_ALIGN_PARAGRAPH.CENTER)
 
 
 def _centred(document, text: str, size: int, bold: bool = False) -> None:  # noqa: ANN001
