@@ -107,6 +107,21 @@ def is_followup(turn: str, own_terms: list[str], previous: Topic | None) -> bool
     return short or bool(_FOLLOWUP_MARKERS.search(normalize(turn).strip()))
 
 
+_CLAUSE_END = re.compile(r"[，,；;：:。？?！!]|(?<=那次|那回|那天|那场)")
+_ASKS = re.compile(r"什么|啥|谁|哪|几|多少|怎|如何|何|是否|有没有|吗")
+
+
+def _describing(turn: str) -> set[str]:
+    """The words only in clauses of ``turn`` that ask nothing, when another clause asks: in
+    2022年初总理听取意见那次，无党派人士是谁代表发言的 they say which meeting, not which of its passages."""
+    clauses = [clause for clause in _CLAUSE_END.split(normalize(turn)) if clause.strip()]
+    asking = [bool(_ASKS.search(clause)) for clause in clauses]
+    if all(asking) or not any(asking):
+        return set()
+    asked = {token for clause, asks in zip(clauses, asking) if asks for token in segment(clause)}
+    return {token for clause, asks in zip(clauses, asking) if not asks for token in segment(clause)} - asked
+
+
 def _named_documents(terms: list[str], names: DocumentNames) -> tuple[str, ...]:
     """The documents every one of ``terms`` that names documents names (上海 and 豫园 together
     name the one document both are in), in the order the first one names them."""
@@ -134,7 +149,7 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
         return Query(text=turn, terms=previous.query.terms, doc_ids=previous.sources[:1], follow_up=True, about=aspect)
     named = _named_documents(own, names)
     if not is_followup(turn, own, previous):
-        query = Query(text=turn, terms=terms, phrases=quoted_phrases(turn))
+        query = Query(text=turn, terms=terms, phrases=quoted_phrases(turn), describing=frozenset(_describing(turn)))
         last = previous.sources[0] if previous is not None and previous.sources and not named else None
         return _preferring(query, named[0] if len(named) == 1 else last, names)
     assert previous is not None

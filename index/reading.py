@@ -29,6 +29,9 @@ _MEETING_CONTENT = re.compile(rf"会上|召开|要求|部署|提出|强调|指�
 time (2023年高标准农田有什么要求), not its subject (2025年地区生产总值是多少, 1995年谁获得冠军)."""
 _DECISIONS = re.compile(r"要求|部署|措施|举措|提出|强调|安排|决定|确定|指出|任务|怎么|说了|讲了|定调")
 """Words of a question about what a meeting required, decided or deployed."""
+_FACT_ASKED = re.compile(r"谁|几[位个名项次家所部条]|多少|哪位|哪几位")
+"""Asking who or how many: a fact of the meeting, not what it decided (its announcing paragraph may state it)."""
+
 _HOLDING = re.compile(r"召开|举行|举办|开的|开会")
 """Words of a question about how a meeting was held, which its opening paragraph states."""
 _WHAT_ELSE = re.compile(r"还|另外|其他|其它|别的|此外")
@@ -95,7 +98,7 @@ def read_turn(
     named = own_meeting or (_same_kind(continued, own_period) if continued and continued.named else None)
     period = own_period or (continued.period if continued and not own_meeting else None)
     decisions = bool(_DECISIONS.search(text)) or bool(continued and continued.query.wants_decisions) \
-        or (named is not None and not _HOLDING.search(rest))
+        or (named is not None and not _HOLDING.search(rest) and not _FACT_ASKED.search(rest))
     if own_meeting:
         query = _without_pointers(query, own_meeting)
     return Reading(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from .chunk import heading_label, heading_rank
 from .clean import ends_sentence
@@ -97,6 +98,9 @@ class Query:
     wants_decisions: bool = False
     """The question asks what a meeting required, decided or deployed (要求, 部署, 措施 …): the paragraphs
     stating it come before the one announcing the meeting."""
+    describing: frozenset[str] = frozenset()
+    """Words of the question's clauses that ask nothing (2022年初…那次，无党派人士是谁代表发言的): they choose
+    the documents, and the asking clause's words choose the passages within each."""
     about: str | None = None
     """Set when the turn asks about the meeting of the last answer (``date``, ``place``,
     ``speaker`` or ``meeting``) rather than for passages on ``terms``."""
@@ -383,6 +387,20 @@ def _clauses(terms: dict[str, float], speakers: set[str], common: set[str]) -> l
     return clauses
 
 
+class _Candidate(NamedTuple):
+    """A passage being ranked."""
+
+    score: float
+    coverage: float
+    shown: set[str]
+    """The terms it matched, as highlighted."""
+    chunk: ChunkRecord
+    document: DocumentRecord
+    asked: float
+    """The weight of the asking clause's words it matches (``Query.describing``), lowered as ``score`` is
+    for a paragraph announcing its meeting."""
+
+
 def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Passage]:
     """The passages about ``query``, best first (at most ``limit``); empty when none is."""
     if not query.terms:
@@ -410,13 +428,16 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if term not in query.expanded and not ((query.follow_up or query.one_meeting) and term not in known)
     }
     mass = sum(weights.values()) or 1.0
-    unheard_of = any(term not in known for term in weights)
+    unheard_of = any(term not in known and len(term) > 1 for term in weights)  # a lone character (副) names nothing
     if _names_unknown_place(index, [term for term in weights if term not in known]):
         return []  # a place the collection never names (兰陵县): nothing in it is about that one
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
         return []
     wanted = set(weights).union(*(e.tokens for e in query.expansions))
-    scored: list[tuple[float, float, set[str], ChunkRecord, DocumentRecord]] = []
+    asking = {term: weight for term, weight in weights.items() if term not in query.describing}
+    if not query.describing:
+        asking = {}
+    scored: list[_Candidate] = []
     for hit in hits:
         chunk = chunks.get((hit.doc_id, hit.position))
         document = documents.get(hit.doc_id)
@@ -431,26 +452,30 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if spelled:
             matched |= {term for term in spelled.keys() & weights.keys() if term in _search_key(chunk, document)}
         coverage = sum(weights[term] for term in matched) / mass
-        if unheard_of and coverage < SINGLE_TERM_COVERAGE and _mentions(chunk, document, matched) < 2:
-            continue  # the question names what the collection never mentions; a word in passing (最新, 天气) is no evidence
+        if unheard_of and coverage < SINGLE_TERM_COVERAGE and _mentions(chunk, document, matched - common) < 2:
+            continue  # the question names what the collection never mentions; a word in passing (最新, 天气) is no
+            # evidence, nor is a common one (发展) used alongside it
         shown = matched.union(*(e.tokens for e in equivalents))
         announcing = query.wants_decisions and announces_meeting(chunk, document)
-        score = hit.score * (ANNOUNCEMENT_WEIGHT if announcing else 1.0)
-        scored.append((score, coverage, shown, chunk, document))
+        lowered = ANNOUNCEMENT_WEIGHT if announcing else 1.0
+        asked = lowered * sum(asking[term] for term in matched if term in asking)
+        scored.append(_Candidate(hit.score * lowered, coverage, shown, chunk, document, asked))
     if not scored:
         return []
-    best_score = max(item[0] for item in scored)
-    best_coverage = max(item[1] for item in scored)
+    best_score = max(item.score for item in scored)
+    best_coverage = max(item.coverage for item in scored)
     if best_coverage < MIN_COVERAGE:
         return []
-    scored.sort(key=lambda item: -item[0])  # the announcing paragraphs' scores were lowered
+    scored.sort(key=lambda item: -item.score)  # the announcing paragraphs' scores were lowered
     if query.focus:
-        scored.sort(key=lambda item: not any(term in word for term in item[2] for word in query.focus))
+        scored.sort(key=lambda item: not any(term in word for term in item.shown for word in query.focus))
+    kept = [item for item in scored if item.coverage >= max(MIN_COVERAGE, best_coverage * RELATIVE_COVERAGE)
+            and item.score >= best_score * RELATIVE_SCORE]
+    if asking:
+        kept = _asked_first_within_documents(kept)
     passages: list[Passage] = []
     shown = _ShownOnce()
-    for score, coverage, matched, chunk, document in scored:
-        if coverage < max(MIN_COVERAGE, best_coverage * RELATIVE_COVERAGE) or score < best_score * RELATIVE_SCORE:
-            continue
+    for score, coverage, matched, chunk, document, _asked in kept:
         chunk = introduced_body(chunk, store, matched) or chunk
         if not shown.is_new(chunk.text):
             continue
@@ -458,6 +483,17 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if len(passages) == limit:
             break
     return passages
+
+
+def _asked_first_within_documents(ranked: list[_Candidate]) -> list[_Candidate]:
+    """``ranked`` with each document's passages in the places its passages hold, reordered by the asking
+    clause's words they match: the whole question ranked the documents, the clause that asks ranks the
+    passages within one."""
+    by_document: dict[str, list[_Candidate]] = {}
+    for item in ranked:
+        by_document.setdefault(item.chunk.doc_id, []).append(item)
+    queues = {doc_id: iter(sorted(items, key=lambda item: -item.asked)) for doc_id, items in by_document.items()}
+    return [next(queues[item.chunk.doc_id]) for item in ranked]
 
 
 def _is_where_named(index: SearchIndex, doc_id: str, names: frozenset[str]) -> bool:

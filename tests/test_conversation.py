@@ -8,7 +8,7 @@ import pytest
 
 import index.collection as collection_module
 from index.collection import Collection
-from index.conversation import meeting_aspect
+from index.conversation import _describing, meeting_aspect
 from index.read import SourceText
 from index.search import Passage
 
@@ -280,3 +280,10 @@ def test_a_new_question_looks_first_in_the_last_answers_document(collection: Col
     answer = collection.ask(["德州对乡村振兴有什么要求", "乡村振兴要抓好哪些重点工作和主要任务"])
     assert not answer.query.follow_up and answer.query.preferred_doc_id == reports["dezhou"]
     assert answer.passages and answer.passages[0].doc_id == reports["dezhou"]
+
+
+def test_the_words_of_clauses_that_ask_nothing_describe() -> None:
+    assert _describing("政协协商老旧小区改造那次，主题发言是哪位副主席作的") >= {"老旧", "小区", "改造"}
+    assert not _describing("政协协商老旧小区改造那次，主题发言是哪位副主席作的") & {"主题", "发言", "主席"}
+    assert _describing("会议对高标准农田提出了什么要求") == set(), "one clause: it asks"
+    assert _describing("高标准农田怎么建，资金从哪里来") == set(), "every clause asks"

@@ -144,6 +144,18 @@ def test_a_second_writer_waits_its_turn_with_one_line(tmp_path: Path) -> None:
     assert len(holder.documents()) == 20
 
 
+def _tantivy_writer(path: Path, patience: float = 60.0) -> tantivy.IndexWriter:
+    """tantivy's writer for ``path``, once the upload's own merges (in this process) have let it go."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return tantivy.Index.open(str(path)).writer(15_000_000)
+        except ValueError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def test_a_writer_waits_for_another_process_to_release_tantivys_writer(tmp_path: Path) -> None:
     """An upload's segment merges keep tantivy's writer after its process's lock is released;
     `index` waited for nothing and failed with a LockBusy traceback."""
@@ -151,7 +163,7 @@ def test_a_writer_waits_for_another_process_to_release_tantivys_writer(tmp_path:
     collection = Collection(db)
     collection.add_file("first.txt", "东湖县召开河道清淤工作会议\n\n会议要求，要加快推进河道清淤工作。\n".encode())
     folder = write_corpus(tmp_path / "docs", 0, 10, random.Random(4))
-    writer = tantivy.Index.open(str(collection.index.path)).writer(15_000_000)
+    writer = _tantivy_writer(collection.index.path)
     second = _cli(db, str(folder), "--workers", "1")
     time.sleep(1.5)
     assert second.poll() is None

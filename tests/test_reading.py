@@ -28,6 +28,13 @@ def test_the_meeting_and_time_named_are_not_search_words(archive: Collection) ->
     assert reading.query.wants_decisions
 
 
+def test_asking_who_or_how_many_of_a_named_meeting_is_no_question_about_its_decisions(archive: Collection) -> None:
+    """Its opening paragraph, which says who attended and spoke, is not ranked down as a mere announcement."""
+    assert not _read(archive, "2023年县委农村工作会议有几位同志作了发言").query.wants_decisions
+    assert not _read(archive, "2023年县委农村工作会议谁作的总结讲话").query.wants_decisions
+    assert _read(archive, "2023年县委农村工作会议部署了哪几项任务").query.wants_decisions
+
+
 def test_a_follow_up_inherits_the_meeting_and_its_time_but_not_its_chair(archive: Collection) -> None:
     reading = _read(archive, "王立新主持的县政府常务会议对秋粮收购有什么要求", "那2023年11月那次呢")
     assert reading.named is not None and reading.named.chair is None

@@ -179,3 +179,38 @@ def test_a_headline_is_shown_with_the_paragraph_it_heads(collection: Collection)
     assert answer.passages
     first = answer.passages[0].text
     assert first.startswith("国务院安委办部署春节安全防范工作\n") and "烟花爆竹" in first
+
+
+def test_common_words_in_passing_are_no_evidence_for_a_topic_never_mentioned(collection: Collection) -> None:
+    """低空 is in no passage; one passage uses 航空 once and the common 发展 once. Counting 发展 as a second
+    mention of the question's words would make it an answer about 低空经济和通用航空."""
+    topics = ("粮食生产", "就业优先", "生态保护", "科技创新", "养老服务", "城市更新", "乡村振兴", "安全生产",
+              "医疗保障", "住房保障", "教育公平", "通用技术")
+    lines = [f"会议要求，做好{topic}工作，{'促进经济平稳发展，' if i % 3 == 0 else ''}抓好落实。" for i, topic in enumerate(topics)]
+    lines.append("会议决定，稳定外贸发展，用好航空货运运力，支持跨境电商出口。")
+    _add(collection, "国务院召开常务会议\n\n" + "\n".join(lines) + "\n")
+    assert collection.index.doc_freqs("body", ["低空"])["低空"] == 0, "precondition"
+    assert collection.ask(["对发展低空经济和通用航空有什么部署"]).passages == []
+    assert collection.ask(["航空货运有什么部署"]).passages, "the words it does use still find it"
+
+
+CONSULTATIONS = {
+    "spring.txt": "市政协召开专题协商会\n\n5月10日，市政协召开专题协商会，围绕提升老旧小区改造水平协商议政。市政协主席王立主持会议。\n"
+                  "委员们建议，要完善老旧小区改造资金保障，提升老旧小区改造水平，加强改造后的物业管理。\n"
+                  "市政协副主席李华作主题发言。市住建局负责人介绍了有关情况。\n",
+    "autumn.txt": "市政协召开专题协商会\n\n9月8日，市政协召开专题协商会，围绕养老服务体系建设协商议政。市政协主席王立主持会议。\n"
+                  "委员们建议，要扩大普惠养老服务供给，发展社区嵌入式养老。\n"
+                  "市政协副主席赵敏作主题发言。市民政局负责人介绍了有关情况。\n",
+}
+
+
+def test_the_clause_that_asks_chooses_the_passage_within_the_meeting_the_others_describe(collection: Collection) -> None:
+    """协商老旧小区改造那次 says which meeting; 主题发言是哪位副主席作的 which of its passages. The opening paragraph
+    meets the describing words best, the answer only the asking ones. (副, cut from 副主席 in the question
+    alone, is no word the collection never uses: the answer must not be dropped as about something unknown.)"""
+    for name, text in CONSULTATIONS.items():
+        _add(collection, text, name=name)
+    answer = collection.ask(["政协协商老旧小区改造那次，主题发言是哪位副主席作的"])
+    assert answer.passages and "李华作主题发言" in answer.passages[0].text
+    first_meeting = [passage.text for passage in answer.passages if passage.doc_id == answer.passages[0].doc_id]
+    assert any("老旧小区" in text for text in first_meeting), "the meeting described, not the other one"
