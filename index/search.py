@@ -98,6 +98,9 @@ class Query:
     wants_decisions: bool = False
     """The question asks what a meeting required, decided or deployed (要求, 部署, 措施 …): the paragraphs
     stating it come before the one announcing the meeting."""
+    kind_scope: bool = False
+    """Searched within the reports of a kind of meeting the question named (国常会, 双周协商座谈会): words those
+    reports all use (会议, 委员) say little there, and a word none of them uses is a topic they never took up."""
     describing: frozenset[str] = frozenset()
     """Words of the question's clauses that ask nothing (2022年初…那次，无党派人士是谁代表发言的): they choose
     the documents, and the asking clause's words choose the passages within each."""
@@ -433,6 +436,13 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         return []  # a place the collection never names (兰陵县): nothing in it is about that one
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
         return []
+    if query.kind_scope and query.doc_ids:  # a kind's reports: words weigh as rare as they are there
+        indexed = [term for term in weights if frequencies.get(term, 0) > 0 and term not in spelled]
+        scope_size, in_scope = index.doc_freqs_within("body", indexed, query.doc_ids)
+        weights |= {term: query.terms[term] * _idf(max(scope_size, 1), count) for term, count in in_scope.items()}
+        mass = sum(weights.values()) or 1.0
+        unheard_of |= any(count == 0 and len(term) > 1 for term, count in in_scope.items())
+        common |= {term for term, count in in_scope.items() if count > COMMON_SHARE * scope_size}
     wanted = set(weights).union(*(e.tokens for e in query.expansions))
     asking = {term: weight for term, weight in weights.items() if term not in query.describing}
     if not query.describing:

@@ -134,6 +134,21 @@ class SearchIndex:
         searcher = self._index.searcher()
         return {term: searcher.doc_freq(field, term) for term in terms}
 
+    def doc_freqs_within(self, field: str, terms: Iterable[str], doc_ids: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """How many chunks ``doc_ids`` have, and how many of them contain each term in ``field``."""
+        scope = _of_documents(doc_ids)
+        searcher = self._index.searcher()
+
+        def count(query: tantivy.Query) -> int:
+            return searcher.search(query, 1, count=True).count
+
+        return count(scope), {
+            term: count(tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, field, term)), (tantivy.Occur.Must, scope)]
+            ))
+            for term in terms
+        }
+
     def count_in(self, field: str, term: str, doc_id: str) -> int:
         """How many of one document's chunks contain ``term`` in ``field``."""
         query = tantivy.Query.boolean_query(
@@ -161,8 +176,7 @@ class SearchIndex:
             return []
         query = tantivy.Query.boolean_query(clauses)
         if doc_ids is not None:  # a filter, scored 0: a doc_id's BM25 would favour the chunks of short documents
-            scope = [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "doc_id", doc_id)) for doc_id in doc_ids]
-            scope_filter = tantivy.Query.const_score_query(tantivy.Query.boolean_query(scope), 0.0)
+            scope_filter = tantivy.Query.const_score_query(_of_documents(doc_ids), 0.0)
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, scope_filter)])
         searcher = self._index.searcher()
         result = searcher.search(query, limit, count=False)
@@ -171,6 +185,13 @@ class SearchIndex:
             stored = searcher.doc(address)
             hits.append(Hit(stored["doc_id"][0], stored["position"][0], score))
         return hits
+
+
+def _of_documents(doc_ids: Iterable[str]) -> tantivy.Query:
+    """The chunks of ``doc_ids``."""
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "doc_id", doc_id)) for doc_id in doc_ids]
+    )
 
 
 class Writing:
