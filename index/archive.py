@@ -182,10 +182,13 @@ class Archive:
                 return words_of_name(kind)
         return ()
 
-    def _kind_word_before(self, words: tuple[str, ...]) -> str | None:
-        """The word just before a kind's words in a question, when meeting kinds use it (安全 in 安全生产工作会议):
-        then the question names a kind of its own, not the one its last words match. A count (一次) is no such word."""
-        return words[-1] if words and words[-1] in self._kind_words and not _COUNT.fullmatch(words[-1]) else None
+    def _kind_word_before(self, words: tuple[str, ...], kind: tuple[str, ...]) -> str | None:
+        """The word just before a kind's words in a question, when meeting kinds use it (安全 in 安全生产工作会议)
+        but not that kind's meetings (the 稳 of 稳增长保就业座谈会, short for 稳增长稳市场主体保就业座谈会): then the
+        question names a kind of its own, not the one its last words match. A count (一次) is no such word."""
+        if not words or words[-1] not in self._kind_words or _COUNT.fullmatch(words[-1]):
+            return None
+        return None if self._documents_of((words[-1], *kind)) else words[-1]
 
     def named_in(self, question: str) -> NamedMeeting | None:
         """The meeting ``question`` names (with its ordinal, if any), by the words of its name the
@@ -209,7 +212,7 @@ class Archive:
                 words, named = self._abbreviated(mention) or _unheld_name(words), 0  # 深改委…, 中央外事工作会议
                 if not words:
                     continue
-            differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named])
+            differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named], words[named:])
             chair, place, before = held_by(said[: len(said) - len(mention)], name_words())
             described = () if differs_by else tuple(dict.fromkeys((*tokenize_question(describing(before)), *words[:named])))
             if by_body:  # 全国人大常委会开…座谈会: the body that held it, no words of the question's topic

@@ -119,6 +119,24 @@ def test_a_meeting_held_by_another_chair_is_absent(archive: Collection) -> None:
     assert not other.passages and other.absent
 
 
+def test_a_chair_named_by_office_alone_names_no_other_chair(archive: Collection) -> None:
+    answer = archive.ask(["县长主持的县政府常务会议对秋粮收购有什么要求"], today=TODAY)
+    assert answer.passages and answer.passages[0].doc_id == archive_id(archive, "01.txt") and not answer.unheld
+
+
+def test_a_meeting_named_by_some_words_of_its_name_in_order_is_that_meeting(collection: Collection) -> None:
+    """稳 before 投资保就业座谈会 is a word of that meeting's own name, not of another kind's."""
+    for name, text in (
+        ("forum.txt", "县政府召开稳投资促消费保就业座谈会\n2023-05-18\n5月18日，县长王立新主持召开稳投资促消费保就业座谈会。\n"
+                      "会议要求，各乡镇要加快项目开工，稳住就业基本盘。\n"),
+        ("safety.txt", "县政府召开安全生产座谈会\n2023-06-02\n6月2日，县政府召开安全生产座谈会。\n会议要求，稳步推进隐患排查。\n"),
+    ):
+        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    answer = collection.ask(["2023年5月的稳投资保就业座谈会提了什么要求"])
+    assert answer.passages and not answer.unheld
+    assert {p.title for p in answer.passages} == {"县政府召开稳投资促消费保就业座谈会"}
+
+
 def test_a_follow_up_naming_another_type_of_the_bodys_meetings(archive: Collection) -> None:
     answer = archive.ask(["2023年5月县委农村工作领导小组专题会议部署了什么", "那12月那次全体会议呢"], today=TODAY)
     assert answer.passages and answer.passages[0].doc_id == archive_id(archive, "06.txt")
