@@ -280,8 +280,17 @@ def identify_meeting(title: str, opening: list[str]) -> Meeting:
     name = names[0] if names else None
     fuller = [later for later in names[1:] if kind_of(names[0]) in kind_of(later)]
     name = max(fuller, key=len) if fuller else name  # the lead's official name (推动黄河流域…) over the title's
+    # and the lead's ordinal, where the title's name of the meeting states none
     chair = next((found for text in texts if (found := chair_of(text))), None)
     if name is None:
         return Meeting(chair=chair)
     kind = kind_of(name)
-    return Meeting(kind=kind if len(kind) >= 2 else None, ordinal=ordinal_of(name), chair=chair)
+    ordinal = ordinal_of(name) or next((found for later in names[1:] if _same_series(name, later) and (found := ordinal_of(later))), None)
+    return Meeting(kind=kind if len(kind) >= 2 else None, ordinal=ordinal, chair=chair)
+
+
+def _same_series(name: str, other: str) -> bool:
+    """Whether two names of a report's meeting are of one series, told in other words (the title's 全国政协主席会议,
+    the lead's 政协第十三届全国委员会第六十六次主席会议): the same type after the same last word."""
+    (words, meeting_type), (other_words, other_type) = split_type(kind_of(name)), split_type(kind_of(other))
+    return meeting_type == other_type and bool(words) and bool(other_words) and segment(words)[-1] == segment(other_words)[-1]

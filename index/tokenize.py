@@ -17,15 +17,16 @@ import rjieba
 from .normalize import normalize
 from .words import NO_WORDS, Words, parse_words, read_words
 
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 """Changes with anything that changes the tokens of a text (cleaning, normalization, segmentation,
-filtering): a catalogue built by another version is re-processed from its originals.
+filtering) or what is stored of its meeting: a catalogue built by another version is re-processed from its originals.
 2: OpenCC's C++ converter and jieba-rs instead of their pure-Python versions; lone letters dropped.
 3: Traditional→Simplified until nothing changes, lone surrogates dropped; cleaning reads header
 lines of several fields and nested markup, keeps body lines after notices.
 4: a page's date lines are its date, not body; each document's meeting (kind, ordinal, chair) is stored.
 5: Word documents with their list numbers, heading styles and table rows; Traditional marks read as Simplified.
-6: a PDF's paragraphs are rebuilt from its layout (``index.pdf_layout``), scans read by OCR; each chunk's page is stored."""
+6: a PDF's paragraphs are rebuilt from its layout (``index.pdf_layout``), scans read by OCR; each chunk's page is stored.
+7: a meeting's ordinal is also read from its lead's name for it when the title's states none."""
 
 _MASK_CHARS = frozenset("x*_×")
 

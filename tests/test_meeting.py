@@ -92,6 +92,13 @@ def test_the_leads_fuller_name_wins_over_the_titles() -> None:
     assert meeting.kind == "推动黄河流域生态保护领导小组全体会议"
 
 
+def test_the_leads_ordinal_is_the_meetings_when_the_titles_name_states_none() -> None:
+    meeting = identify_meeting("李华主持召开市政协主席会议", ["政协第八届某某市委员会第二十一次主席会议9日召开。市政协主席李华主持。"])
+    assert meeting.kind == "市政协主席会议" and meeting.ordinal == Ordinal(8, 21)
+    other = identify_meeting("李华主持召开市政协主席会议", ["会议决定，3月召开政协第八届某某市委员会常务委员会第五次会议。"])
+    assert other.kind == "市政协主席会议" and other.ordinal is None, "another series' meeting, which it decided to hold"
+
+
 def test_the_chair_is_named_with_a_title_before_or_after() -> None:
     assert chair_of("沈跃跃副委员长主持会议。") == "沈跃跃"
     assert chair_of("国务院总理李克强22日主持召开国务院常务会议") == "李克强"
