@@ -111,6 +111,8 @@ class Archive:
         self._days = {d.id: d.date for d in self._documents}
         self._title_texts = [letters(d.title) for d in self._documents]
         self._titles = TextLines(self._title_texts)
+        # each title's headlines (中共中央政治局召开会议 分析研究… 审议《…组织工作条例》): a name is read within one
+        self._headlines = [[letters(part) for part in d.title.split()] for d in self._documents]
         self._kind_words = frozenset(word for d in self._documents for word in tokenize_question(d.meeting.kind or ""))
         self._found: dict[tuple[int, str], frozenset[int]] = {}
 
@@ -125,13 +127,13 @@ class Archive:
     def _documents_of(self, words: tuple[str, ...]) -> list[DocumentRecord]:
         """The documents of the kind ``words`` name, earliest first: those whose meeting's kind holds every
         one of them (政治局会议 in 中共中央政治局会议), and those whose title holds them in their order
-        (全国政协召开双周协商座谈会), the kind's last word last."""
+        (全国政协召开双周协商座谈会) within one of its headlines, the kind's last word last."""
         if not words:
             return []
         found = frozenset.intersection(*(self._lines_with(word, self._kinds) for word in words))
         in_order = re.compile(".*?".join(map(re.escape, words)))
         titled = {i for i in frozenset.intersection(*(self._lines_with(word, self._titles) for word in words))
-                  if in_order.search(self._title_texts[i])}
+                  if any(in_order.search(headline) for headline in self._headlines[i])}
         return [self._documents[i] for i in sorted(found | titled)]
 
     @cached_property
@@ -140,14 +142,15 @@ class Archive:
         return [frozenset(char_bigrams(title)) for title in self._title_texts]
 
     def _titled_alike(self, words: tuple[str, ...]) -> list[DocumentRecord]:
-        """For a name no kind or title holds word for word: the documents whose titles hold its type and most
-        of its other character pairs (全国春耕生产工作会议 for 全国春季农业生产工作会议召开), the closest ones only."""
+        """For a name no kind or title holds word for word: the reports of a meeting whose titles hold its type and
+        most of its other character pairs (全国春耕生产工作会议 for 全国春季农业生产工作会议召开), the closest ones
+        only; not an article whose title mentions a meeting (《在中央政协工作会议…上的讲话》 for 中央政法工作会议)."""
         name, meeting_type = split_type("".join(words))
         pairs = set(char_bigrams(name))
         if len(pairs) < 2 or not meeting_type:
             return []
-        shares = [len(pairs & title_pairs) / len(pairs) if meeting_type in title else 0.0
-                  for title, title_pairs in zip(self._title_texts, self._title_pairs)]
+        shares = [len(pairs & title_pairs) / len(pairs) if meeting_type in title and document.meeting.kind else 0.0
+                  for title, title_pairs, document in zip(self._title_texts, self._title_pairs, self._documents)]
         best = max(shares, default=0.0)
         return [d for d, share in zip(self._documents, shares) if share == best] if best >= TITLED_ALIKE else []
 

@@ -189,6 +189,22 @@ def test_a_topic_a_kind_of_meeting_never_took_up_is_not_answered_from_its_common
     assert answer.passages and "农村电商" in answer.passages[0].text
 
 
+def test_a_name_is_read_within_one_headline_and_a_title_that_only_mentions_a_meeting_reports_none(collection: Collection) -> None:
+    for name, text in (
+        ("standing.txt", "市委常委会召开会议 听取全市国土调查情况汇报 审议《干部组织工作规定》 市委书记主持会议\n2023-04-30\n"
+                         "4月30日，市委常委会召开会议。\n会议要求，要建设忠诚干净担当的高素质干部队伍。\n"),
+        ("article.txt", "市委机关刊发表文章《在全市政协工作会议上的讲话》\n2023-05-16\n"
+                        "文章指出，要把平安建设摆在突出位置，加强政协委员队伍建设。\n"),
+    ):
+        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    archive = collection.lookups().archive
+    organisation = archive.named_in("2023年全市组织工作会议对干部队伍建设作了哪些部署")
+    assert organisation is not None and not archive.resolve(organisation, None).doc_ids, "全市 and 组织工作 are in two headlines"
+    legal = archive.named_in("2023年全市政法工作会议对平安建设提了什么要求")
+    assert legal is not None and not archive.resolve(legal, None).doc_ids, "an article, not a report of 政协工作会议 either"
+    assert not collection.ask(["2023年全市政法工作会议对平安建设提了什么要求"]).passages
+
+
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
     for name, text in (
         ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"
