@@ -479,10 +479,13 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     scored.sort(key=lambda item: -item.score)  # the announcing paragraphs' scores were lowered
     if query.focus:
         scored.sort(key=lambda item: not any(term in word for term in item.shown for word in query.focus))
-    kept = [item for item in scored if item.coverage >= max(MIN_COVERAGE, best_coverage * RELATIVE_COVERAGE)
-            and item.score >= best_score * RELATIVE_SCORE]
+    relevant = [item.coverage >= max(MIN_COVERAGE, best_coverage * RELATIVE_COVERAGE) and item.score >= best_score * RELATIVE_SCORE
+                for item in scored]
+    kept = [item for item, kept_for_itself in zip(scored, relevant) if kept_for_itself]
     if asking:
         kept = _asked_first_within_documents(kept)
+    if query.one_meeting:  # the meeting named: its other paragraphs meeting the question follow, all are about it
+        kept += [item for item, kept_for_itself in zip(scored, relevant) if not kept_for_itself]
     passages: list[Passage] = []
     shown = _ShownOnce()
     for score, coverage, matched, chunk, document, _asked in kept:

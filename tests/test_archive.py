@@ -205,6 +205,19 @@ def test_a_name_is_read_within_one_headline_and_a_title_that_only_mentions_a_mee
     assert not collection.ask(["2023年全市政法工作会议对平安建设提了什么要求"]).passages
 
 
+def test_a_named_meetings_other_paragraphs_on_the_question_follow_its_best(collection: Collection) -> None:
+    """The lead meets every word of the question; the requirement only some, yet it is of the meeting asked about."""
+    for name, text in (
+        ("forum.txt", "省政府召开稳投资促就业座谈会\n2023-05-18\n5月18日，省长王立新在南平主持召开稳投资促就业座谈会，"
+                      "分析当前投资和就业形势。\n会议听取了省发展改革委关于投资形势的汇报。\n王立新要求，要加快项目开工，稳住就业基本盘。\n"),
+        ("safety.txt", "省政府召开安全生产座谈会\n2023-06-02\n6月2日，省政府在福州召开安全生产座谈会。\n会议要求，稳步推进隐患排查。\n"),
+    ):
+        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    answer = collection.ask(["2023年5月稳投资促就业座谈会上省长王立新对就业形势提了什么要求"])
+    assert answer.passages and "稳住就业基本盘" in " ".join(p.text for p in answer.passages[:3])
+    assert {p.title for p in answer.passages} == {"省政府召开稳投资促就业座谈会"}
+
+
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
     for name, text in (
         ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"
