@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .normalize import normalize
 from .speakers import PERSON_NAME, TITLES
-from .tokenize import segment, tokenize_question, word_starts
+from .tokenize import names_no_one, segment, tokenize_question, word_starts
 from .when import number_value
 
 _SUFFIX = (
@@ -129,8 +129,8 @@ def ordinal_of(name: str) -> Ordinal | None:
 
 def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | None, str | None, str]:
     """Who the words before a meeting's name say held it and where (李强总理主持的…, 李克强在重庆主持召开的…,
-    在江西开的…), and the words without those; a name among ``places`` is a place, no person, and an office
-    (总理在云南开的) no one's name."""
+    在江西开的…), and the words without those; a name among ``places`` is a place, no person, and an office or
+    a body (总理在云南开的, 人大开的) no one's name."""
     key = _TIME_PARTS.sub(" ", normalize(words))
     chaired = next((m for m in _CHAIRED_BY.finditer(key) if m["name"] not in places), None)
     located = chaired if chaired and chaired["place"] else _HELD_IN.search(key)
@@ -138,12 +138,8 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
     for found in (chaired, located if located is not chaired else None):
         if found:
             key = key.replace(found[0], " ")
-    chair = chaired["name"] if chaired and not _OFFICE.fullmatch(chaired["name"]) else None
+    chair = chaired["name"] if chaired and not names_no_one(chaired["name"]) else None
     return chair, place, key
-
-
-_OFFICE = re.compile(TITLES)
-"""An office where a name would be (总理在云南开的…): it names no one a report's chair could be matched with."""
 
 
 def mentions(key: str) -> Iterator[tuple[int, int, bool]]:

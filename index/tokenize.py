@@ -101,6 +101,13 @@ def segment(key: str) -> list[str]:
     return _segmenter().cut(key, True)
 
 
+def names_no_one(word: str) -> bool:
+    """Whether jieba's dictionary has ``word`` as one word that is no person's name: an office or a body
+    (总理, 人大, 县委), where a question may put the name of who chaired (李克强, 王立新)."""
+    tagged = _segmenter().tag(word, True)
+    return len(tagged) == 1 and not tagged[0][1].startswith("nr")
+
+
 @lru_cache(maxsize=1 << 12)  # asked of the archive's meeting names again and again
 def word_starts(key: str) -> frozenset[int]:
     """Where a word begins in normalized text, the words inside longer ones included (深化改革 holds 改革)."""

@@ -108,6 +108,8 @@ def test_the_chair_is_named_with_a_title_before_or_after() -> None:
     assert held_by("李强总理主持的")[:2] == ("李强", None)
     assert held_by("在江西开的", places={"江西"})[:2] == (None, "江西")
     assert held_by("那次李克强主持的")[0] == "李克强"
+    assert held_by("人大开的那次")[0] is None and held_by("县委开的")[0] is None, "a body holds, no one chairs"
+    assert held_by("总理在云南开的")[:2] == (None, "云南"), "an office, not a name"
     assert held_by("授权国务院搞房地产税改革试点的那次")[:2] == (None, None)
 
 
