@@ -76,6 +76,14 @@ def _entities(text: str) -> list[dict[str, Any]]:
     return entities
 
 
+class _Server(ThreadingHTTPServer):
+    """The stand-in's HTTP server, with a listen backlog like a real one's: the default of 5 overflows when
+    a dozen chats and the long poll connect at once on a busy machine, and the poll then fails to read."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class BotApiStub:
     def __init__(self, token: str, unknown_chats: frozenset[int] = frozenset()) -> None:
         self.token = token
@@ -95,7 +103,7 @@ class BotApiStub:
         self._message_ids = itertools.count(1000)
         self._condition = threading.Condition()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
