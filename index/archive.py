@@ -42,6 +42,10 @@ _LAST = Ordinal(None, -1)
 _ANOTHER_ORDINAL = re.compile(
     r"第(?P<number>[零〇一二两三四五六七八九十百\d]+)次|(?P<previous>上一次|前一次|上次)|(?P<next>下一次)"
 )
+_MET = re.compile(r"(?<=[\u4e00-\u9fff])(?<!召)开会(?!议)")
+"""A body that 开会 (深改委开会, 政治局开会) held its meeting, read as 深改委会议 (of the same length: the offsets
+hold); not the 开会 inside 召开会议, nor one after where it was held (领导小组在雄安开会)."""
+_CLAUSE_START = re.compile(r"[，。；：！？,.;:!?\s]")
 _ORDINAL_WORD = re.compile(r"第[零〇一二两三四五六七八九十百\d]+次")
 _COUNT = re.compile(r"第?[零〇一二两三四五六七八九十百\d]+次")
 DESCRIBING_WORDS = 2
@@ -187,11 +191,16 @@ class Archive:
 
     def _kind_word_before(self, words: tuple[str, ...], kind: tuple[str, ...]) -> str | None:
         """The word just before a kind's words in a question, when meeting kinds use it (安全 in 安全生产工作会议)
-        but not that kind's meetings (the 稳 of 稳增长保就业座谈会, short for 稳增长稳市场主体保就业座谈会): then the
+        but not that kind's meetings (the 稳 of 稳增长保就业座谈会, short for 稳增长稳市场主体保就业座谈会; 环保, short
+        for the 环境保护 of 中央生态环境保护督察工作领导小组会议): then the
         question names a kind of its own, not the one its last words match. A count (一次) is no such word."""
         if not words or words[-1] not in self._kind_words or _COUNT.fullmatch(words[-1]):
             return None
-        return None if self._documents_of((words[-1], *kind)) else words[-1]
+        word = words[-1]
+        if self._documents_of((word, *kind)):
+            return None
+        kinds = {letters(d.meeting.kind) for d in self._documents_of(kind) if d.meeting.kind}
+        return None if any(abbreviates(word, name) for name in kinds) else word  # 环保 of 生态环境保护督察
 
     def named_in(self, question: str) -> NamedMeeting | None:
         """The meeting ``question`` names (with its ordinal, if any), by the words of its name the
@@ -203,6 +212,7 @@ class Archive:
         if not self._documents:
             return None
         key, offsets = normalize_with_offsets(question)
+        key = _MET.sub(lambda met: met[0] if "在" in _CLAUSE_START.split(key[:met.start()])[-1] else "会议", key)
         ends = set(accumulate(map(len, segment(key))))
         for start, end, by_body in mentions(key):
             said = key[start:end]

@@ -218,6 +218,18 @@ def test_a_named_meetings_other_paragraphs_on_the_question_follow_its_best(colle
     assert {p.title for p in answer.passages} == {"省政府召开稳投资促就业座谈会"}
 
 
+def test_a_word_of_the_kinds_name_shortened_before_its_other_words_is_that_kind(collection: Collection) -> None:
+    """环保 is 环境保护 shortened: 市生态环保督察领导小组 is the held 市生态环境保护督察工作领导小组, no other kind."""
+    text = ("市生态环境保护督察工作领导小组会议召开\n2023-05-29\n5月29日，市生态环境保护督察工作领导小组会议召开。\n"
+            "会议要求，列出问题清单，逐项整改销号。\n")
+    other = "全市环保工作会议召开\n2023-02-10\n2月10日，全市环保工作会议召开。\n会议要求，打好蓝天保卫战。\n"
+    for name, body in (("inspection.txt", text), ("other.txt", other)):  # 环保 is a word of the other's kind
+        collection.add_sources([SourceText(name=name, text=body, format="txt", original=body.encode())])
+    answer = collection.ask(["市生态环保督察领导小组开会，督察发现的问题怎么整改"])
+    assert answer.named is not None and not answer.unheld and answer.passages
+    assert collection.lookups().archive.named_in("领导小组在雄安开会那次提了什么要求") is None, "where it was held"
+
+
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
     for name, text in (
         ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"
@@ -231,6 +243,10 @@ def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Coll
     answer = collection.ask(["市深改委第五次会议对国有企业提了什么要求"])
     assert answer.passages and {p.title for p in answer.passages} == {"市委全面深化改革委员会第五次会议召开"}
     assert collection.lookups().archive.named_in("市改深委第五次会议对国有企业提了什么要求") is None
+    met = collection.ask(["市深改委开会对国有企业提了什么要求"])
+    assert met.named is not None and {p.title for p in met.passages} == {"市委全面深化改革委员会第五次会议召开"}
+    held = collection.lookups().archive.named_in("市委召开会议对国有企业提了什么要求")
+    assert held is not None and held.text == "市委召开会议", "the 开会 inside 召开会议 is left alone"
 
 
 def test_words_that_only_hold_a_meetings_type_name_none(archive: Collection) -> None:
