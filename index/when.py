@@ -265,14 +265,23 @@ def _is_past(start: date, end: date | None, today: date) -> bool:
     return start <= today and (end is None or end.year <= today.year)
 
 
+def _is_anchored(match: re.Match[str]) -> bool:
+    """Whether a time expression is a year named from another (当年, 次年): what a time is about, when the
+    question names a time of its own."""
+    return bool(match["a_anchored"] or match["b_anchored"])
+
+
 def find_period(question: str, today: date, year: int | None = None) -> Period | None:
     """The one time scope ``question`` names, relative to ``today``; None when it names none, or
     several, or one that is unclear. ``year`` is the conversation's (a follow-up's: 那7月那次呢 after
     2022年1月…): a part of a year named alone (7月, 年底) is of it when given, else of this year; a year
-    named from it (同年, 次年, 上一年) is read only with it."""
+    named from it (同年, 次年, 上一年) is read only with it, and not at all beside a time of the question's own."""
     key, offsets = normalize_with_offsets(question)
     found: list[tuple[date, date | None, str, tuple[int, int]]] = []
-    for match in _TIME_EXPRESSION.finditer(key):
+    matches = list(_TIME_EXPRESSION.finditer(key))
+    if not all(map(_is_anchored, matches)):  # 2021年1月那次…当年政府工作: named from the question's own time
+        matches = [match for match in matches if not _is_anchored(match)]
+    for match in matches:
         period = None if _UNREAD_AFTER.match(key, match.end()) else _read(match, today, year)
         if period is None:
             return None  # a time named in a way not read: no scope is safer than a wrong one

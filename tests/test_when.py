@@ -261,6 +261,12 @@ def test_a_year_named_from_the_conversations(question: str, label: str) -> None:
     assert find_period(question, date(2026, 12, 7)) is None  # with no year to count from, no scope
 
 
+@pytest.mark.parametrize("year", [None, 2022])
+def test_a_year_named_from_the_questions_own_time_is_what_it_is_about(year: int | None) -> None:
+    period = find_period("那2021年1月那次全体会议，对当年政府工作提了啥要求", date(2026, 12, 7), year=year)
+    assert period is not None and period.label == "2021年1月"
+
+
 def test_the_year_a_meeting_plans_for_is_not_when_it_was_held() -> None:
     period = find_period("2022年12月初研究2023年经济工作的那次会议", date(2026, 12, 7))
     assert period is not None and period.label == "2022年12月初"
