@@ -100,8 +100,8 @@ _NOT_WHEN_HELD_AFTER = re.compile(
 """What makes the expression before it no time of meetings: a deadline or a bound (12月底前, 2023年以后,
 今年内), a target (上半年要大头落地), a comparison (与去年相比, 去年同期), a word its 年 is part of (年均, 年轻, 年代), a plan's
 name (2023—2025年三年行动计划)."""
-_NOT_WHEN_HELD_BEFORE = re.compile(r"(?:研究|部署|谋划|安排|做好|分析)$")
-"""What makes the expression after it the year a meeting plans for (研究2023年经济工作), not when it was held."""
+_NOT_WHEN_HELD_BEFORE = re.compile(r"(?:研究|部署|谋划|安排|做好|分析|对)$")
+"""What makes the expression after it the time a meeting plans for (研究2023年经济工作, 对一季度工作), not when it was held."""
 _UNREAD_AFTER = re.compile(r"\s*(?:至|到|[-‐–—―~〜])?\s*\d")
 """A date or range the expression only begins (2022年至2024, 2023年3号, 2022年 2024年)."""
 _OPEN_ONLY_AFTER_SINCE = frozenset({"起", "开始"})

@@ -267,6 +267,12 @@ def test_a_year_named_from_the_questions_own_time_is_what_it_is_about(year: int 
     assert period is not None and period.label == "2021年1月"
 
 
+def test_a_time_the_question_asks_about_is_not_when_the_meeting_was_held() -> None:
+    period = find_period("2022年1月国务院开全体会议，对一季度工作是怎么安排的", date(2026, 12, 7))
+    assert period is not None and period.label == "2022年1月"
+    assert find_period("会议对上半年工作提了什么要求", date(2026, 12, 7)) is None
+
+
 def test_the_year_a_meeting_plans_for_is_not_when_it_was_held() -> None:
     period = find_period("2022年12月初研究2023年经济工作的那次会议", date(2026, 12, 7))
     assert period is not None and period.label == "2022年12月初"
