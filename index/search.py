@@ -431,7 +431,9 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if term not in query.expanded and not ((query.follow_up or query.one_meeting) and term not in known)
     }
     mass = sum(weights.values()) or 1.0
-    unheard_of = any(term not in known and len(term) > 1 for term in weights)  # a lone character (副) names nothing
+    # A word the collection never uses holds passages to a stricter test below: one dropped as the asker's in
+    # one meeting's reports (拆成, 半导体) too, but not a follow-up's aspect, nor a lone character (the 副 of 哪位副主席).
+    unheard_of = any(term not in known and len(term) > 1 for term in (weights if query.follow_up else own))
     if _names_unknown_place(index, [term for term in weights if term not in known]):
         return []  # a place the collection never names (兰陵县): nothing in it is about that one
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:

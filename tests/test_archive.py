@@ -290,6 +290,14 @@ def test_words_the_archive_never_uses_are_no_evidence_against_the_meeting_named(
     assert answer.passages and "烘干设备" in answer.passages[0].text
 
 
+def test_a_topic_the_archive_never_mentions_is_not_answered_from_the_meeting_named(archive: Collection) -> None:
+    """半导体 is in no report: the 2023年9月 meeting's one word on 安全 is no answer about 半导体 (the asker's own
+    words, 拆解 above, still do not sink a passage that meets the rest)."""
+    assert archive.index.doc_freqs("body", ["半导体"])["半导体"] == 0, "precondition"
+    assert not archive.ask(["2023年9月县政府常务会议对半导体和高标准农田安全有什么要求"], today=TODAY).passages
+    assert archive.ask(["2023年9月县政府常务会议对高标准农田安全有什么要求"], today=TODAY).passages, "without 半导体"
+
+
 def test_who_spoke_and_who_chaired_are_told_apart(archive: Collection) -> None:
     spoke = archive.ask(["全县安全生产电视电话会议提出了什么要求", "谁在会上讲的话"], today=TODAY)
     assert spoke.passages and "刘明在会上讲话" in spoke.passages[0].text

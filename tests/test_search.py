@@ -46,7 +46,7 @@ def test_words_absent_from_the_collection_still_get_nothing(collection: Collecti
 
 
 def test_interrogatives_with_measure_words_are_question_words() -> None:
-    assert all(is_question_word(word) for word in ("哪支", "哪国", "几次", "何时", "什么"))
+    assert all(is_question_word(word) for word in ("哪支", "哪国", "几次", "何时", "什么", "咋", "这块"))
     assert not any(is_question_word(word) for word in ("农田", "村", "几乎是"))
 
 
