@@ -62,6 +62,8 @@ def _schema() -> tantivy.Schema:
 
 
 SCHEMA = _schema()
+SCOPE_COUNTS_KEPT = 4096
+"""Counts ``doc_freqs_within`` remembers before starting afresh (a few hundred bytes each)."""
 
 
 class SearchIndex:
@@ -73,6 +75,8 @@ class SearchIndex:
         self._index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
         self._writer_free = threading.Lock()
         """Held by the one writer tantivy allows, until its merges are done."""
+        self._scope_counts: dict[tuple[object, ...], int] = {}
+        """``doc_freqs_within``'s counts, by the index's size, field, documents and term."""
 
     @property
     def generation(self) -> str:
@@ -135,19 +139,25 @@ class SearchIndex:
         return {term: searcher.doc_freq(field, term) for term in terms}
 
     def doc_freqs_within(self, field: str, terms: Iterable[str], doc_ids: Iterable[str]) -> tuple[int, dict[str, int]]:
-        """How many chunks ``doc_ids`` have, and how many of them contain each term in ``field``."""
-        scope = _of_documents(doc_ids)
+        """How many chunks ``doc_ids`` have, and how many of them contain each term in ``field``. Remembered
+        while the index holds as many chunks: questions name the same kinds of meeting again and again."""
         searcher = self._index.searcher()
+        ids = tuple(doc_ids)
+        scope_key = (searcher.num_docs, field, hash(ids))
+        if len(self._scope_counts) > SCOPE_COUNTS_KEPT:
+            self._scope_counts.clear()
+        scope = _of_documents(ids)
 
-        def count(query: tantivy.Query) -> int:
-            return searcher.search(query, 1, count=True).count
+        def count(term: str | None) -> int:
+            key = (*scope_key, term)
+            if key not in self._scope_counts:
+                query = scope if term is None else tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, field, term)), (tantivy.Occur.Must, scope)]
+                )
+                self._scope_counts[key] = searcher.search(query, 1, count=True).count
+            return self._scope_counts[key]
 
-        return count(scope), {
-            term: count(tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, field, term)), (tantivy.Occur.Must, scope)]
-            ))
-            for term in terms
-        }
+        return count(None), {term: count(term) for term in terms}
 
     def count_in(self, field: str, term: str, doc_id: str) -> int:
         """How many of one document's chunks contain ``term`` in ``field``."""
@@ -188,10 +198,8 @@ class SearchIndex:
 
 
 def _of_documents(doc_ids: Iterable[str]) -> tantivy.Query:
-    """The chunks of ``doc_ids``."""
-    return tantivy.Query.boolean_query(
-        [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "doc_id", doc_id)) for doc_id in doc_ids]
-    )
+    """The chunks of ``doc_ids`` (one term-set query: a union of term queries is several times slower)."""
+    return tantivy.Query.term_set_query(SCHEMA, "doc_id", list(doc_ids))
 
 
 class Writing:

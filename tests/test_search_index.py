@@ -48,3 +48,12 @@ def test_searching_some_documents_scores_their_chunks_as_searching_all_does(tmp_
     scoped = index.search(clauses, 10, doc_ids=["long", "short"])
     assert {(hit.doc_id, hit.position): hit.score for hit in scoped} == pytest.approx(everywhere)
     assert [hit.doc_id for hit in index.search(clauses, 10, doc_ids=["long"])] == ["long"]
+
+
+def test_counts_within_some_documents_follow_what_the_index_holds(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "g1")
+    index.write([IndexedChunk(doc_id=doc_id, position=position, fields={"body": body})
+                 for doc_id, position, body in (("a", 0, "秋粮 收购"), ("a", 1, "安全 生产"), ("b", 0, "秋粮 烘干"), ("c", 0, "秋粮"))])
+    assert index.doc_freqs_within("body", ["秋粮", "安全", "半导体"], ["a", "b"]) == (3, {"秋粮": 2, "安全": 1, "半导体": 0})
+    index.write([IndexedChunk(doc_id="b", position=1, fields={"body": "秋粮 安全"})])
+    assert index.doc_freqs_within("body", ["秋粮", "安全"], ["a", "b"]) == (4, {"秋粮": 3, "安全": 2}), "not the counts before"
