@@ -44,7 +44,7 @@ _ANOTHER_ORDINAL = re.compile(
 )
 _MET = re.compile(r"(?<=[\u4e00-\u9fff])(?<!召)开会(?!议)")
 """A body that 开会 (深改委开会, 政治局开会) held its meeting, read as 深改委会议 (of the same length: the offsets
-hold); not the 开会 inside 召开会议, nor one after where it was held (领导小组在雄安开会)."""
+hold) and shown as asked; not the 开会 inside 召开会议, nor one after where it was held (领导小组在雄安开会)."""
 _CLAUSE_START = re.compile(r"[，。；：！？,.;:!?\s]")
 _ORDINAL_WORD = re.compile(r"第[零〇一二两三四五六七八九十百\d]+次")
 _COUNT = re.compile(r"第?[零〇一二两三四五六七八九十百\d]+次")
@@ -211,11 +211,11 @@ class Archive:
         meeting, which the archive does not hold."""
         if not self._documents:
             return None
-        key, offsets = normalize_with_offsets(question)
-        key = _MET.sub(lambda met: met[0] if "在" in _CLAUSE_START.split(key[:met.start()])[-1] else "会议", key)
+        asked, offsets = normalize_with_offsets(question)
+        key = _MET.sub(lambda met: met[0] if _held_where(asked, met.start()) else "会议", asked)
         ends = set(accumulate(map(len, segment(key))))
         for start, end, by_body in mentions(key):
-            said = key[start:end]
+            said, said_as_asked = key[start:end], asked[start:end]  # 深改委会议, as read for 深改委开会
             if end not in ends or start + ending_start(said) + 1 in ends:
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             mention = said[name_start(said):]
@@ -233,9 +233,9 @@ class Archive:
             elif len(described) < DESCRIBING_WORDS:  # too little to pick a meeting by: searched with the question
                 start, described = end - len(mention) + (max(mention.find(words[named]), 0) if named and not differs_by else 0), ()
             return NamedMeeting(
-                words[named:], _LAST if _LAST_ONE.search(said) else ordinal_of(mention), without_time(mention),
-                (offsets[start], offsets[end - 1] + 1), differs_by,
-                said=letters(said), chair=chair, held_in=place, description=described,
+                words[named:], _LAST if _LAST_ONE.search(said) else ordinal_of(mention),
+                without_time(said_as_asked[len(said) - len(mention):]), (offsets[start], offsets[end - 1] + 1), differs_by,
+                said=letters(said_as_asked), chair=chair, held_in=place, description=described,
             )
         return None
 
@@ -305,6 +305,12 @@ class Archive:
         if not found:
             return Resolution((), _nearest(documents, None, period))
         return Resolution(tuple(d.id for d in found))
+
+
+def _held_where(question: str, at: int) -> bool:
+    """Whether the clause of ``question`` before ``at`` says where a meeting was held (领导小组在雄安开会): 在 as a
+    word of its own, not inside 现在 or 正在."""
+    return "在" in segment(_CLAUSE_START.split(question[:at])[-1])
 
 
 def _unheld_name(words: tuple[str, ...]) -> tuple[str, ...]:

@@ -227,7 +227,19 @@ def test_a_word_of_the_kinds_name_shortened_before_its_other_words_is_that_kind(
         collection.add_sources([SourceText(name=name, text=body, format="txt", original=body.encode())])
     answer = collection.ask(["市生态环保督察领导小组开会，督察发现的问题怎么整改"])
     assert answer.named is not None and not answer.unheld and answer.passages
-    assert collection.lookups().archive.named_in("领导小组在雄安开会那次提了什么要求") is None, "where it was held"
+
+
+def test_a_meeting_held_somewhere_is_not_named_by_the_place(collection: Collection) -> None:
+    """在东湖开会 says where the group met: no 东湖…会议 (a kind of meeting the archive holds) is named."""
+    for name, text in (
+        ("group.txt", "市乡村振兴领导小组会议召开\n2023-05-29\n5月29日，市乡村振兴领导小组会议在东湖召开。\n"
+                      "会议要求，抓好防止返贫动态监测。\n"),
+        ("district.txt", "东湖新区建设推进会议召开\n2023-06-02\n6月2日，东湖新区建设推进会议召开。\n会议要求，加快道路建设。\n"),
+    ):
+        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    answer = collection.ask(["市乡村振兴领导小组在东湖开会那次，对防止返贫提了什么要求"])
+    assert not answer.unheld and answer.passages and "防止返贫" in answer.passages[0].text
+    assert collection.lookups().archive.named_in("现在市乡村振兴领导小组开会说了什么") is not None, "现在 is no 在"
 
 
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
