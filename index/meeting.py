@@ -138,8 +138,12 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
     for found in (chaired, located if located is not chaired else None):
         if found:
             key = key.replace(found[0], " ")
-    chair = chaired["name"] if chaired and not names_no_one(chaired["name"]) else None
+    chair = chaired["name"] if chaired and not (names_no_one(chaired["name"]) or _OFFICE.fullmatch(chaired["name"])) else None
     return chair, place, key
+
+
+_OFFICE = re.compile(TITLES)
+"""An office where a question would name who chaired (总理在云南开的)."""
 
 
 def mentions(key: str) -> Iterator[tuple[int, int, bool]]:
@@ -270,17 +274,18 @@ def chair_of(text: str) -> str | None:
 def identify_meeting(title: str, opening: list[str]) -> Meeting:
     """The meeting a document reports, from its title and first paragraphs: the first meeting the title or
     lead (its first two paragraphs: a communiqué's first repeats its title) says was held or attended (later
-    paragraphs mention other meetings); its chair from the first that names one."""
+    paragraphs mention other meetings), its ordinal also from the lead's name for it; its chair from the first
+    that names one."""
     texts = [title, *opening]
     names = [found for text in texts[:3] if (found := held_meeting_name(text))]
     name = names[0] if names else None
     fuller = [later for later in names[1:] if kind_of(names[0]) in kind_of(later)]
     name = max(fuller, key=len) if fuller else name  # the lead's official name (推动黄河流域…) over the title's
-    # and the lead's ordinal, where the title's name of the meeting states none
     chair = next((found for text in texts if (found := chair_of(text))), None)
     if name is None:
         return Meeting(chair=chair)
     kind = kind_of(name)
+    # the lead's ordinal, where the title's name of the meeting states none
     ordinal = ordinal_of(name) or next((found for later in names[1:] if _same_series(name, later) and (found := ordinal_of(later))), None)
     return Meeting(kind=kind if len(kind) >= 2 else None, ordinal=ordinal, chair=chair)
 

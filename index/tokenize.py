@@ -102,10 +102,11 @@ def segment(key: str) -> list[str]:
 
 
 def names_no_one(word: str) -> bool:
-    """Whether jieba's dictionary has ``word`` as one word that is no person's name: an office or a body
-    (总理, 人大, 县委), where a question may put the name of who chaired (李克强, 王立新)."""
+    """Whether ``word`` is a body or an office (人大, 国务院, 县委, 总理), where a question may put the name of who
+    chaired (李克强, 王立新): jieba's dictionary has it as one organisation or abbreviation (nt, j), or it ends
+    as a committee or government does. Not a noun at large: jieba tags some people's names as nouns or places."""
     tagged = _segmenter().tag(word, True)
-    return len(tagged) == 1 and not tagged[0][1].startswith("nr")
+    return len(tagged) == 1 and tagged[0][1] in ("nt", "j") or word.endswith(("委", "政府"))
 
 
 @lru_cache(maxsize=1 << 12)  # asked of the archive's meeting names again and again
