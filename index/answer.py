@@ -96,7 +96,7 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     narrowed = named is not None and bool(period or named.ordinal or named.chair or named.held_in or named.description)
     one_meeting = narrowed or (named is not None and len(set(archive.days_of(within).values())) == 1)
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset(),
-                    one_meeting=one_meeting, kind_scope=named is not None and not one_meeting)
+                    one_meeting=one_meeting, kind_scope=bool(resolution and resolution.doc_ids) and not one_meeting)
     if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
         found = Answer(reading.turn, query, collection.meeting_statements(within[0], limit))
     elif reading.what_else and reading.continued:  # 那次会还说了什么

