@@ -108,18 +108,19 @@ def is_followup(turn: str, own_terms: list[str], previous: Topic | None) -> bool
 
 
 _CLAUSE_END = re.compile(r"[，,；;：:。？?！!]|(?<=那次|那回|那天|那场)")
-_ASKS = re.compile(r"什么|啥|谁|哪|几|多少|怎|如何|何|是否|有没有|吗")
+_ASKING_WORD = re.compile(r"什么|啥|谁|哪.*|几[个位次项名家所部条天年月点批轮届]?|多少|怎.*|咋.*|如何|何[时地人处种]?|是否|有没有|吗")
+"""A word that asks (谁, 几位, 哪些, 怎么): whole words, so 任何 and 几乎 ask nothing."""
 
 
-def _describing(turn: str) -> set[str]:
+def _describing(turn: str) -> frozenset[str]:
     """The words only in clauses of ``turn`` that ask nothing, when another clause asks: in
     2022年初总理听取意见那次，无党派人士是谁代表发言的 they say which meeting, not which of its passages."""
     clauses = [clause for clause in _CLAUSE_END.split(normalize(turn)) if clause.strip()]
-    asking = [bool(_ASKS.search(clause)) for clause in clauses]
+    asking = [any(_ASKING_WORD.fullmatch(word) for word in segment(clause)) for clause in clauses]
     if all(asking) or not any(asking):
-        return set()
-    asked = {token for clause, asks in zip(clauses, asking) if asks for token in segment(clause)}
-    return {token for clause, asks in zip(clauses, asking) if not asks for token in segment(clause)} - asked
+        return frozenset()
+    asked = {word for clause, asks in zip(clauses, asking) if asks for word in tokenize_question(clause)}
+    return frozenset(word for clause, asks in zip(clauses, asking) if not asks for word in tokenize_question(clause)) - asked
 
 
 def _named_documents(terms: list[str], names: DocumentNames) -> tuple[str, ...]:
@@ -149,7 +150,7 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
         return Query(text=turn, terms=previous.query.terms, doc_ids=previous.sources[:1], follow_up=True, about=aspect)
     named = _named_documents(own, names)
     if not is_followup(turn, own, previous):
-        query = Query(text=turn, terms=terms, phrases=quoted_phrases(turn), describing=frozenset(_describing(turn)))
+        query = Query(text=turn, terms=terms, phrases=quoted_phrases(turn), describing=_describing(turn))
         last = previous.sources[0] if previous is not None and previous.sources and not named else None
         return _preferring(query, named[0] if len(named) == 1 else last, names)
     assert previous is not None
