@@ -81,7 +81,6 @@ class _Server(ThreadingHTTPServer):
     a dozen chats and the long poll connect at once on a busy machine, and the poll then fails to read."""
 
     request_queue_size = 128
-    daemon_threads = True
 
 
 class BotApiStub:

@@ -150,8 +150,8 @@ def _tantivy_writer(path: Path, patience: float = 60.0) -> tantivy.IndexWriter:
     while True:
         try:
             return tantivy.Index.open(str(path)).writer(15_000_000)
-        except ValueError:
-            if time.monotonic() > deadline:
+        except ValueError as refused:
+            if "LockBusy" not in str(refused) or time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
 
