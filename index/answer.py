@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from .collection import Collection
 
 
+KIND_SCOPE_REPORTS = 5
+"""Reports of a kind of meeting from which words are weighed by how rare they are among them (``Query.kind_scope``):
+among fewer, a word they all happen to use or none does says little (DRCD: 3 passages on 忽里台大会)."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """The passages answering the last turn of a conversation."""
@@ -95,8 +100,9 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     preferred = query.preferred_doc_id if query.preferred_doc_id in within else None
     narrowed = named is not None and bool(period or named.ordinal or named.chair or named.held_in or named.description)
     one_meeting = narrowed or (named is not None and len(set(archive.days_of(within).values())) == 1)
+    of_a_kind = bool(resolution and resolution.doc_ids) and len(within) >= KIND_SCOPE_REPORTS and not one_meeting
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset(),
-                    one_meeting=one_meeting, kind_scope=bool(resolution and resolution.doc_ids) and not one_meeting)
+                    one_meeting=one_meeting, kind_scope=of_a_kind)
     if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
         found = Answer(reading.turn, query, collection.meeting_statements(within[0], limit))
     elif reading.what_else and reading.continued:  # 那次会还说了什么

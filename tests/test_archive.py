@@ -3,6 +3,7 @@ is answered from that meeting, one the archive does not hold is said to be absen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -108,6 +109,12 @@ def test_a_turn_with_nothing_to_search_gets_no_passages(archive: Collection, tur
     assert answer.small_talk and not answer.passages
 
 
+def _add_texts(collection: Collection, named_texts: Iterable[tuple[str, str]]) -> None:
+    """Add plain-text documents, each (file name, text)."""
+    for name, text in named_texts:
+        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+
+
 def archive_id(collection: Collection, name: str) -> str:
     return next(d.id for d in collection.documents() if Path(d.name).name == name)
 
@@ -126,12 +133,11 @@ def test_a_chair_named_by_office_alone_names_no_other_chair(archive: Collection)
 
 def test_a_meeting_named_by_some_words_of_its_name_in_order_is_that_meeting(collection: Collection) -> None:
     """稳 before 投资保就业座谈会 is a word of that meeting's own name, not of another kind's."""
-    for name, text in (
+    _add_texts(collection, (
         ("forum.txt", "县政府召开稳投资促消费保就业座谈会\n2023-05-18\n5月18日，县长王立新主持召开稳投资促消费保就业座谈会。\n"
                       "会议要求，各乡镇要加快项目开工，稳住就业基本盘。\n"),
         ("safety.txt", "县政府召开安全生产座谈会\n2023-06-02\n6月2日，县政府召开安全生产座谈会。\n会议要求，稳步推进隐患排查。\n"),
-    ):
-        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    ))
     answer = collection.ask(["2023年5月的稳投资保就业座谈会提了什么要求"])
     assert answer.passages and not answer.unheld
     assert {p.title for p in answer.passages} == {"县政府召开稳投资促消费保就业座谈会"}
@@ -155,11 +161,10 @@ def test_a_report_dated_just_after_the_period_still_answers_for_it(archive: Coll
 
 
 def test_a_place_whose_meetings_say_nothing_on_the_topic_says_so(collection: Collection) -> None:
-    for name, text in (
+    _add_texts(collection, (
         ("dezhou.txt", "德州召开秋粮收购工作推进会\n\n会议要求，各县要全力做好秋粮收购准备，确保仓容充足。\n"),
         ("liaocheng.txt", "聊城召开河湖长制工作会议\n\n会议要求，加快推进河道清淤，确保汛前完成堤防加固。\n"),
-    ):
-        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    ))
     answer = collection.ask(["秋粮收购有什么要求", "聊城呢"])
     assert not answer.passages and answer.scope == "聊城的会议中没有相关内容"
     text = answer_text(answer)
@@ -172,6 +177,7 @@ ROUTINE_MEETINGS = (
     ("第二次", "2023-04-05", "4月5日", "会议要求，抓好春季农业生产，推动现代农业发展。"),
     ("第三次", "2023-05-10", "5月10日", "会议要求，压实安全生产责任，推动安全发展。"),
     ("第四次", "2023-06-14", "6月14日", "会议要求，做好防汛备汛工作，确保安全度汛。"),
+    ("第五次", "2023-07-19", "7月19日", "会议要求，抓好秋粮生产，推动粮食产业发展。"),
 )
 
 
@@ -182,21 +188,19 @@ def test_a_topic_a_kind_of_meeting_never_took_up_is_not_answered_from_its_common
              for n, day, said, asked in ROUTINE_MEETINGS}
     texts["live.txt"] = "县商务局召开直播电商培训会\n2023-07-02\n7月2日，县商务局召开直播电商培训会。\n" \
                         "培训会要求，各乡镇要培育直播带货人才，规范直播电商经营。\n"
-    for name, text in texts.items():
-        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    _add_texts(collection, texts.items())
     assert not collection.ask(["县政府常务会议对直播电商发展提了什么要求"]).passages
     answer = collection.ask(["县政府常务会议对农村电商提了什么要求"])
     assert answer.passages and "农村电商" in answer.passages[0].text
 
 
 def test_a_name_is_read_within_one_headline_and_a_title_that_only_mentions_a_meeting_reports_none(collection: Collection) -> None:
-    for name, text in (
+    _add_texts(collection, (
         ("standing.txt", "市委常委会召开会议 听取全市国土调查情况汇报 审议《干部组织工作规定》 市委书记主持会议\n2023-04-30\n"
                          "4月30日，市委常委会召开会议。\n会议要求，要建设忠诚干净担当的高素质干部队伍。\n"),
         ("article.txt", "市委机关刊发表文章《在全市政协工作会议上的讲话》\n2023-05-16\n"
                         "文章指出，要把平安建设摆在突出位置，加强政协委员队伍建设。\n"),
-    ):
-        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    ))
     archive = collection.lookups().archive
     organisation = archive.named_in("2023年全市组织工作会议对干部队伍建设作了哪些部署")
     assert organisation is not None and not archive.resolve(organisation, None).doc_ids, "全市 and 组织工作 are in two headlines"
@@ -207,12 +211,11 @@ def test_a_name_is_read_within_one_headline_and_a_title_that_only_mentions_a_mee
 
 def test_a_named_meetings_other_paragraphs_on_the_question_follow_its_best(collection: Collection) -> None:
     """The lead meets every word of the question; the requirement only some, yet it is of the meeting asked about."""
-    for name, text in (
+    _add_texts(collection, (
         ("forum.txt", "省政府召开稳投资促就业座谈会\n2023-05-18\n5月18日，省长王立新在南平主持召开稳投资促就业座谈会，"
                       "分析当前投资和就业形势。\n会议听取了省发展改革委关于投资形势的汇报。\n王立新要求，要加快项目开工，稳住就业基本盘。\n"),
         ("safety.txt", "省政府召开安全生产座谈会\n2023-06-02\n6月2日，省政府在福州召开安全生产座谈会。\n会议要求，稳步推进隐患排查。\n"),
-    ):
-        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    ))
     answer = collection.ask(["2023年5月稳投资促就业座谈会上省长王立新对就业形势提了什么要求"])
     assert answer.passages and "稳住就业基本盘" in " ".join(p.text for p in answer.passages[:3])
     assert {p.title for p in answer.passages} == {"省政府召开稳投资促就业座谈会"}
@@ -223,33 +226,30 @@ def test_a_word_of_the_kinds_name_shortened_before_its_other_words_is_that_kind(
     text = ("市生态环境保护督察工作领导小组会议召开\n2023-05-29\n5月29日，市生态环境保护督察工作领导小组会议召开。\n"
             "会议要求，列出问题清单，逐项整改销号。\n")
     other = "全市环保工作会议召开\n2023-02-10\n2月10日，全市环保工作会议召开。\n会议要求，打好蓝天保卫战。\n"
-    for name, body in (("inspection.txt", text), ("other.txt", other)):  # 环保 is a word of the other's kind
-        collection.add_sources([SourceText(name=name, text=body, format="txt", original=body.encode())])
+    _add_texts(collection, (("inspection.txt", text), ("other.txt", other)))  # 环保 is a word of the other's kind
     answer = collection.ask(["市生态环保督察领导小组开会，督察发现的问题怎么整改"])
     assert answer.named is not None and not answer.unheld and answer.passages
 
 
 def test_a_meeting_held_somewhere_is_not_named_by_the_place(collection: Collection) -> None:
     """在东湖开会 says where the group met: no 东湖…会议 (a kind of meeting the archive holds) is named."""
-    for name, text in (
+    _add_texts(collection, (
         ("group.txt", "市乡村振兴领导小组会议召开\n2023-05-29\n5月29日，市乡村振兴领导小组会议在东湖召开。\n"
                       "会议要求，抓好防止返贫动态监测。\n"),
         ("district.txt", "东湖新区建设推进会议召开\n2023-06-02\n6月2日，东湖新区建设推进会议召开。\n会议要求，加快道路建设。\n"),
-    ):
-        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    ))
     answer = collection.ask(["市乡村振兴领导小组在东湖开会那次，对防止返贫提了什么要求"])
     assert not answer.unheld and answer.passages and "防止返贫" in answer.passages[0].text
     assert collection.lookups().archive.named_in("现在市乡村振兴领导小组开会说了什么") is not None, "现在 is no 在"
 
 
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
-    for name, text in (
+    _add_texts(collection, (
         ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"
                        "会议要求，加快推进国有企业改革，年底前完成混合所有制改革试点。\n"),
         ("finance.txt", "市财经委员会第五次会议召开\n2023-04-03\n4月3日，市财经委员会第五次会议召开。\n"
                         "会议要求，国有企业要严控债务风险，年底前完成隐性债务清理。\n"),
-    ):
-        collection.add_sources([SourceText(name=name, text=text, format="txt", original=text.encode())])
+    ))
     named = collection.lookups().archive.named_in("市深改委第五次会议对国有企业提了什么要求")
     assert named is not None and named.text == "市深改委第五次会议"
     answer = collection.ask(["市深改委第五次会议对国有企业提了什么要求"])
