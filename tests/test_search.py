@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from index.collection import Collection
 from index.read import SourceText
-from index.search import FIELD_WEIGHTS, _clauses, _known_parts, _present, _similarity
+from index.search import FIELD_WEIGHTS, _Candidate, _clauses, _documents_first, _known_parts, _present, _similarity
 from index.store import ChunkRecord, DocumentRecord
 from index.tokenize import is_question_word, token_text, tokenize_question
 
@@ -214,3 +216,16 @@ def test_the_clause_that_asks_chooses_the_passage_within_the_meeting_the_others_
     assert answer.passages and "李华作主题发言" in answer.passages[0].text
     first_meeting = [passage.text for passage in answer.passages if passage.doc_id == answer.passages[0].doc_id]
     assert any("老旧小区" in text for text in first_meeting), "the meeting described, not the other one"
+
+
+def test_a_document_meeting_more_of_the_question_across_its_passages_comes_first() -> None:
+    """A report meeting 防汛 in one paragraph and 排水 in the next comes before one whose single paragraph
+    repeats 排水 and so scores a little higher; each report's own passages keep their order."""
+    def candidate(doc_id: str, score: float, shown: set[str]) -> _Candidate:
+        return _Candidate(score, 0.5, shown, SimpleNamespace(doc_id=doc_id), None, 0.0)  # type: ignore[arg-type]
+
+    weights = {"防汛": 1.0, "排水": 1.0}
+    ranked = [candidate("repeats", 1.4, {"排水"}), candidate("both", 1.2, {"防汛"}), candidate("both", 1.1, {"排水"})]
+    assert [(c.chunk.doc_id, c.score) for c in _documents_first(ranked, weights)] == [("both", 1.2), ("both", 1.1), ("repeats", 1.4)]
+    alone = [candidate("repeats", 3.0, {"排水"}), candidate("both", 1.2, {"防汛"}), candidate("both", 1.1, {"排水"})]
+    assert _documents_first(alone, weights)[0].chunk.doc_id == "repeats", "a far better passage still leads"
