@@ -21,8 +21,8 @@ from itertools import accumulate
 from datetime import timedelta
 
 from .meeting import (
-    MENTION, Ordinal, abbreviates, describing, ending_start, held_by, is_meeting_type, mentions, name_start, ordinal_of, split_type,
-    without_time, words_of_name,
+    MENTION, Ordinal, abbreviates, describing, ending_start, held_by, is_meeting_type, is_office, mentions, name_start, ordinal_of,
+    split_type, without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
 from .scope import TextLines, looks_like_name, name_words, place_stem
@@ -220,6 +220,8 @@ class Archive:
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             mention = said[name_start(said):]
             words = words_of_name(mention)
+            while words and is_office(words[0]):  # 总理开座谈会: who held it, no word of its name
+                words = words[1:]
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
             if named is None:
                 words, named = self._abbreviated(mention) or _unheld_name(words), 0  # 深改委…, 中央外事工作会议

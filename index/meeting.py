@@ -47,7 +47,7 @@ _ORDINAL_PARTS = re.compile(
 )
 _PLENUM = re.compile(r"([一二三四五六七八九十]+)中全会")
 _TIME_PARTS = re.compile(
-    rf"\d{{4}}年度?|[〇零一二][〇零○一二三四五六七八九]{{3}}年|\d{{1,2}}月(?:\d{{1,2}}日|[上中下]旬|[初底末])?|{_NUMBER}日"
+    rf"\d{{4}}年(?:度|[初底末]|中(?![央共国华外]))?|[〇零一二][〇零○一二三四五六七八九]{{3}}年|\d{{1,2}}月(?:\d{{1,2}}日|[上中下]旬|[初底末])?|{_NUMBER}日"
 )
 _INNER_VERB = re.compile(r".*(?:主持召开|召开|举行|举办|主持|出席|参加|直播|当地时间)(?:了)?|^的")
 """What a name found as a sentence's subject may carry before the meeting's own name."""
@@ -138,12 +138,17 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
     for found in (chaired, located if located is not chaired else None):
         if found:
             key = key.replace(found[0], " ")
-    chair = chaired["name"] if chaired and not (names_no_one(chaired["name"]) or _OFFICE.fullmatch(chaired["name"])) else None
+    chair = chaired["name"] if chaired and not (names_no_one(chaired["name"]) or is_office(chaired["name"])) else None
     return chair, place, key
 
 
 _OFFICE = re.compile(TITLES)
-"""An office where a question would name who chaired (总理在云南开的)."""
+
+
+def is_office(word: str) -> bool:
+    """Whether a word is an office (总理, 委员长, 县长), where a question may put who held a meeting (总理在云南开的,
+    总理开座谈会): no one's name, and no word of the meeting's."""
+    return bool(_OFFICE.fullmatch(word))
 
 
 def mentions(key: str) -> Iterator[tuple[int, int, bool]]:

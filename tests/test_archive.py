@@ -126,6 +126,18 @@ def test_a_meeting_held_by_another_chair_is_absent(archive: Collection) -> None:
     assert not other.passages and other.absent
 
 
+def test_an_office_holding_a_meeting_of_a_bare_type_names_no_kind(collection: Collection) -> None:
+    """县长开座谈会: who held a 座谈会, not the kind 县长与企业家座谈会 whose name holds 县长."""
+    _add_texts(collection, (
+        ("forum.txt", "县长与企业家座谈会召开\n2023-06-12\n6月12日，县长与企业家座谈会召开。\n会议要求，优化营商环境。\n"),
+        ("hearing.txt", "县政府召开座谈会听取对政府工作报告的意见\n2023-01-10\n1月10日，县长王立新主持召开座谈会，"
+                        "听取对政府工作报告的意见。\n退休教师李华等发了言。\n"),
+    ))
+    assert collection.lookups().archive.named_in("2023年初县长开座谈会听取意见，谁发的言") is None
+    answer = collection.ask(["2023年初县长开座谈会听取政府工作报告意见，谁发的言"])
+    assert not answer.unheld and answer.passages and answer.passages[0].title.startswith("县政府召开座谈会")
+
+
 def test_a_chair_named_by_office_alone_names_no_other_chair(archive: Collection) -> None:
     answer = archive.ask(["县长主持的县政府常务会议对秋粮收购有什么要求"], today=TODAY)
     assert answer.passages and answer.passages[0].doc_id == archive_id(archive, "01.txt") and not answer.unheld

@@ -6,7 +6,7 @@ import pytest
 
 from index.meeting import (
     abbreviates, Ordinal, chair_of, describing, ending_start, held_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
-    ordinal_of,
+    ordinal_of, words_of_name,
 )
 from index.when import number_value
 
@@ -97,6 +97,11 @@ def test_the_leads_ordinal_is_the_meetings_when_the_titles_name_states_none() ->
     assert meeting.kind == "市政协主席会议" and meeting.ordinal == Ordinal(8, 21)
     other = identify_meeting("李华主持召开市政协主席会议", ["会议决定，3月召开政协第八届某某市委员会常务委员会第五次会议。"])
     assert other.kind == "市政协主席会议" and other.ordinal is None, "another series' meeting, which it decided to hold"
+
+
+def test_a_part_of_a_year_is_no_word_of_a_meetings_name() -> None:
+    assert words_of_name("2021年初县委工作会议") == ("县委", "工作", "会议")
+    assert words_of_name("2022年中央经济工作会议") == ("中央", "经济", "工作", "会议"), "年 then 中央, not 年中"
 
 
 def test_the_chair_is_named_with_a_title_before_or_after() -> None:
