@@ -298,5 +298,5 @@ def identify_meeting(title: str, opening: list[str]) -> Meeting:
 def _same_series(name: str, other: str) -> bool:
     """Whether two names of a report's meeting are of one series, told in other words (the title's 全国政协主席会议,
     the lead's 政协第十三届全国委员会第六十六次主席会议): the same type after the same last word."""
-    (words, meeting_type), (other_words, other_type) = split_type(kind_of(name)), split_type(kind_of(other))
+    (words, meeting_type), (other_words, other_type) = split_type(name), split_type(other)  # each its kind's
     return meeting_type == other_type and bool(words) and bool(other_words) and segment(words)[-1] == segment(other_words)[-1]
