@@ -8,7 +8,7 @@ from index.collection import Collection
 from index.read import SourceText
 from index.search import FIELD_WEIGHTS, _Candidate, _clauses, _documents_first, _known_parts, _present, _similarity
 from index.store import ChunkRecord, DocumentRecord
-from index.tokenize import is_question_word, token_text, tokenize_question
+from index.tokenize import cut_compounds, is_question_word, token_text, tokenize_question
 
 VILLAGE_REPORT = """镇党委召开村级集体经济发展座谈会
 
@@ -229,3 +229,21 @@ def test_a_document_meeting_more_of_the_question_across_its_passages_comes_first
     assert [(c.chunk.doc_id, c.score) for c in _documents_first(ranked, weights)] == [("both", 1.2), ("both", 1.1), ("repeats", 1.4)]
     alone = [candidate("repeats", 3.0, {"排水"}), candidate("both", 1.2, {"防汛"}), candidate("both", 1.1, {"排水"})]
     assert _documents_first(alone, weights)[0].chunk.doc_id == "repeats", "a far better passage still leads"
+
+
+def test_a_compound_the_collection_never_writes_is_not_met_by_its_parts(collection: Collection) -> None:
+    """jieba cuts 电子烟, which it does not know, into 电子 and 烟: a report on 电子政务 meets a part, not the
+    topic, and must not answer, though the collection uses 烟 elsewhere. The compound it does write (电子政务)
+    still finds it."""
+    assert cut_compounds("对电子烟监管有什么部署") == [("电子", "烟")], "precondition: jieba's cut"
+    _add(collection, "国务院常务会议部署电子政务建设\n\n会议要求，构建统一的国家电子政务网络，加强监管，"
+                     "打破信息孤岛。电子政务要实现应联尽联。\n")
+    _add(collection, "市场监管工作会议召开\n\n会议要求，做好烟、酒、糖等商品的价格监测。\n", name="market.txt")
+    assert collection.ask(["对电子烟监管有什么部署"]).passages == []
+    assert collection.ask(["对电子政务网络监管有什么部署"]).passages
+
+
+def test_only_a_word_and_a_one_character_noun_are_read_as_a_compound() -> None:
+    assert ("电子商务", "法") in cut_compounds("对电子商务法开展执法检查")
+    assert cut_compounds("12月初国常会对账款怎么要求") == [], "a time (月初) starts no compound"
+    assert cut_compounds("会议闭幕时增补了委员") == [], "时 is when, no part of a word"
