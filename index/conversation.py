@@ -36,13 +36,15 @@ MAX_FOLLOWUP_CHARS = 12
 _FOLLOWUP_MARKERS = re.compile(r"^(?:那么?|还有|另外|此外|其中|具体|这个|这些|该|其|再|又)|(?:呢|吗|呀)[？?。!！]*$|具体|怎么样[？?]*$")
 
 MEETING_ASPECTS: dict[str, re.Pattern[str]] = {
-    "date": re.compile(r"哪一?天|哪一?年|什么时[候间]|何时|几月|几号|日期|时间"),
+    "date": re.compile(r"哪[一两几]?天|哪一?年|什么时[候间]|何时|几月|几号|日期|时间"),
     "meeting": re.compile(r"什么会议?|哪一?个会议?|哪一?次会议?|哪份|哪篇|出处|来源|出自"),
     "place": re.compile(r"在?哪(?:里|儿|个(?:地方|城市|省份?|地区)|座城市)|在哪|什么地方|地点|何地"),
     "chair": re.compile(r"(?:谁|哪位|何人).{0,4}主持|主持人|主持的是谁"),
     "speaker": re.compile(r"谁|哪位|何人|哪些人|哪些领导"),
 }
 """What a turn can ask about the meeting an answer came from, and how it asks it."""
+_HELD_AT = re.compile(r"在[\u4e00-\u9fff]{2,8}?(?=(?:召开|举行|举办|开)的)")
+"""Where the meeting asked about was held (是哪两天在北京开的): it says which meeting, and asks nothing."""
 _MEETING_WORDS = re.compile(
     "|".join(
         sorted(
@@ -82,7 +84,7 @@ def meeting_aspect(turn: str) -> str | None:
     if aspect is None:
         return None
     rest = key
-    for pattern in (MENTION, *MEETING_ASPECTS.values(), _MEETING_WORDS):  # 这次全体会议是谁主持的
+    for pattern in (MENTION, *MEETING_ASPECTS.values(), _HELD_AT, _MEETING_WORDS):  # 这次全体会议是谁主持的
         rest = pattern.sub(" ", rest)
     return aspect if not tokenize_question(rest) else None
 

@@ -71,6 +71,8 @@ def _highlighted(passage: Passage) -> list[str]:
     ("turn", "aspect"),
     [
         ("是哪天开的", "date"),
+        ("这个座谈会是哪几天开的", "date"),
+        ("是哪两天在北京开的", "date"),
         ("会议是什么时候召开的", "date"),
         ("在哪开的", "place"),
         ("谁主持的", "chair"),
