@@ -29,7 +29,7 @@ _NUMBER = "[零〇一二两三四五六七八九十百\\d]+"
 _NAME_BODY = r"[^，。；：、！？,.;:!?\s《》（）()—–\-在]"
 """A character of a meeting's name (questions and titles are normalized: NFKC turns ，into ,); not 在, which
 begins where it was held (县委书记某某在县委常委会议室…召开)."""
-_ORDINAL_TAIL = rf"(?:第{_NUMBER}次(?:全体)?会议|{_NUMBER}次(?:全体)?会议)?"
+_ORDINAL_TAIL = rf"(?:第{_NUMBER}次(?:全体|[\u4e00-\u9fff]{{2,3}}?)?会议|{_NUMBER}次(?:全体)?会议)?"
 HELD_AFTER_VERB = re.compile(
     rf"(?:主持召开|召开|举行|举办|主持|出席)了?(?P<name>{_NAME_BODY}{{2,40}}?{MEETING_ENDING}{_ORDINAL_TAIL})"
 )

@@ -99,6 +99,14 @@ def test_the_leads_ordinal_is_the_meetings_when_the_titles_name_states_none() ->
     assert other.kind == "市政协主席会议" and other.ordinal is None, "another series' meeting, which it decided to hold"
 
 
+def test_a_meeting_of_a_standing_committee_is_named_after_its_ordinal() -> None:
+    """常委会 ends a meeting's name, but 第一百三十次委员长会议 after it is the meeting held: its type and ordinal
+    are read past the body's ending, as a 主任会议 or 主席会议 after 常委会 or 委员会 would be."""
+    meeting = identify_meeting("某某主持召开十三届全国人大常委会第一百三十次委员长会议", ["十三届全国人大常委会第一百三十次委员长会议9日上午在京举行。"])
+    assert meeting.kind == "全国人大常委会委员长会议" and meeting.ordinal == Ordinal(13, 130)
+    assert kind_of("市人大常委会第十二次主任会议") == "市人大常委会主任会议"
+
+
 def test_a_part_of_a_year_is_no_word_of_a_meetings_name() -> None:
     assert words_of_name("2021年初县委工作会议") == ("县委", "工作", "会议")
     assert words_of_name("2022年中央经济工作会议") == ("中央", "经济", "工作", "会议"), "年 then 中央, not 年中"
