@@ -110,6 +110,8 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
         found = Answer(reading.turn, query, collection.meeting_statements(reading.continued.sources[0], limit, answered))
     else:
         found = passages(collection, reading.turn, query, limit) if within else Answer(reading.turn, query, [])
+        if named is not None and query.wants_decisions and 0 < len(found.passages) < limit:
+            found = replace(found, passages=_with_statements(collection, found.passages, limit))
     if not found.passages and resolution is None:  # a time alone, none of its meetings about it: everywhere, saying so
         for everywhere in (reading.as_asked, reading.query):  # as asked, else without the time
             found = passages(collection, reading.turn, everywhere, limit)
@@ -117,6 +119,14 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
                 break
         return replace(found, scope=scope_of(None, found.query, missed=period))
     return replace(found, named=named, period=period, scope=scope_of(period, query, named, found=bool(found.passages)))
+
+
+def _with_statements(collection: Collection, found: list[Passage], limit: int) -> list[Passage]:
+    """``found`` (a meeting's passages on the question), then what else its first report required: the paragraph
+    stating the requirements often names the topic only through the meeting's name (栗战书强调，一要…二要…)."""
+    shown = {(passage.doc_id, passage.position) for passage in found}
+    more = collection.meeting_statements(found[0].doc_id, limit)
+    return found + [passage for passage in more if (passage.doc_id, passage.position) not in shown][: limit - len(found)]
 
 
 def _described(

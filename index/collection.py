@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -622,10 +622,10 @@ class Collection:
         if document is None:
             return []
         chunks = self.store.chunks_of(doc_id)
-        requiring = {requirement.position for section in digest(chunks) for requirement in section.requirements}
+        requiring = Counter(requirement.position for section in digest(chunks) for requirement in section.requirements)
 
-        def told(chunk: ChunkRecord) -> tuple[bool, bool, bool]:
-            return announces_meeting(chunk, document), bool(answered.intersection(chunk.tokens)), chunk.position not in requiring
+        def told(chunk: ChunkRecord) -> tuple[bool, bool, int]:
+            return announces_meeting(chunk, document), bool(answered.intersection(chunk.tokens)), -requiring[chunk.position]
 
         chunks = sorted(chunks, key=told)
         return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=[]) for chunk in chunks[:limit]]

@@ -201,7 +201,8 @@ def _body_start(key: str, text: str) -> int | None:
 
     Outline headings (一、… / （一）… / 第一，…) and lines without end punctuation are headings
     however they are worded. A numbered point (一是抓紧完成前期工作，…) starts with its label
-    clause, unless that clause opens with the bodies it binds (一是县农业农村局要…).
+    clause, unless that clause opens with the bodies it binds (一是县农业农村局要…); one numbered with its
+    modal (二要…) is a requirement from its 要 on.
     """
     rank = heading_rank(text)
     if rank is None:
@@ -209,6 +210,8 @@ def _body_start(key: str, text: str) -> int | None:
     point = _POINT.match(key)
     if rank <= 2 or point is None or not re.search(r"[。！？!?；;]['\"”’」』)）]*$", text):
         return None
+    if point[0].endswith("要"):  # 二要扶持良种繁育基地: the numbering is the modal, the point a requirement
+        return point.end() - 1
     label = _CLAUSE_END.search(key, point.end())
     label_end = label.end() if label else len(key)
     spans, verdict = _read_clause(key[point.end() : label_end])

@@ -327,3 +327,30 @@ def test_who_spoke_and_who_chaired_are_told_apart(archive: Collection) -> None:
     assert spoke.passages and "刘明在会上讲话" in spoke.passages[0].text
     chaired = archive.ask(["2023年县委农村工作会议对高标准农田有什么要求", "谁主持的"], today=TODAY)
     assert chaired.passages and "孙海波主持" in chaired.passages[0].text
+
+
+LAW_SYMPOSIUM = (
+    "law.txt",
+    "县人大常委会召开种子法实施座谈会\n2023-05-10\n"
+    "5月10日，县人大常委会召开种子法实施座谈会。县人大常委会主任李明出席并讲话。\n"
+    "李明指出，实施好种子法，要提高认识，各级人大要发挥好职能作用。\n"
+    "李明强调，一要加强种质资源保护。二要扶持良种繁育基地。三要严厉打击假劣种子。四要做好执法检查。\n"
+    "县农业农村局负责同志在座谈会上发言。\n",
+)
+
+
+def test_what_else_a_meeting_said_begins_with_its_fullest_statement_of_requirements(collection: Collection) -> None:
+    """A paragraph of four sentences of requirements says more of what the meeting required than one of one."""
+    _add_texts(collection, [LAW_SYMPOSIUM])
+    statements = collection.meeting_statements(collection.documents()[0].id, 2)
+    assert "一要加强种质资源保护" in statements[0].text
+
+
+def test_a_named_meetings_passages_are_followed_by_its_other_requirements(collection: Collection) -> None:
+    """The paragraph listing 一要…四要 names the law only through the meeting's name: after the passages that
+    meet the question come the meeting's statements of requirements, not nothing."""
+    _add_texts(collection, [LAW_SYMPOSIUM])
+    answer = collection.ask(["贯彻种子法，人大开的那次实施座谈会提了哪几条要求"])
+    texts = [passage.text for passage in answer.passages]
+    assert texts and "种子法" in texts[0]
+    assert any("一要加强种质资源保护" in text for text in texts[:3])
