@@ -7,14 +7,18 @@ with the nearest ones it holds. Only then are passages ranked, within those docu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .archive import Archive, HeldMeeting, NamedMeeting
 from .conversation import Topic
+from .meeting import is_office
 from .reading import Reading
-from .search import Passage, Query
+from .search import Expansion, Passage, Query
 from .store import DocumentRecord
+from .synonyms import EXPANSION_WEIGHT
+from .tokenize import tokenize
 from .when import Period
 
 if TYPE_CHECKING:
@@ -103,6 +107,8 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     of_a_kind = bool(resolution and resolution.doc_ids) and len(within) >= KIND_SCOPE_REPORTS and not one_meeting
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset(),
                     one_meeting=one_meeting, kind_scope=of_a_kind)
+    if one_meeting:
+        query = _office_as_chair(query, collection.store.documents_by_id(within).values())
     if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
         found = Answer(reading.turn, query, collection.meeting_statements(within[0], limit))
     elif reading.what_else and reading.continued:  # 那次会还说了什么
@@ -119,6 +125,23 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
                 break
         return replace(found, scope=scope_of(None, found.query, missed=period))
     return replace(found, named=named, period=period, scope=scope_of(period, query, named, found=bool(found.passages)))
+
+
+def _office_as_chair(query: Query, documents: Iterable[DocumentRecord]) -> Query:
+    """``query`` with an office it names (委员长要求…, 总理对…怎么说的) also met by the name of the one who chaired
+    the meeting: its reports say 栗战书强调, not 委员长强调."""
+    chairs = {document.meeting.chair for document in documents}
+    offices = [term for term in query.terms if is_office(term) and term not in query.expanded]
+    if len(chairs) != 1 or None in chairs or not offices:
+        return query
+    chair = tuple(tokenize(chairs.pop()))
+    added = [token for token in chair if token not in query.terms]
+    return replace(
+        query,
+        terms={**query.terms, **dict.fromkeys(added, EXPANSION_WEIGHT)},
+        expansions=query.expansions + tuple(Expansion(office, chair) for office in offices),
+        expanded=query.expanded | set(added),
+    )
 
 
 def _with_statements(collection: Collection, found: list[Passage], limit: int) -> list[Passage]:

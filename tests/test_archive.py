@@ -354,3 +354,16 @@ def test_a_named_meetings_passages_are_followed_by_its_other_requirements(collec
     texts = [passage.text for passage in answer.passages]
     assert texts and "种子法" in texts[0]
     assert any("一要加强种质资源保护" in text for text in texts[:3])
+
+
+def test_an_office_the_question_names_is_met_by_the_one_who_chaired(collection: Collection) -> None:
+    """委员长要求… asks what the chair said, and the report writes his name (李明强调): that passage answers, not
+    one using the office's word for another meeting."""
+    _add_texts(collection, [
+        ("river.txt", "李明在某市主持召开河湖保护立法座谈会\n2023-04-13\n"
+                      "李明13日在某市主持召开河湖保护立法座谈会，听取意见建议。\n"
+                      "李明强调，要把生态保护修复、水资源节约集约利用和防洪安全作为立法的主要内容。\n"),
+        ("other.txt", "委员长会议举行\n2023-04-20\n委员长会议20日举行，委员长王华主持。\n"),
+    ])
+    answer = collection.ask(["2023年4月河湖保护立法座谈会上，委员长要求这部法重点写进哪些内容"])
+    assert answer.passages and answer.passages[0].text.startswith("李明强调")
