@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from index.collection import Collection
 from index.read import SourceText
-from index.search import FIELD_WEIGHTS, _Candidate, _clauses, _documents_first, _known_parts, _present, _similarity
+from index.search import FIELD_WEIGHTS, SINGLE_CHARACTER_WEIGHT, _Candidate, _clauses, _documents_first, _known_parts, _present, _similarity, term_weight
 from index.store import ChunkRecord, DocumentRecord
 from index.tokenize import cut_compounds, is_question_word, token_text, tokenize_question
 
@@ -247,3 +249,12 @@ def test_only_a_word_and_a_one_character_noun_are_read_as_a_compound() -> None:
     assert ("电子商务", "法") in cut_compounds("对电子商务法开展执法检查")
     assert cut_compounds("12月初国常会对账款怎么要求") == [], "a time (月初) starts no compound"
     assert cut_compounds("会议闭幕时增补了委员") == [], "时 is when, no part of a word"
+
+
+def test_a_lone_character_of_a_question_about_decisions_weighs_half_a_word_as_rare() -> None:
+    """提 (of 提了哪些要求) is mostly a piece of the asking phrase, seldom a word of the passages: its IDF overstates
+    it. In other questions a lone character may be what is asked about, and weighs in full."""
+    assert term_weight("提", 1000, 3, True) == pytest.approx(term_weight("落实", 1000, 3, True) * SINGLE_CHARACTER_WEIGHT)
+    assert term_weight("鱼", 1000, 3, False) == term_weight("落实", 1000, 3, False)
+    assert term_weight("iphone", 1000, 3, True) == term_weight("落实", 1000, 3, True), "only Chinese characters alone"
+    assert SINGLE_CHARACTER_WEIGHT < 1
