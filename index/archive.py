@@ -220,8 +220,8 @@ class Archive:
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             mention = said[name_start(said):]
             words = words_of_name(mention)
-            while words and is_office(words[0]):  # 总理开座谈会: who held it, no word of its name
-                words = words[1:]
+            while words[1:] and is_office(words[0]) and words[1] != "会议":  # 总理开座谈会: who held it, no word of
+                words = words[1:]  # its name; but 委员长会议 is the meeting of that office
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
             if named is None:
                 words, named = self._abbreviated(mention) or _unheld_name(words), 0  # 深改委…, 中央外事工作会议

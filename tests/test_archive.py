@@ -367,3 +367,15 @@ def test_an_office_the_question_names_is_met_by_the_one_who_chaired(collection: 
     ])
     answer = collection.ask(["2023年4月河湖保护立法座谈会上，委员长要求这部法重点写进哪些内容"])
     assert answer.passages and answer.passages[0].text.startswith("李明强调")
+
+
+def test_an_offices_own_meeting_is_a_kind_not_who_held_it(collection: Collection) -> None:
+    """委员长会议 and 主任会议 are the meetings of those offices: 第十四次主任会议, which the archive does not hold,
+    is said to be absent, with the ones it does (总理开座谈会 still names who held it: see above)."""
+    _add_texts(collection, [
+        (f"{number}.txt", f"县人大常委会举行第{word}次主任会议\n2023-0{month}-09\n"
+                          f"县人大常委会第{word}次主任会议9日举行。会议决定，常委会会议下月举行。\n")
+        for number, word, month in ((12, "十二", 3), (13, "十三", 4))
+    ])
+    answer = collection.ask(["第十四次主任会议定了什么"])
+    assert not answer.passages and [held.ordinal.number for held in answer.absent[:2]] == [13, 12]
