@@ -21,7 +21,7 @@ from .when import number_value
 
 _SUFFIX = (
     "电视电话会议|视频会议|常务会议|工作会议|全体会议|常委会会议|党组会议|党组会|常委会|座谈会|推进会|现场会|"
-    "调度会|交流会|研讨会|报告会|动员大会|大会|全会|例会|峰会|会议"
+    "调度会|交流会|研讨会|报告会|动员大会|大会|全会|例会|峰会|集体学习|会议"
 )
 MEETING_ENDING = rf"(?:{_SUFFIX})(?![议室厅员纪场所址堂])"
 """A meeting name's ending, not the start of another word (会议室, 人民大会堂, 常委会议 continues to 会议)."""
@@ -35,7 +35,7 @@ HELD_AFTER_VERB = re.compile(
 )
 _HELD_BY_BODY = re.compile(
     rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,20}}?)(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上)?"
-    rf"(?:在[^，。,]{{1,15}}?)?(?:召开|举行)(?P<generic>(?:第{_NUMBER}次)?(?:专题|全体|常务|党组)?会议)"
+    rf"(?:在[^，。,]{{1,15}}?)?(?:召开|举行)(?P<generic>(?:第{_NUMBER}次)?(?:(?:专题|全体|常务|党组)?会议|集体学习))"
 )
 """中共中央政治局12月6日召开会议, 县政府召开第十次常务会议: the body that met, when the meeting's name is only its type."""
 _HELD_AS_SUBJECT = re.compile(

@@ -17,7 +17,7 @@ import rjieba
 from .normalize import normalize
 from .words import NO_WORDS, Words, parse_words, read_words
 
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "9"
 """Changes with anything that changes the tokens of a text (cleaning, normalization, segmentation,
 filtering) or what is stored of its meeting: a catalogue built by another version is re-processed from its originals.
 2: OpenCC's C++ converter and jieba-rs instead of their pure-Python versions; lone letters dropped.

@@ -379,3 +379,11 @@ def test_an_offices_own_meeting_is_a_kind_not_who_held_it(collection: Collection
     ])
     answer = collection.ask(["第十四次主任会议定了什么"])
     assert not answer.passages and [held.ordinal.number for held in answer.absent[:2]] == [13, 12]
+
+
+def test_a_collective_study_session_is_a_meeting_the_archive_may_not_hold(collection: Collection) -> None:
+    """集体学习 is a meeting like any other: 中央政治局第二十九次集体学习 is not the county's study session."""
+    _add_texts(collection, [("study.txt", "县委理论学习中心组举行集体学习\n2023-05-09\n"
+                                          "县委理论学习中心组5月9日举行集体学习，学习领会中央经济工作会议精神。县委书记王强主持并讲话。\n")])
+    assert not collection.ask(["中央政治局第二十九次集体学习是请谁讲解的，讲了什么内容"]).passages
+    assert collection.ask(["县委理论学习中心组集体学习讲了什么"]).passages

@@ -20,6 +20,7 @@ from index.when import number_value
         ("9月11日，县长王立新主持召开县政府第十次常务会议，研究部署秋粮收购", "县政府第十次常务会议"),
         ("全国春季农业生产工作会议2月13日在山东省德州市召开", "全国春季农业生产工作会议"),
         ("会议要求，各地要抓好秋粮收购。", None),
+        ("县委理论学习中心组5月9日举行集体学习", "县委理论学习中心组集体学习"),
     ],
 )
 def test_the_held_meeting_is_named_by_shape(text: str, name: str | None) -> None:
