@@ -34,7 +34,7 @@ from .read import ReadError, SourceText, archive_of, read_bytes, read_original, 
 from .reading import Lookups, read_turn
 from .reprints import SIGNATURE_FORMAT, SIGNATURE_SIZE, Reprints, fold_reprints, signature
 from .scope import DocumentNames, name_words
-from .search import Passage, Query, announces_meeting, passage_of, search
+from .search import Passage, Query, opens_report, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
 from .speakers import names_pattern
 from .store import ChunkRecord, DocumentRecord, Store
@@ -625,7 +625,7 @@ class Collection:
         requiring = Counter(requirement.position for section in digest(chunks) for requirement in section.requirements)
 
         def told(chunk: ChunkRecord) -> tuple[bool, bool, int]:
-            return announces_meeting(chunk, document), bool(answered.intersection(chunk.tokens)), -requiring[chunk.position]
+            return opens_report(chunk, document), bool(answered.intersection(chunk.tokens)), -requiring[chunk.position]
 
         chunks = sorted(chunks, key=told)
         return [passage_of(chunk, document, score=0.0, coverage=1.0, highlights=[]) for chunk in chunks[:limit]]

@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 from .chunk import heading_label, heading_rank
 from .clean import ends_sentence
-from .meeting import held_meeting_name
 from .scope import place_stem
 from .normalize import compact, normalize, normalize_with_offsets
 from .speakers import split_sentences
@@ -55,9 +54,8 @@ HEADING_ONLY_CHARS = 60
 """A numbered point this short, alone in its paragraph, is a heading over the passages after it."""
 _OUTLINE = re.compile(r"^\s*[【\[](?:提纲|提要|要点|目录)[】\]]")
 ANNOUNCEMENT_WEIGHT = 0.5
-"""Score kept, for a question about what was decided, by a report's opening paragraph that announces its
-meeting (…召开…会议): the decisions are stated in the paragraphs after it, which come first unless they
-match far less."""
+"""Score kept, for a question about what was decided, by a report's opening paragraph (…召开…会议, …率执法检查组
+在…检查): the decisions are stated in the paragraphs after it, which come first unless they match far less."""
 DOCUMENT_COVERAGE_WEIGHT = 2.0
 """How much the share of the question a document's passages meet together raises its best passage's score
 (``_documents_first``). At 2, xwlb_dev3 gains a first-right answer and one in the first three, DRCD 22 first-right
@@ -383,10 +381,10 @@ def _is_headline(text: str) -> bool:
     return len(text) <= HEADING_ONLY_CHARS and heading_rank(text) is None and not ends_sentence(text.strip())
 
 
-def announces_meeting(chunk: ChunkRecord, document: DocumentRecord) -> bool:
-    """Whether a chunk is the opening paragraph of a meeting's report, with more after it, that says which
-    meeting was held."""
-    return chunk.position == 0 and document.chunk_count > 1 and held_meeting_name(chunk.text) is not None
+def opens_report(chunk: ChunkRecord, document: DocumentRecord) -> bool:
+    """Whether a chunk is the opening paragraph of a report with more after it: it says what was held (a meeting,
+    an inspection, a visit: 栗战书率执法检查组在黑龙江检查…), the paragraphs after it what was required there."""
+    return chunk.position == 0 and document.chunk_count > 1
 
 
 def _clauses(terms: dict[str, float], speakers: set[str], common: set[str]) -> list[tuple[str, str, float]]:
@@ -498,7 +496,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
             # evidence, nor is a common one (发展) used alongside it, nor any beside a compound never written (预制菜),
             # except in one meeting's reports, where the question's own wording is no evidence against them
         shown = matched.union(*(e.tokens for e in equivalents))
-        announcing = query.wants_decisions and announces_meeting(chunk, document)
+        announcing = query.wants_decisions and opens_report(chunk, document)
         lowered = ANNOUNCEMENT_WEIGHT if announcing else 1.0
         asked_weight = lowered * sum(asking[term] for term in matched if term in asking)
         scored.append(_Candidate(hit.score * lowered, coverage, shown, chunk, document, asked_weight))
