@@ -382,9 +382,10 @@ def _is_headline(text: str) -> bool:
 
 
 def opens_report(chunk: ChunkRecord, document: DocumentRecord) -> bool:
-    """Whether a chunk is the opening paragraph of a report with more after it: it says what was held (a meeting,
-    an inspection, a visit: 栗战书率执法检查组在黑龙江检查…), the paragraphs after it what was required there."""
-    return chunk.position == 0 and document.chunk_count > 1
+    """Whether a chunk is the opening paragraph of a meeting's report with more after it: it says what was held (the
+    meeting, or the inspection or visit it was part of: 栗战书率执法检查组在黑龙江检查…), the paragraphs after it what
+    was required there. (Not any document's opening: CMRC's encyclopedia entries lost two first answers.)"""
+    return chunk.position == 0 and document.chunk_count > 1 and document.meeting.kind is not None
 
 
 def _clauses(terms: dict[str, float], speakers: set[str], common: set[str]) -> list[tuple[str, str, float]]:
