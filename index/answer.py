@@ -103,7 +103,9 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     within = tuple(d for d in query.doc_ids or doc_ids if d in allowed)
     preferred = query.preferred_doc_id if query.preferred_doc_id in within else None
     narrowed = named is not None and bool(period or named.ordinal or named.chair or named.held_in or named.description)
-    one_meeting = narrowed or (named is not None and len(set(archive.days_of(within).values())) == 1)
+    # Named by more than its kind (a time, an ordinal …): one meeting, unless what names it holds many (2021年国常会).
+    days = len(set(archive.days_of(within).values()))
+    one_meeting = (narrowed and days < KIND_SCOPE_REPORTS) or (named is not None and days == 1)
     of_a_kind = bool(resolution and resolution.doc_ids) and len(within) >= KIND_SCOPE_REPORTS and not one_meeting
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset(),
                     one_meeting=one_meeting, kind_scope=of_a_kind)

@@ -289,6 +289,16 @@ def unheard_compounds(index: SearchIndex, text: str, terms: set[str]) -> frozens
     return frozenset(part for word, char in compounds if word + char not in spelled for part in (word, char))
 
 
+def _untaken(index: SearchIndex, absent: list[str], doc_ids: tuple[str, ...]) -> bool:
+    """Whether the words ``absent`` (which the collection uses, but not the reports ``doc_ids``) are a topic those
+    reports never took up: no part of any of them is there either (集成电路 in a year's 政治局会议); 乱收费 beside
+    reports on 违规收费 may be the asker's wording (their 收费 is there)."""
+    parts = {term: [term[i:j] for i in range(len(term)) for j in range(i + 2, len(term) + 1) if term[i:j] != term]
+             for term in absent}
+    _size, in_scope = index.doc_freqs_within("body", {part for inner in parts.values() for part in inner}, doc_ids)
+    return bool(parts) and all(not any(in_scope.get(part, 0) for part in inner) for inner in parts.values())
+
+
 def _names_unknown_place(index: SearchIndex, unknown: list[str]) -> bool:
     """Whether one of a question's unknown words is a place (兰陵县) whose name the collection never uses,
     not even in another form (金华 for 金华县) or cut otherwise (no passage holds its character pairs)."""
@@ -458,6 +468,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     # What meetings decided on 电子烟: a topic the collection never writes. (Only for such questions: in CMRC's,
     # jieba tags verbs as nouns in context, 越语 指.)
     hollow = unheard_compounds(index, query.text, set(asked)) if query.wants_decisions else frozenset()
+    untaken = False  # words the collection uses, but none of the reports of the kind asked about (``_untaken``)
     # A word the collection never uses holds passages to a stricter test below: one dropped as the asker's in
     # one meeting's reports (拆成, 半导体) too, but not a follow-up's aspect, nor a lone character (the 副 of 哪位副主席).
     unheard_of = bool(hollow) or any(term not in known and len(term) > 1 for term in (weights if query.follow_up else own))
@@ -473,6 +484,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
                    for term in weights}
         mass = sum(weights.values()) or 1.0
         unheard_of |= any(count == 0 and len(term) > 1 for term, count in in_scope.items())
+        untaken = _untaken(index, [t for t, count in in_scope.items() if count == 0 and len(t) > 1 and t in known], query.doc_ids)
         common |= {term for term, count in in_scope.items() if count > COMMON_SHARE * scope_size}
     wanted = set(weights).union(*(e.tokens for e in query.expansions))
     asking = {term: weight for term, weight in weights.items() if term not in query.describing} if query.describing else {}
@@ -492,10 +504,11 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
             matched |= {term for term in spelled.keys() & weights.keys() if term in _search_key(chunk, document)}
         matched -= hollow
         coverage = sum(weights[term] for term in matched) / mass
-        if unheard_of and coverage < SINGLE_TERM_COVERAGE and (hollow and not query.one_meeting or _mentions(chunk, document, matched - common) < 2):
+        if unheard_of and coverage < SINGLE_TERM_COVERAGE and (untaken or hollow and not query.one_meeting or _mentions(chunk, document, matched - common) < 2):
             continue  # the question names what the collection never mentions; a word in passing (最新, 天气) is no
-            # evidence, nor is a common one (发展) used alongside it, nor any beside a compound never written (预制菜),
-            # except in one meeting's reports, where the question's own wording is no evidence against them
+            # evidence, nor is a common one (发展) used alongside it, nor any beside a topic a kind's reports never took
+            # up, or a compound never written (预制菜) outside one meeting's reports, where the question's own wording
+            # is no evidence against them
         shown = matched.union(*(e.tokens for e in equivalents))
         announcing = query.wants_decisions and opens_report(chunk, document)
         lowered = ANNOUNCEMENT_WEIGHT if announcing else 1.0

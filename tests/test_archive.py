@@ -12,6 +12,7 @@ import pytest
 from bot.render import answer_text
 from index.collection import Collection
 from index.read import SourceText
+from index.search import _untaken
 
 TODAY = date(2024, 6, 1)
 
@@ -387,3 +388,26 @@ def test_a_collective_study_session_is_a_meeting_the_archive_may_not_hold(collec
                                           "县委理论学习中心组5月9日举行集体学习，学习领会中央经济工作会议精神。县委书记王强主持并讲话。\n")])
     assert not collection.ask(["中央政治局第二十九次集体学习是请谁讲解的，讲了什么内容"]).passages
     assert collection.ask(["县委理论学习中心组集体学习讲了什么"]).passages
+
+
+def _county_meetings(topics: list[str]) -> list[tuple[str, str]]:
+    """A year of the county government's executive meetings, one a month, each on its topic."""
+    return [(f"exec{month:02d}.txt", f"县政府召开常务会议\n2023-{month:02d}-10\n{month}月10日，县长王立新主持召开县政府常务会议。\n"
+                                     f"会议要求，各乡镇要抓好{topic}工作，确保按期完成。\n")
+            for month, topic in enumerate(topics, start=1)]
+
+
+def test_a_year_of_a_kinds_meetings_is_no_one_meeting_and_a_topic_none_took_up_is_refused(collection: Collection) -> None:
+    """2023年县政府常务会议 names six meetings, not one: 集成电路, which the collection uses (in another body's
+    report) but none of them does, is a topic they never took up, though their passages share 产业 and 发展 with it."""
+    _add_texts(collection, [
+        *_county_meetings(["秋粮收购", "产业发展", "安全生产", "产业园区发展", "整治违规收费", "产业项目发展"]),
+        ("tech.txt", "市科技局召开集成电路产业座谈会\n2023-03-02\n会议要求，加快集成电路产业发展。\n"),
+        ("fees.txt", "市场监管局通报乱收费问题\n2023-04-02\n通报指出，部分单位存在乱收费问题。\n"),
+    ])
+    assert not collection.ask(["2023年县政府常务会议对集成电路产业发展有什么部署"]).passages
+    answer = collection.ask(["2023年县政府常务会议对秋粮收购有什么要求"])
+    assert answer.passages and "秋粮收购" in answer.passages[0].text
+    meetings = tuple(d.id for d in collection.documents() if Path(d.name).name.startswith("exec"))
+    assert _untaken(collection.index, ["集成电路"], meetings)
+    assert not _untaken(collection.index, ["乱收费"], meetings), "their 违规收费 takes it up in other words"
