@@ -37,7 +37,8 @@ def test_a_meeting_the_archive_does_not_hold_is_named_absent_with_the_nearest(ar
     assert "没有县政府第十二次常务会议" in text and "2023年11月20日" in text
 
 
-@pytest.mark.parametrize("question", ["中央外事工作会议对安全责任提了什么要求", "全国生态环境保护大会对安全责任有什么要求"])
+@pytest.mark.parametrize("question", ["中央外事工作会议对安全责任提了什么要求", "全国生态环境保护大会对安全责任有什么要求",
+                                      "浙江省委常委会会议对安全责任提了什么要求", "深圳市政府常务会议对安全责任有什么要求"])
 def test_a_meeting_named_by_its_own_name_that_no_report_is_of_is_absent(archive: Collection, question: str) -> None:
     # 安全责任 is in the archive's passages, but none of them reports the meeting asked about
     answer = archive.ask([question], today=TODAY)
