@@ -7,17 +7,17 @@ with the nearest ones it holds. Only then are passages ranked, within those docu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .archive import Archive, HeldMeeting, NamedMeeting
 from .conversation import Topic
 from .meeting import is_office
+from .normalize import normalize
 from .reading import Reading
 from .search import Expansion, Passage, Query
 from .store import DocumentRecord
-from .synonyms import EXPANSION_WEIGHT
+from .synonyms import with_expansions
 from .tokenize import tokenize
 from .when import Period
 
@@ -103,14 +103,15 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     within = tuple(d for d in query.doc_ids or doc_ids if d in allowed)
     preferred = query.preferred_doc_id if query.preferred_doc_id in within else None
     narrowed = named is not None and bool(period or named.ordinal or named.chair or named.held_in or named.description)
-    # Named by more than its kind (a time, an ordinal …): one meeting, unless what names it holds many (2021年国常会).
+    # Named by more than its kind (a time, an ordinal …): one meeting, unless what names it holds many (2021年国常会):
+    # then, as for a kind, its reports are many enough (one or more a meeting day) to weigh words by their rarity.
     days = len(set(archive.days_of(within).values()))
     one_meeting = (narrowed and days < KIND_SCOPE_REPORTS) or (named is not None and days == 1)
     of_a_kind = bool(resolution and resolution.doc_ids) and len(within) >= KIND_SCOPE_REPORTS and not one_meeting
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset(),
                     one_meeting=one_meeting, kind_scope=of_a_kind)
     if one_meeting:
-        query = _office_as_chair(query, collection.store.documents_by_id(within).values())
+        query = _office_as_chair(collection, query, within)
     if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
         found = Answer(reading.turn, query, collection.meeting_statements(within[0], limit))
     elif reading.what_else and reading.continued:  # 那次会还说了什么
@@ -118,7 +119,7 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
         found = Answer(reading.turn, query, collection.meeting_statements(reading.continued.sources[0], limit, answered))
     else:
         found = passages(collection, reading.turn, query, limit) if within else Answer(reading.turn, query, [])
-        if named is not None and query.wants_decisions and 0 < len(found.passages) < limit:
+        if query.wants_decisions and 0 < len(found.passages) < limit and (one_meeting or _titled_by(found.passages[0], query)):
             found = replace(found, passages=_with_statements(collection, found.passages, limit))
     if not found.passages and resolution is None:  # a time alone, none of its meetings about it: everywhere, saying so
         for everywhere in (reading.as_asked, reading.query):  # as asked, else without the time
@@ -129,26 +130,31 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     return replace(found, named=named, period=period, scope=scope_of(period, query, named, found=bool(found.passages)))
 
 
-def _office_as_chair(query: Query, documents: Iterable[DocumentRecord]) -> Query:
+def _office_as_chair(collection: Collection, query: Query, doc_ids: tuple[str, ...]) -> Query:
     """``query`` with an office it names (委员长要求…, 总理对…怎么说的) also met by the name of the one who chaired
-    the meeting: its reports say 栗战书强调, not 委员长强调."""
+    the meeting, when its reports give him that office (委员长栗战书): they then say 栗战书强调, not 委员长强调."""
+    documents = collection.store.documents_by_id(doc_ids).values()
     chairs = {document.meeting.chair for document in documents}
     offices = [term for term in query.terms if is_office(term) and term not in query.expanded]
     if len(chairs) != 1 or None in chairs or not offices:
         return query
-    chair = tuple(tokenize(chairs.pop()))
-    added = [token for token in chair if token not in query.terms]
-    return replace(
-        query,
-        terms={**query.terms, **dict.fromkeys(added, EXPANSION_WEIGHT)},
-        expansions=query.expansions + tuple(Expansion(office, chair) for office in offices),
-        expanded=query.expanded | set(added),
-    )
+    chair = chairs.pop()
+    leads = " ".join(normalize(f"{d.title}\n{chunk.text}") for d in documents for chunk in collection.store.chunks_of(d.id, 0, 0))
+    held = [office for office in offices if f"{office}{chair}" in leads]
+    return with_expansions(query, [Expansion(office, tuple(tokenize(chair))) for office in held])
+
+
+def _titled_by(passage: Passage, query: Query) -> bool:
+    """Whether the passage's report is about the question's topic as a whole: its title holds one of the question's
+    words (乡村振兴促进法实施座谈会), not only one of its paragraphs (县政府召开常务会议)."""
+    title = normalize(passage.title)
+    return any(term in title for term in query.terms if len(term) > 1 and term not in query.expanded)
 
 
 def _with_statements(collection: Collection, found: list[Passage], limit: int) -> list[Passage]:
     """``found`` (a meeting's passages on the question), then what else its first report required: the paragraph
-    stating the requirements often names the topic only through the meeting's name (栗战书强调，一要…二要…)."""
+    stating the requirements often names the topic only through the meeting's name (栗战书强调，一要…二要…). For
+    one meeting's answer, or a report about the topic as a whole; not a kind's, padded with another topic."""
     shown = {(passage.doc_id, passage.position) for passage in found}
     more = collection.meeting_statements(found[0].doc_id, limit)
     return found + [passage for passage in more if (passage.doc_id, passage.position) not in shown][: limit - len(found)]

@@ -54,10 +54,12 @@ search words of the question."""
 REPORTED_WITHIN = timedelta(days=3)
 """When no report of a kind is dated in the period asked, one dated this many days after it still counts:
 a page's date may be its publication's, a day or two after the meeting (4月底那次, reported 5月1日)."""
-_OPENS_A_NAME = re.compile(r"^(?:中共|中央|全国|国务院|国家|全[省市县区]|[省市县区乡镇](?:委|政府|人大|政协))")
+_BODY = r"[省市县区乡镇](?:委|政府|人大|政协)"
+_OPENS_A_NAME = re.compile(rf"^(?:中共|中央|全国|国务院|国家|全[省市县区]|{_BODY})")
 """The bodies and scopes a meeting's own name opens with (中央外事工作会议, 全国…大会, 县委经济工作会议)."""
-_PLACES_BODY = re.compile(r"^[\u4e00-\u9fff]{2,}[省市县区](?:委|政府|人大|政协)$")
-"""A named place's body (浙江省委, 深圳市政府), whose meeting is named by it and a type alone (浙江省委常委会会议)."""
+_PLACES_BODY = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,}}?){_BODY}$")
+_POINTING_PLACE = re.compile(r"^(?:这|那|我|你|他|各|每|本|该)")
+"""How a place is pointed at rather than named (这个县委, 我们区委, 各地市政府)."""
 NEAREST = 3
 """Meetings named in a reply about a meeting the archive does not hold."""
 TITLED_ALIKE = 0.5
@@ -323,10 +325,16 @@ def _unheld_name(words: tuple[str, ...]) -> tuple[str, ...]:
     meeting's type (中央外事工作会议, 全国生态环境保护大会), or a place's body alone before it (浙江省委常委会会议,
     深圳市政府常务会议); none for words that only end in a type (有没有哪次会议, 干部们围绕什么主题作大会发言)."""
     named = [word for word in words if not is_meeting_type(word)]
-    body = bool(named) and bool(_PLACES_BODY.match(named[0]))
-    opens = bool(named) and (bool(_OPENS_A_NAME.match(named[0])) or place_stem(named[0]) is not None or body)
+    places_body = bool(named) and _is_places_body(named[0])
+    opens = bool(named) and (bool(_OPENS_A_NAME.match(named[0])) or place_stem(named[0]) is not None or places_body)
     whole = all(len(word) >= 2 for word in named)
-    return words if opens and whole and (len(named) >= 2 or body) and len(words) > len(named) else ()
+    return words if opens and whole and (len(named) >= 2 or places_body) and len(words) > len(named) else ()
+
+
+def _is_places_body(word: str) -> bool:
+    """Whether ``word`` is a named place's body (浙江省委, 深圳市政府), not one pointed at (这个县委)."""
+    found = _PLACES_BODY.match(word)
+    return bool(found) and not _POINTING_PLACE.match(found["place"]) and place_stem(word[: found.end("place") + 1]) is not None
 
 
 def _body_before(words: list[str]) -> str | None:

@@ -616,8 +616,8 @@ class Collection:
 
     def meeting_statements(self, doc_id: str, limit: int, answered: frozenset[str] = frozenset()) -> list[Passage]:
         """What a meeting said, for a question that names it and no topic (or asks what else it said): its
-        report's passages in order, those stating requirements first; those on the ``answered`` topic's words
-        and the one that announces it (…召开…会议) after those that state what else it decided."""
+        report's passages, those stating the most requirements first (then in order); those on the ``answered``
+        topic's words and its opening (…召开…会议) after those that state what else it decided."""
         document = self.store.document(doc_id)
         if document is None:
             return []

@@ -98,11 +98,11 @@ class Query:
     """Quoted phrases of the question (normalized, no spaces): a passage must hold each as written."""
     one_meeting: bool = False
     """Searched within the reports of the meeting the question named by more than its kind (a time, an
-    ordinal, its chair or place, or what it did): its words the collection never uses are the asker's own
-    (拆成, 分给), no evidence against that meeting's passages."""
+    ordinal, its chair or place, or what it did), unless that names many (2021年国常会: ``kind_scope``): its words
+    the collection never uses are the asker's own (拆成, 分给), no evidence against that meeting's passages."""
     wants_decisions: bool = False
     """The question asks what a meeting required, decided or deployed (要求, 部署, 措施 …): the paragraphs
-    stating it come before the one announcing the meeting."""
+    stating it come before the report's opening, which says what was held."""
     kind_scope: bool = False
     """Searched within the reports of a kind of meeting the question named (国常会, 双周协商座谈会): words those
     reports all use (会议, 委员) say little there, and a word none of them uses is a topic they never took up."""
@@ -238,6 +238,11 @@ _CJK_WORD = re.compile(r"[\u3400-\u9fff]+")
 """Only Chinese words are split into the words inside them: iphone holds no word ip."""
 
 
+def _inner_words(term: str) -> list[str]:
+    """Every string of two characters or more inside ``term``, but itself: the words it may hold."""
+    return [term[i:j] for i in range(len(term)) for j in range(i + 2, len(term) + 1) if j - i < len(term)]
+
+
 def split_unknown_terms(
     index: SearchIndex, terms: dict[str, float], keep: frozenset[str] = frozenset()
 ) -> tuple[dict[str, float], dict[str, int]]:
@@ -252,7 +257,7 @@ def split_unknown_terms(
         term for term in terms
         if frequencies[term] == 0 and term not in keep and len(term) >= 3 and _CJK_WORD.fullmatch(term)
     ]
-    inner = {term[i:j] for term in unknown for i in range(len(term)) for j in range(i + 2, len(term) + 1)}
+    inner = {part for term in unknown for part in _inner_words(term)}
     known = index.doc_freqs("body", inner)
     result: dict[str, float] = {}
     for term, weight in terms.items():
@@ -283,18 +288,20 @@ def _spelled_frequencies(index: SearchIndex, unknown: list[str]) -> dict[str, in
 def unheard_compounds(index: SearchIndex, text: str, terms: set[str]) -> frozenset[str]:
     """The words of ``terms`` that jieba cut from a compound the collection never writes: a word and the
     one-character noun after it in the question (电子 烟, 预制 菜, 电子商务 法) whose joined spelling has a
-    character pair no passage holds. A passage meeting 电子 does not meet 电子烟: such parts are no evidence."""
-    compounds = [(word, char) for word, char in cut_compounds(normalize(text)) if word in terms and char in terms]
-    spelled = _spelled_frequencies(index, [word + char for word, char in compounds])
-    return frozenset(part for word, char in compounds if word + char not in spelled for part in (word, char))
+    character pair no passage holds, unless the character begins the next word as passages write it (发展 茶产业).
+    A passage meeting 电子 does not meet 电子烟: such parts are no evidence."""
+    compounds = [cut for cut in cut_compounds(normalize(text)) if cut.word in terms and cut.char in terms]
+    spelled = _spelled_frequencies(index, [spelling for cut in compounds for spelling in (cut.word + cut.char, cut.char + cut.following)])
+    return frozenset(part for cut in compounds if cut.word + cut.char not in spelled and cut.char + cut.following not in spelled
+                     for part in (cut.word, cut.char))
 
 
 def _untaken(index: SearchIndex, absent: list[str], doc_ids: tuple[str, ...]) -> bool:
     """Whether the words ``absent`` (which the collection uses, but not the reports ``doc_ids``) are a topic those
     reports never took up: no part of any of them is there either (集成电路 in a year's 政治局会议); 乱收费 beside
-    reports on 违规收费 may be the asker's wording (their 收费 is there)."""
-    parts = {term: [term[i:j] for i in range(len(term)) for j in range(i + 2, len(term) + 1) if term[i:j] != term]
-             for term in absent}
+    reports on 违规收费 may be the asker's wording (their 收费 is there). A two-character word has no parts: absent,
+    it is untaken (骑手, where the reports say 灵活就业, is a paraphrase this cannot tell from a new topic)."""
+    parts = {term: _inner_words(term) for term in absent}
     _size, in_scope = index.doc_freqs_within("body", {part for inner in parts.values() for part in inner}, doc_ids)
     return bool(parts) and all(not any(in_scope.get(part, 0) for part in inner) for inner in parts.values())
 
@@ -435,7 +442,7 @@ class _Candidate(NamedTuple):
     document: DocumentRecord
     asked: float
     """The weight of the asking clause's words it matches (``Query.describing``), lowered as ``score`` is
-    for a paragraph announcing its meeting."""
+    for a report's opening paragraph."""
 
 
 def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Passage]:
@@ -482,9 +489,10 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         scope_size, in_scope = index.doc_freqs_within("body", indexed, query.doc_ids)
         weights = {term: query.terms[term] * _idf(max(scope_size, 1), in_scope.get(term, 0 if term not in known else 1))
                    for term in weights}
-        mass = sum(weights.values()) or 1.0
-        unheard_of |= any(count == 0 and len(term) > 1 for term, count in in_scope.items())
-        untaken = _untaken(index, [t for t, count in in_scope.items() if count == 0 and len(t) > 1 and t in known], query.doc_ids)
+        mass = sum(weights.values()) or 1.0  # (their IDF there, not halved for a lone character: none is among them)
+        absent = [term for term, count in in_scope.items() if count == 0 and len(term) > 1]  # all known elsewhere
+        unheard_of |= bool(absent)
+        untaken = _untaken(index, absent, query.doc_ids)
         common |= {term for term, count in in_scope.items() if count > COMMON_SHARE * scope_size}
     wanted = set(weights).union(*(e.tokens for e in query.expansions))
     asking = {term: weight for term, weight in weights.items() if term not in query.describing} if query.describing else {}
@@ -510,8 +518,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
             # up, or a compound never written (预制菜) outside one meeting's reports, where the question's own wording
             # is no evidence against them
         shown = matched.union(*(e.tokens for e in equivalents))
-        announcing = query.wants_decisions and opens_report(chunk, document)
-        lowered = ANNOUNCEMENT_WEIGHT if announcing else 1.0
+        opening = query.wants_decisions and opens_report(chunk, document)
+        lowered = ANNOUNCEMENT_WEIGHT if opening else 1.0
         asked_weight = lowered * sum(asking[term] for term in matched if term in asking)
         scored.append(_Candidate(hit.score * lowered, coverage, shown, chunk, document, asked_weight))
     if not scored:
@@ -520,7 +528,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     best_coverage = max(item.coverage for item in scored)
     if best_coverage < MIN_COVERAGE:
         return []
-    scored.sort(key=lambda item: -item.score)  # the announcing paragraphs' scores were lowered
+    scored.sort(key=lambda item: -item.score)  # the openings' scores were lowered
     if query.focus:
         scored.sort(key=lambda item: not any(term in word for term in item.shown for word in query.focus))
     relevant = [item.coverage >= max(MIN_COVERAGE, best_coverage * RELATIVE_COVERAGE) and item.score >= best_score * RELATIVE_SCORE

@@ -80,12 +80,18 @@ class Synonyms:
                 continue
             stands_for = max(own, key=len)
             expansions.extend(Expansion(stands_for, tokens) for phrase, tokens in group if phrase != used and tokens)
-        added = {token for e in expansions for token in e.tokens if token not in query.terms}
-        if not added:
-            return query
-        return replace(
-            query,
-            terms={**query.terms, **dict.fromkeys(sorted(added), EXPANSION_WEIGHT)},
-            expansions=query.expansions + tuple(expansions),
-            expanded=query.expanded | added,
-        )
+        return with_expansions(query, expansions)
+
+
+def with_expansions(query: Query, expansions: list[Expansion]) -> Query:
+    """``query`` plus each expansion's tokens it lacks, at ``EXPANSION_WEIGHT``: a passage holding them meets the
+    term they stand for."""
+    added = {token for e in expansions for token in e.tokens if token not in query.terms}
+    if not added:
+        return query
+    return replace(
+        query,
+        terms={**query.terms, **dict.fromkeys(sorted(added), EXPANSION_WEIGHT)},
+        expansions=query.expansions + tuple(expansions),
+        expanded=query.expanded | added,
+    )

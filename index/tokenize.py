@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import rjieba
 
@@ -26,7 +27,9 @@ lines of several fields and nested markup, keeps body lines after notices.
 4: a page's date lines are its date, not body; each document's meeting (kind, ordinal, chair) is stored.
 5: Word documents with their list numbers, heading styles and table rows; Traditional marks read as Simplified.
 6: a PDF's paragraphs are rebuilt from its layout (``index.pdf_layout``), scans read by OCR; each chunk's page is stored.
-7: a meeting's ordinal is also read from its lead's name for it when the title's states none."""
+7: a meeting's ordinal is also read from its lead's name for it when the title's states none.
+8: a meeting's type and ordinal after a body that ends like a meeting (…常委会第一百三十次委员长会议) name it.
+9: 集体学习 is a meeting (全国政协党组举行集体学习)."""
 
 _MASK_CHARS = frozenset("x*_×")
 
@@ -112,14 +115,26 @@ def names_no_one(word: str) -> bool:
 _COMPOUND_HEAD = frozenset({"n", "vn", "v", "nz", "j"})
 """Tags of a word a compound may start with (电子 烟, 预制 菜, 电子商务 法); not a time (月初 国常会)."""
 _COMPOUND_TAIL = frozenset({"n", "j", "ng"})
+"""Tags of the one character that may end it: a noun (烟, 菜) or an abbreviation (法)."""
+_POSTPOSITIONS = frozenset("时后前中上下里内外")
+"""Characters that follow a phrase to say when or where (闭幕时, 会议上), no part of a word."""
 
 
-def cut_compounds(key: str) -> list[tuple[str, str]]:
+class CutCompound(NamedTuple):
+    """A word and the one-character noun after it that jieba cut apart, and the word after that, if any."""
+
+    word: str
+    char: str
+    following: str
+
+
+def cut_compounds(key: str) -> list[CutCompound]:
     """Word and one-character noun pairs jieba cut apart in normalized text (电子 烟): maybe one word it does not
-    know, a compound the caller can look up as written. 时 (闭幕时) is when, no part of a word."""
-    tagged = _segmenter().tag(key, True)
-    return [(word, char) for (word, head), (char, tail) in zip(tagged, tagged[1:])
-            if len(word) >= 2 and len(char) == 1 and char != "时" and head in _COMPOUND_HEAD and tail in _COMPOUND_TAIL]
+    know, a compound the caller can look up as written, or the character may begin the next word (发展 茶 产业)."""
+    tagged = [*_segmenter().tag(key, True), ("", "")]
+    return [CutCompound(word, char, following)
+            for (word, head), (char, tail), (following, _tag) in zip(tagged, tagged[1:], tagged[2:])
+            if len(word) >= 2 and len(char) == 1 and char not in _POSTPOSITIONS and head in _COMPOUND_HEAD and tail in _COMPOUND_TAIL]
 
 
 @lru_cache(maxsize=1 << 12)  # asked of the archive's meeting names again and again

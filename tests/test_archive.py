@@ -13,6 +13,7 @@ from bot.render import answer_text
 from index.collection import Collection
 from index.read import SourceText
 from index.search import _untaken
+from index.tokenize import tokenize
 
 TODAY = date(2024, 6, 1)
 
@@ -359,16 +360,19 @@ def test_a_named_meetings_passages_are_followed_by_its_other_requirements(collec
 
 
 def test_an_office_the_question_names_is_met_by_the_one_who_chaired(collection: Collection) -> None:
-    """委员长要求… asks what the chair said, and the report writes his name (李明强调): that passage answers, not
-    one using the office's word for another meeting."""
+    """委员长要求… asks what the chair said, and the report, having given him that office (委员长李明), writes his name
+    (李明强调): that passage answers. An office the report never gives him (县长) is not his."""
     _add_texts(collection, [
         ("river.txt", "李明在某市主持召开河湖保护立法座谈会\n2023-04-13\n"
-                      "李明13日在某市主持召开河湖保护立法座谈会，听取意见建议。\n"
+                      "全国人大常委会委员长李明13日在某市主持召开河湖保护立法座谈会，听取意见建议。\n"
                       "李明强调，要把生态保护修复、水资源节约集约利用和防洪安全作为立法的主要内容。\n"),
-        ("other.txt", "委员长会议举行\n2023-04-20\n委员长会议20日举行，委员长王华主持。\n"),
+        ("other.txt", "委员长会议举行\n2023-04-20\n委员长会议20日举行，委员长王华主持。县长赵强列席。\n"),
     ])
     answer = collection.ask(["2023年4月河湖保护立法座谈会上，委员长要求这部法重点写进哪些内容"])
-    assert answer.passages and answer.passages[0].text.startswith("李明强调")
+    assert any(e.stands_for == "委员长" and e.tokens == tuple(tokenize("李明")) for e in answer.query.expansions)
+    assert any(passage.text.startswith("李明强调") and passage.coverage == 1.0 for passage in answer.passages)
+    other = collection.ask(["2023年4月河湖保护立法座谈会上，县长要求写进哪些内容"])
+    assert not any(e.stands_for == "县长" for e in other.query.expansions)
 
 
 def test_an_offices_own_meeting_is_a_kind_not_who_held_it(collection: Collection) -> None:

@@ -129,6 +129,7 @@ def test_a_reprint_digests_like_its_original(
         ("各村党支部是管护主体，要落实管护责任。", ("各村党支部",)),
         ("縣水務局要在6月20日前完成堤防排查。", ("縣水務局",)),
         ("要加快推进项目建设。", ()),
+        ("二要扶持良种繁育基地。", ()),  # numbered with its modal: unlike 一是抓紧完成前期工作。, a requirement
     ],
 )
 def test_owners_are_the_bodies_bound_as_written(sentence: str, owners: tuple[str, ...]) -> None:

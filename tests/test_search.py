@@ -8,7 +8,10 @@ import pytest
 
 from index.collection import Collection
 from index.read import SourceText
-from index.search import FIELD_WEIGHTS, SINGLE_CHARACTER_WEIGHT, _Candidate, _clauses, _documents_first, _known_parts, _present, _similarity, term_weight
+from index.search import (
+    FIELD_WEIGHTS, SINGLE_CHARACTER_WEIGHT, _Candidate, _clauses, _documents_first, _known_parts, _present, _similarity, opens_report,
+    term_weight,
+)
 from index.store import ChunkRecord, DocumentRecord
 from index.tokenize import cut_compounds, is_question_word, token_text, tokenize_question
 
@@ -237,7 +240,7 @@ def test_a_compound_the_collection_never_writes_is_not_met_by_its_parts(collecti
     """jieba cuts 电子烟, which it does not know, into 电子 and 烟: a report on 电子政务 meets a part, not the
     topic, and must not answer, though the collection uses 烟 elsewhere. The compound it does write (电子政务)
     still finds it."""
-    assert cut_compounds("对电子烟监管有什么部署") == [("电子", "烟")], "precondition: jieba's cut"
+    assert [cut[:2] for cut in cut_compounds("对电子烟监管有什么部署")] == [("电子", "烟")], "precondition: jieba's cut"
     _add(collection, "国务院常务会议部署电子政务建设\n\n会议要求，构建统一的国家电子政务网络，加强监管，"
                      "打破信息孤岛。电子政务要实现应联尽联。\n")
     _add(collection, "市场监管工作会议召开\n\n会议要求，做好烟、酒、糖等商品的价格监测。\n", name="market.txt")
@@ -246,9 +249,16 @@ def test_a_compound_the_collection_never_writes_is_not_met_by_its_parts(collecti
 
 
 def test_only_a_word_and_a_one_character_noun_are_read_as_a_compound() -> None:
-    assert ("电子商务", "法") in cut_compounds("对电子商务法开展执法检查")
+    assert ("电子商务", "法") in [cut[:2] for cut in cut_compounds("对电子商务法开展执法检查")]
     assert cut_compounds("12月初国常会对账款怎么要求") == [], "a time (月初) starts no compound"
     assert cut_compounds("会议闭幕时增补了委员") == [], "时 is when, no part of a word"
+
+
+def test_a_character_beginning_the_next_word_as_passages_write_it_is_no_compound(collection: Collection) -> None:
+    """发展 茶 产业: 展茶 is never written, but 茶产业 is: the question is about the tea industry."""
+    assert [cut[:2] for cut in cut_compounds("会议对发展茶产业有什么要求")] == [("发展", "茶")], "precondition: jieba's cut"
+    _add(collection, "县政府召开茶产业发展推进会\n\n会议要求，推动茶产业高质量发展，打造区域公用品牌。\n")
+    assert collection.ask(["会议对发展茶产业有什么要求"]).passages
 
 
 def test_a_lone_character_of_a_question_about_decisions_weighs_half_a_word_as_rare() -> None:
@@ -257,4 +267,13 @@ def test_a_lone_character_of_a_question_about_decisions_weighs_half_a_word_as_ra
     assert term_weight("提", 1000, 3, True) == pytest.approx(term_weight("落实", 1000, 3, True) * SINGLE_CHARACTER_WEIGHT)
     assert term_weight("鱼", 1000, 3, False) == term_weight("落实", 1000, 3, False)
     assert term_weight("iphone", 1000, 3, True) == term_weight("落实", 1000, 3, True), "only Chinese characters alone"
-    assert SINGLE_CHARACTER_WEIGHT < 1
+
+
+def test_only_a_meeting_reports_opening_gives_way_to_the_paragraphs_after_it() -> None:
+    """A meeting's report opens by saying what was held; an encyclopedia entry's opening may be the answer."""
+    opening = SimpleNamespace(position=0)
+    meeting = SimpleNamespace(chunk_count=3, meeting=SimpleNamespace(kind="县政府常务会议"))
+    entry = SimpleNamespace(chunk_count=3, meeting=SimpleNamespace(kind=None))
+    assert opens_report(opening, meeting)  # type: ignore[arg-type]
+    assert not opens_report(opening, entry)  # type: ignore[arg-type]
+    assert not opens_report(SimpleNamespace(position=1), meeting)  # type: ignore[arg-type]
