@@ -290,6 +290,8 @@ def unheard_compounds(index: SearchIndex, text: str, terms: set[str]) -> frozens
     one-character noun after it in the question (电子 烟, 预制 菜, 电子商务 法) whose joined spelling has a
     character pair no passage holds, unless the character begins the next word as passages write it (发展 茶产业).
     A passage meeting 电子 does not meet 电子烟: such parts are no evidence."""
+    if not any(len(term) == 1 for term in terms):
+        return frozenset()  # no lone character: nothing cut from a compound (and no tagging, the common case)
     compounds = [cut for cut in cut_compounds(normalize(text)) if cut.word in terms and cut.char in terms]
     spelled = _spelled_frequencies(index, [spelling for cut in compounds for spelling in (cut.word + cut.char, cut.char + cut.following)])
     return frozenset(part for cut in compounds if cut.word + cut.char not in spelled and cut.char + cut.following not in spelled
