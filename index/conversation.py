@@ -22,7 +22,7 @@ from itertools import accumulate, chain
 from dataclasses import dataclass, replace
 
 from .archive import NamedMeeting
-from .meeting import MENTION
+from .meeting import HELD_IN, MENTION
 from .normalize import compact, normalize
 from .scope import DocumentNames
 from .search import Query
@@ -43,8 +43,6 @@ MEETING_ASPECTS: dict[str, re.Pattern[str]] = {
     "speaker": re.compile(r"谁|哪位|何人|哪些人|哪些领导"),
 }
 """What a turn can ask about the meeting an answer came from, and how it asks it."""
-_HELD_AT = re.compile(r"在[\u4e00-\u9fff]{2,8}?(?=(?:召开|举行|举办|开)的)")
-"""Where the meeting asked about was held (是哪两天在北京开的): it says which meeting, and asks nothing."""
 _MEETING_WORDS = re.compile(
     "|".join(
         sorted(
@@ -84,7 +82,7 @@ def meeting_aspect(turn: str) -> str | None:
     if aspect is None:
         return None
     rest = key
-    for pattern in (MENTION, *MEETING_ASPECTS.values(), _HELD_AT, _MEETING_WORDS):  # 这次全体会议是谁主持的
+    for pattern in (MENTION, *MEETING_ASPECTS.values(), HELD_IN, _MEETING_WORDS):  # 这次全体会议是谁主持的; 在北京开的 says which
         rest = pattern.sub(" ", rest)
     return aspect if not tokenize_question(rest) else None
 

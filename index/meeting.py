@@ -65,7 +65,8 @@ _LEADING = frozenset({"开", "召开", "举行", "举办", "主持", "出席", "
 _CHAIRED_BY = re.compile(
     rf"(?![在由于对])(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在(?P<place>[^,，]{{1,10}}?))?(?:主持(?:召开)?|开)的"
 )
-_HELD_IN = re.compile(r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:主持)?(?:召开|举行|举办|开)的")
+HELD_IN = re.compile(r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:主持)?(?:召开|举行|举办|开)的")
+"""Where a question says a meeting was held (在重庆主持召开的, 是哪两天在北京开的)."""
 _MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话)?(?:{_SUFFIX})")
 _ENDS_AS_MEETING = re.compile(rf"{MEETING_ENDING}{_ORDINAL_TAIL}$")
 _CHAIR = re.compile(
@@ -133,7 +134,7 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
     a body (总理在云南开的, 人大开的) no one's name."""
     key = _TIME_PARTS.sub(" ", normalize(words))
     chaired = next((m for m in _CHAIRED_BY.finditer(key) if m["name"] not in places), None)
-    located = chaired if chaired and chaired["place"] else _HELD_IN.search(key)
+    located = chaired if chaired and chaired["place"] else HELD_IN.search(key)
     place = located["place"] if located else None
     for found in (chaired, located if located is not chaired else None):
         if found:
