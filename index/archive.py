@@ -21,8 +21,8 @@ from itertools import accumulate
 from datetime import timedelta
 
 from .meeting import (
-    MENTION, Ordinal, abbreviates, describing, ending_start, held_by, is_meeting_type, is_office, mentions, name_start, ordinal_of,
-    split_type, without_time, words_of_name,
+    MENTION, Ordinal, abbreviates, describing, ending_start, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
+    ordinal_of, split_type, without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
 from .scope import TextLines, looks_like_name, name_words, place_stem
@@ -223,7 +223,8 @@ class Archive:
             if end not in ends or start + ending_start(said) + 1 in ends:
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             mention = said[name_start(said):]
-            words = words_of_name(mention)
+            name, held_in = held_within(mention)
+            words = words_of_name(name)
             while words[1:] and is_office(words[0]) and words[1] != "会议":  # 总理开座谈会: who held it, no word of
                 words = words[1:]  # its name; but 委员长会议 is the meeting of that office
             named = next((i for i in range(len(words)) if self._names_a_kind(words[i:])), None)
@@ -241,7 +242,7 @@ class Archive:
             return NamedMeeting(
                 words[named:], _LAST if _LAST_ONE.search(said) else ordinal_of(mention),
                 without_time(said_as_asked[len(said) - len(mention):]), (offsets[start], offsets[end - 1] + 1), differs_by,
-                said=letters(said_as_asked), chair=chair, held_in=place, description=described,
+                said=letters(said_as_asked), chair=chair, held_in=place or held_in, description=described,
             )
         return None
 

@@ -67,6 +67,8 @@ _CHAIRED_BY = re.compile(
 )
 HELD_IN = re.compile(r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:主持)?(?:召开|举行|举办|开)的")
 """Where a question says a meeting was held (在重庆主持召开的, 是哪两天在北京开的)."""
+_HELD_IN_NAME = re.compile(r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:主持)?(?:召开|举行|举办|开)了?")
+"""Where a body held the meeting it is named with (中央有关部门在深圳开座谈会)."""
 _MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话)?(?:{_SUFFIX})")
 _ENDS_AS_MEETING = re.compile(rf"{MEETING_ENDING}{_ORDINAL_TAIL}$")
 _CHAIR = re.compile(
@@ -200,6 +202,15 @@ def name_start(mention: str) -> int:
         if leads and not is_meeting_type(mention[position:]):  # 领导小组开全体会议: the group's own meeting
             start = position
     return start
+
+
+def held_within(mention: str) -> tuple[str, str | None]:
+    """A mention of a meeting without where its body held it, and that place (中央有关部门在深圳开座谈会 →
+    中央有关部门座谈会, 深圳): the place is no word of the meeting's name, which its reports give without it."""
+    for found in _HELD_IN_NAME.finditer(mention):
+        if is_meeting_type(kind_of(mention[found.end():])):
+            return mention[: found.start()] + mention[found.end():], found["place"]
+    return mention, None
 
 
 def _leading_words(text: str) -> list[tuple[str, bool]]:

@@ -258,6 +258,19 @@ def test_a_meeting_held_somewhere_is_not_named_by_the_place(collection: Collecti
     assert collection.lookups().archive.named_in("现在市乡村振兴领导小组开会说了什么") is not None, "现在 is no 在"
 
 
+def test_where_a_body_held_its_meeting_is_no_word_of_the_meetings_name(collection: Collection) -> None:
+    """中央有关部门在东湖开座谈会 names the departments' 座谈会, held in 东湖: no 东湖…座谈会 the archive lacks."""
+    _add_texts(collection, (
+        ("forum.txt", "中央有关部门举办座谈会听取企业界意见\n2023-03-01\n中央有关部门2月28日在东湖召开座谈会，"
+                      "听取企业界代表对优化营商环境的意见。\n与会代表建议，进一步压缩审批时限。\n"),
+        ("other.txt", "全市招商工作会议召开\n2023-02-10\n2月10日，全市招商工作会议召开。\n会议要求，优化营商环境。\n"),
+    ))
+    named = collection.lookups().archive.named_in("中央有关部门在东湖开座谈会，听取了企业界对什么的意见")
+    assert named is not None and named.held_in == "东湖" and "东湖" not in named.kind_words
+    answer = collection.ask(["中央有关部门在东湖开座谈会，听取了企业界对什么的意见"])
+    assert not answer.unheld and answer.passages and answer.passages[0].title.startswith("中央有关部门举办座谈会")
+
+
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
     _add_texts(collection, (
         ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"

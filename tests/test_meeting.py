@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.meeting import (
-    abbreviates, Ordinal, chair_of, describing, ending_start, held_by, held_meeting_name, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
+    abbreviates, Ordinal, chair_of, describing, ending_start, held_by, held_meeting_name, held_within, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
     ordinal_of, words_of_name,
 )
 from index.when import number_value
@@ -173,3 +173,17 @@ def test_what_words_before_a_name_say_of_the_meeting() -> None:
 )
 def test_a_shortened_name_takes_the_first_characters_of_its_words(short: str, name: str, shortens: bool) -> None:
     assert abbreviates(short, name) is shortens
+
+
+@pytest.mark.parametrize(
+    ("mention", "held"),
+    [
+        ("中央有关部门在深圳开座谈会", ("中央有关部门座谈会", "深圳")),
+        ("领导小组在雄安召开了全体会议", ("领导小组全体会议", "雄安")),
+        ("在京召开的会议", ("在京召开的会议", None)),
+        ("存在问题整改推进会议", ("存在问题整改推进会议", None)),
+    ],
+)
+def test_where_a_body_held_its_meeting_is_taken_out_of_the_name(mention: str, held: tuple[str, str | None]) -> None:
+    assert held_within(mention) == held
+
