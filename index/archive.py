@@ -193,6 +193,18 @@ class Archive:
                 return words_of_name(kind)
         return ()
 
+    def _spells_out_own_body(self, word: str, kind: tuple[str, ...]) -> bool:
+        """Whether a word before a kind's words in a question is that kind's own body written out in full: it holds
+        every character of it (政协全国委员会 of 全国政协, the body of 全国政协主席会议), as a full name holds
+        its short one's."""
+        for document in self._documents_of(kind):
+            own = letters(document.meeting.kind or "")
+            for kind_word in kind:
+                own = own.replace(kind_word, "", 1)
+            if len(own) >= 2 and set(own) <= set(word):
+                return True
+        return False
+
     def _kind_word_before(self, words: tuple[str, ...], kind: tuple[str, ...]) -> str | None:
         """The word just before a kind's words in a question, when meeting kinds use it (安全 in 安全生产工作会议)
         but not that kind's meetings (the 稳 of 稳增长保就业座谈会, short for 稳增长稳市场主体保就业座谈会; 环保, short
@@ -232,13 +244,14 @@ class Archive:
                 words, named = self._abbreviated(mention) or _unheld_name(words), 0  # 深改委…, 中央外事工作会议
                 if not words:
                     continue
-            differs_by = _body_before(words[:named]) or self._kind_word_before(words[:named], words[named:])
+            body = _body_before(words[:named]) or self._kind_word_before(words[:named], words[named:])
+            differs_by = None if body and self._spells_out_own_body(body, words[named:]) else body
             chair, place, before = held_by(said[: len(said) - len(mention)], name_words())
-            described = () if differs_by else tuple(dict.fromkeys((*tokenize_question(describing(before)), *words[:named])))
+            described = () if body else tuple(dict.fromkeys((*tokenize_question(describing(before)), *words[:named])))
             if by_body:  # 全国人大常委会开…座谈会: the body that held it, no words of the question's topic
                 described = ()
             elif len(described) < DESCRIBING_WORDS:  # too little to pick a meeting by: searched with the question
-                start, described = end - len(mention) + (max(mention.find(words[named]), 0) if named and not differs_by else 0), ()
+                start, described = end - len(mention) + (max(mention.find(words[named]), 0) if named and not body else 0), ()
             return NamedMeeting(
                 words[named:], _LAST if _LAST_ONE.search(said) else ordinal_of(mention),
                 without_time(said_as_asked[len(said) - len(mention):]), (offsets[start], offsets[end - 1] + 1), differs_by,

@@ -271,6 +271,20 @@ def test_where_a_body_held_its_meeting_is_no_word_of_the_meetings_name(collectio
     assert not answer.unheld and answer.passages and answer.passages[0].title.startswith("中央有关部门举办座谈会")
 
 
+def test_a_body_written_out_in_full_is_the_kinds_own(collection: Collection) -> None:
+    """政协某某市委员会 is 市政协 in full: its 第五次主席会议 is the 市政协主席会议 held."""
+    _add_texts(collection, (
+        ("cppcc.txt", "李华主持召开市政协主席会议\n2023-03-01\n政协第八届某某市委员会第五次主席会议1日召开。市政协主席李华主持。\n"
+                      "会议审议通过了年度协商计划。\n"),
+        ("other.txt", "全市招商工作会议召开\n2023-02-10\n2月10日，全市招商工作会议召开。\n会议要求，审议通过招商计划。\n"),
+    ))
+    archive = collection.lookups().archive
+    named = archive.named_in("政协八届某某市委员会第五次主席会议审议通过了什么")
+    assert named is not None and named.differs_by is None
+    answer = collection.ask(["政协八届某某市委员会第五次主席会议审议通过了什么"])
+    assert not answer.unheld and {p.title for p in answer.passages} == {"李华主持召开市政协主席会议"}
+
+
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
     _add_texts(collection, (
         ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"
