@@ -135,14 +135,20 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
     在江西开的…), and the words without those; a name among ``places`` is a place, no person, and an office or
     a body (总理在云南开的, 人大开的) no one's name."""
     key = _TIME_PARTS.sub(" ", normalize(words))
-    chaired = next((m for m in _CHAIRED_BY.finditer(key) if m["name"] not in places), None)
-    located = chaired if chaired and chaired["place"] else HELD_IN.search(key)
+    held_in = HELD_IN.search(key)
+    chaired = next((m for m in _CHAIRED_BY.finditer(key) if m["name"] not in places and not _within_place(m, held_in)), None)
+    located = chaired if chaired and chaired["place"] else held_in
     place = located["place"] if located else None
     for found in (chaired, located if located is not chaired else None):
         if found:
             key = key.replace(found[0], " ")
     chair = chaired["name"] if chaired and not (names_no_one(chaired["name"]) or is_office(chaired["name"])) else None
     return chair, place, key
+
+
+def _within_place(chaired: re.Match[str], held_in: re.Match[str] | None) -> bool:
+    """Whether a name read as the chair's is the end of where the meeting was held (the 会议室 of 在县委会议室开的)."""
+    return held_in is not None and held_in.start("place") <= chaired.start("name") and chaired.end("name") <= held_in.end("place")
 
 
 _OFFICE = re.compile(TITLES)

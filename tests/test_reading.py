@@ -73,6 +73,15 @@ def test_a_meeting_a_body_held_is_named_without_the_body_and_a_word_pointing_bac
     assert answer.passages and "2024年1月1日起施行" in answer.passages[0].text
 
 
+def test_where_the_meeting_named_was_held_is_no_search_word(archive: Collection) -> None:
+    """Its reports name the place only where they announce the meeting: what it required is asked."""
+    reading = _read(archive, "在县委会议室开的县委农村工作领导小组全体会议提了什么要求")
+    assert reading.named is not None and reading.named.held_in == "县委会议室"
+    assert not reading.query.terms
+    answer = archive.ask([reading.turn], today=TODAY)
+    assert answer.passages and answer.passages[0].text.startswith("会议")
+
+
 def test_a_time_is_the_meetings_when_the_question_names_any_kind_of_meeting(archive: Collection) -> None:
     reading = _read(archive, "2023年6月的座谈会讲了哪些重点")
     assert reading.period is not None and reading.period.label == "2023年6月"
