@@ -16,6 +16,7 @@ from .meeting import is_office
 from .normalize import normalize
 from .reading import Reading
 from .search import Expansion, Passage, Query
+from .speakers import holders_of
 from .store import DocumentRecord
 from .synonyms import with_expansions
 from .tokenize import tokenize
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 
 KIND_SCOPE_REPORTS = 5
+OFFICE_PASSAGES = 10
+"""Passages on a question naming an office (委员长要求…) in which to read who holds it (委员长栗战书)."""
 """Reports of a kind of meeting from which words are weighed by how rare they are among them (``Query.kind_scope``):
 among fewer, a word they all happen to use or none does says little (DRCD: 3 passages on 忽里台大会)."""
 
@@ -110,8 +113,6 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     of_a_kind = bool(resolution and resolution.doc_ids) and len(within) >= KIND_SCOPE_REPORTS and not one_meeting
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset(),
                     one_meeting=one_meeting, kind_scope=of_a_kind)
-    if one_meeting:
-        query = _office_as_chair(collection, query, within)
     if not query.terms and named and within:  # 2022年中央经济工作会议提了哪些要求: what it said
         found = Answer(reading.turn, query, collection.meeting_statements(within[0], limit))
     elif reading.what_else and reading.continued:  # 那次会还说了什么
@@ -130,18 +131,21 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     return replace(found, named=named, period=period, scope=scope_of(period, query, named, found=bool(found.passages)))
 
 
-def _office_as_chair(collection: Collection, query: Query, doc_ids: tuple[str, ...]) -> Query:
-    """``query`` with an office it names (委员长要求…, 总理对…怎么说的) also met by the name of the one who chaired
-    the meeting, when its reports give him that office (委员长栗战书): they then say 栗战书强调, not 委员长强调."""
-    documents = collection.store.documents_by_id(doc_ids).values()
-    chairs = {document.meeting.chair for document in documents}
+def _office_as_holder(collection: Collection, query: Query) -> Query:
+    """``query`` with an office it names (委员长要求…, 总理对…怎么说的) also met by the name of the one who holds it
+    where the question is answered: the name its passages write most often right after the office (委员长栗战书).
+    They then say 栗战书强调, not 委员长强调."""
     offices = [term for term in query.terms if is_office(term) and term not in query.expanded]
-    if len(chairs) != 1 or None in chairs or not offices:
+    if not offices:
         return query
-    chair = chairs.pop()
-    leads = " ".join(normalize(f"{d.title}\n{chunk.text}") for d in documents for chunk in collection.store.chunks_of(d.id, 0, 0))
-    held = [office for office in offices if f"{office}{chair}" in leads]
-    return with_expansions(query, [Expansion(office, tuple(tokenize(chair))) for office in held])
+    found = collection.search(query, OFFICE_PASSAGES)
+    texts = [f"{passage.title}\n{passage.text}" for passage in found]
+    expansions = []
+    for office in offices:
+        holders = holders_of(office, texts)
+        if holders:
+            expansions.append(Expansion(office, tuple(tokenize(holders.most_common(1)[0][0]))))
+    return with_expansions(query, expansions)
 
 
 def _titled_by(passage: Passage, query: Query) -> bool:
@@ -181,6 +185,7 @@ def passages(collection: Collection, question: str, query: Query, limit: int) ->
     if query.about and query.doc_ids:
         facts = collection.meeting_passage(query.doc_ids[0], query.about)
         return Answer(question, query, collection.fold([facts[1]]) if facts else [], meeting=facts[0] if facts else None)
+    query = _office_as_holder(collection, query)
     return Answer(question, query, collection.folded_search(query, limit))
 
 

@@ -600,12 +600,14 @@ class Collection:
             wanted *= 2  # a report many sites reprinted folds many passages away
 
     def names_place(self, doc_id: str, place: str) -> bool:
-        """Whether a document's title or passages name a place (where a question says its meeting was held)."""
+        """Whether a document's title or passages name a place (where a question says its meeting was held), each
+        word of it as written there or as part of a longer name (河南南阳 in 在河南省南阳市)."""
         document = self.store.document(doc_id)
         if document is None:
             return False
+        text = normalize("\n".join([document.title, *(chunk.text for chunk in self.store.chunks_of(doc_id))]))
         words = tokenize(place)
-        return place in normalize(document.title) or all(self.index.count_in("body", word, doc_id) for word in words) and bool(words)
+        return place in text or bool(words) and all(word in text for word in words)
 
     def mentioning(self, said: str) -> tuple[str, ...]:
         """The documents whose passages name a meeting as a question did (中共八届九中全会): the collection

@@ -184,8 +184,10 @@ def _is_body(mention: str) -> bool:
 
 def ending_start(mention: str) -> int:
     """Where the last two characters of a meeting's name begin, before any ordinal after it (the 会议 of
-    …会议, the 委会 of …常委会第三十次会议): a name whose type a word boundary cuts (太过强|大会招来) is no name."""
-    return len(_TRAILING_ORDINAL.sub("", mention)) - 2
+    …会议, the 委会 of …常委会第三十次会议; but the 会议 of 2022年12月第131次委员长会议, where no name is before
+    the ordinal): a name whose type a word boundary cuts (太过强|大会招来) is no name."""
+    before_ordinal = _TRAILING_ORDINAL.sub("", mention)
+    return len(before_ordinal if _ENDS_AS_MEETING.search(before_ordinal) else mention) - 2
 
 
 def words_of_name(mention: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ with 他/她 continues the previous paragraph's speaker.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from .normalize import normalize
@@ -31,6 +32,14 @@ _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』\"']*|[^。�
 def names_pattern(names: Iterable[str]) -> str:
     """A regex alternation of ``names``, longest first so 李明华 is found whole, not as 李明."""
     return "|".join(map(re.escape, sorted(set(names), key=len, reverse=True)))
+
+
+def holders_of(office: str, paragraphs: Iterable[str]) -> Counter[str]:
+    """The names ``paragraphs`` write right after ``office`` (委员长栗战书出席), counted: who holds it there. Not
+    after a longer office that ends in it (the 主席 of 副主席王晨)."""
+    titled = re.compile(rf"(?<!副){re.escape(office)}({PERSON_NAME})(?:{_AFTER_NAME}|(?=\d))")  # 委员长栗战书25日…
+    return Counter(name for paragraph in paragraphs for name in titled.findall(normalize(paragraph))
+                   if not _NOT_NAME.search(name) and not _NOT_A_NAME_WORD.search(name))
 
 
 def split_sentences(paragraph: str) -> list[str]:

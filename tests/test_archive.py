@@ -285,6 +285,14 @@ def test_a_body_written_out_in_full_is_the_kinds_own(collection: Collection) -> 
     assert not answer.unheld and {p.title for p in answer.passages} == {"李华主持召开市政协主席会议"}
 
 
+def test_a_place_asked_in_short_is_where_a_report_names_it_in_full(collection: Collection) -> None:
+    """在河南南阳开的 is the meeting held 在河南省南阳市; 在湖北襄阳开的 is none the archive holds."""
+    _add_texts(collection, [("water.txt", "调水工程座谈会召开\n2023-05-14\n5月14日，调水工程座谈会在河南省南阳市召开。\n"
+                                          "会议要求，科学推进调水工程规划建设。\n")])
+    assert collection.ask(["在河南南阳开的调水工程座谈会提了什么要求"]).passages
+    assert collection.ask(["在湖北襄阳开的调水工程座谈会提了什么要求"]).unheld
+
+
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
     _add_texts(collection, (
         ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"
@@ -386,9 +394,10 @@ def test_a_named_meetings_passages_are_followed_by_its_other_requirements(collec
     assert any("一要加强种质资源保护" in text for text in texts[:3])
 
 
-def test_an_office_the_question_names_is_met_by_the_one_who_chaired(collection: Collection) -> None:
-    """委员长要求… asks what the chair said, and the report, having given him that office (委员长李明), writes his name
-    (李明强调): that passage answers. An office the report never gives him (县长) is not his."""
+def test_an_office_the_question_names_is_met_by_the_one_who_holds_it(collection: Collection) -> None:
+    """委员长要求… asks what the office holder said, and the report, having given him that office (委员长李明), writes
+    his name (李明强调): that passage answers, whether the question names the meeting or not. An office the report
+    never gives him (县长) is not his."""
     _add_texts(collection, [
         ("river.txt", "李明在某市主持召开河湖保护立法座谈会\n2023-04-13\n"
                       "全国人大常委会委员长李明13日在某市主持召开河湖保护立法座谈会，听取意见建议。\n"
@@ -398,6 +407,8 @@ def test_an_office_the_question_names_is_met_by_the_one_who_chaired(collection: 
     answer = collection.ask(["2023年4月河湖保护立法座谈会上，委员长要求这部法重点写进哪些内容"])
     assert any(e.stands_for == "委员长" and e.tokens == tuple(tokenize("李明")) for e in answer.query.expansions)
     assert any(passage.text.startswith("李明强调") and passage.coverage == 1.0 for passage in answer.passages)
+    unnamed = collection.ask(["委员长对河湖保护立法的主要内容提了什么要求"])
+    assert unnamed.passages and unnamed.passages[0].text.startswith("李明强调") and unnamed.passages[0].coverage == 1.0
     other = collection.ask(["2023年4月河湖保护立法座谈会上，县长要求写进哪些内容"])
     assert not any(e.stands_for == "县长" for e in other.query.expansions)
 
@@ -412,6 +423,8 @@ def test_an_offices_own_meeting_is_a_kind_not_who_held_it(collection: Collection
     ])
     answer = collection.ask(["第十四次主任会议定了什么"])
     assert not answer.passages and [held.ordinal.number for held in answer.absent[:2]] == [13, 12]
+    timed = collection.ask(["2023年4月第13次主任会议决定了什么"])  # the time before the ordinal is no part of a name
+    assert timed.passages and {p.title for p in timed.passages} == {"县人大常委会举行第十三次主任会议"}
 
 
 def test_a_collective_study_session_is_a_meeting_the_archive_may_not_hold(collection: Collection) -> None:
