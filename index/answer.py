@@ -109,7 +109,7 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     # Named by more than its kind (a time, an ordinal …): one meeting, unless what names it holds many (2021年国常会):
     # then, as for a kind, its reports are many enough (one or more a meeting day) to weigh words by their rarity.
     days = len(set(archive.days_of(within).values()))
-    one_meeting = (narrowed and days < KIND_SCOPE_REPORTS) or (named is not None and days == 1)
+    one_meeting = (narrowed and days < KIND_SCOPE_REPORTS) or (named is not None and days == 1) or _one_session(collection, named, within)
     of_a_kind = bool(resolution and resolution.doc_ids) and len(within) >= KIND_SCOPE_REPORTS and not one_meeting
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset(),
                     one_meeting=one_meeting, kind_scope=of_a_kind)
@@ -146,6 +146,15 @@ def _office_as_holder(collection: Collection, query: Query) -> Query:
         if holders:
             expansions.append(Expansion(office, tuple(tokenize(holders.most_common(1)[0][0]))))
     return with_expansions(query, expansions)
+
+
+def _one_session(collection: Collection, named: NamedMeeting | None, doc_ids: tuple[str, ...]) -> bool:
+    """Whether the reports are of one meeting by the ordinal the question names, all of them numbered with it: a
+    session of several days (全国政协十三届四次会议: its opening, group meetings and closing) is still one meeting."""
+    if named is None or named.ordinal is None or not doc_ids:
+        return False
+    documents = collection.store.documents_by_id(doc_ids).values()
+    return all(d.meeting.ordinal is not None and d.meeting.ordinal.matches(named.ordinal) for d in documents)
 
 
 def _titled_by(passage: Passage, query: Query) -> bool:

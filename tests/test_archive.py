@@ -427,6 +427,18 @@ def test_an_offices_own_meeting_is_a_kind_not_who_held_it(collection: Collection
     assert timed.passages and {p.title for p in timed.passages} == {"县人大常委会举行第十三次主任会议"}
 
 
+def test_a_session_of_several_days_named_by_its_ordinal_is_one_meeting(collection: Collection) -> None:
+    """市政协八届四次会议's opening, group meetings and closing, reported on five days, are one meeting: its
+    words are not weighed by their rarity among them, as a kind's many meetings are."""
+    parts = ("开幕", "举行第二次全体会议", "举行第三次全体会议", "举行小组会议", "闭幕")
+    _add_texts(collection, [
+        (f"{day}.txt", f"市政协八届四次会议{part}\n2023-03-0{day}\n市政协八届四次会议{day}日{part}。会议听取了提案工作报告。\n")
+        for day, part in enumerate(parts, start=1)
+    ])
+    answer = collection.ask(["市政协八届四次会议听取了什么报告"])
+    assert answer.query.one_meeting and not answer.query.kind_scope and len(answer.query.doc_ids) == 5
+
+
 def test_a_collective_study_session_is_a_meeting_the_archive_may_not_hold(collection: Collection) -> None:
     """集体学习 is a meeting like any other: 中央政治局第二十九次集体学习 is not the county's study session."""
     _add_texts(collection, [("study.txt", "县委理论学习中心组举行集体学习\n2023-05-09\n"
