@@ -161,10 +161,14 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
             return Query(text=turn, terms=topic, doc_ids=tuple(dict.fromkeys(chain(*places))), follow_up=True,
                          phrases=previous.query.phrases, naming_terms=frozenset(own))
     inherited = [token for token in previous.query.terms if token not in terms]
-    # The new aspect leads: the topic's words together weigh at most half of the turn's own.
-    share = CONTEXT_WEIGHT * min(1.0, len(terms) / len(inherited)) if terms and inherited else CONTEXT_WEIGHT
+    # The new aspect leads: the topic's words together weigh at most half of the turn's own. A lone character
+    # (the 定 of 那2022年的定的是多少, the 数 of …报告的数呢) names no new aspect: it weighs as they do.
+    aspect = [token for token in terms if len(token) > 1]
+    share = CONTEXT_WEIGHT * min(1.0, len(aspect) / len(inherited)) if aspect and inherited else CONTEXT_WEIGHT
     for token in inherited:
         terms[token] = min(previous.query.terms[token], 1.0) * share
+    for token in terms.keys() - aspect - set(inherited):
+        terms[token] = min(terms[token], 1.0) * share
     # A turn that names where to look is not continued in the last answer's document.
     continued = named if any(places) else previous.sources[:1] or _named_documents(list(terms), names)
     # An aspect of the topic (医务人员薪酬方面呢) need not hold the topic's quoted phrase: its own only.
