@@ -193,10 +193,12 @@ class Archive:
                 return words_of_name(kind)
         return ()
 
-    def _spells_out_own_body(self, word: str, kind: tuple[str, ...]) -> bool:
-        """Whether a word before a kind's words in a question is that kind's own body written out in full: it holds
-        every character of it (政协全国委员会 of 全国政协, the body of 全国政协主席会议), as a full name holds
-        its short one's."""
+    def _names_own_body(self, word: str, kind: tuple[str, ...]) -> bool:
+        """Whether a word before a kind's words in a question belongs to the name of that kind's meetings: titles
+        write it before them (部分在京全国人大代表座谈会), or it is their body written out in full, holding every
+        character of it (政协全国委员会 of 全国政协, the body of 全国政协主席会议) as a full name holds its short one's."""
+        if self._documents_of((word, *kind)):
+            return True
         for document in self._documents_of(kind):
             own = letters(document.meeting.kind or "")
             for kind_word in kind:
@@ -245,7 +247,7 @@ class Archive:
                 if not words:
                     continue
             body = _body_before(words[:named]) or self._kind_word_before(words[:named], words[named:])
-            differs_by = None if body and self._spells_out_own_body(body, words[named:]) else body
+            differs_by = None if body and self._names_own_body(body, words[named:]) else body
             chair, place, before = held_by(said[: len(said) - len(mention)], name_words())
             described = () if body else tuple(dict.fromkeys((*tokenize_question(describing(before)), *words[:named])))
             if by_body:  # 全国人大常委会开…座谈会: the body that held it, no words of the question's topic

@@ -293,6 +293,15 @@ def test_a_place_asked_in_short_is_where_a_report_names_it_in_full(collection: C
     assert collection.ask(["在湖北襄阳开的调水工程座谈会提了什么要求"]).unheld
 
 
+def test_a_place_the_titles_write_before_a_kinds_words_is_part_of_its_name(collection: Collection) -> None:
+    """在京全国人大代表座谈会: 京 is no other body's, the titles write it before the kind's words."""
+    _add_texts(collection, [("npc.txt", "李明主持召开部分在京全国人大代表座谈会\n2023-01-25\n"
+                                        "全国人大常委会委员长李明25日在京主持召开座谈会，听取部分在京全国人大代表意见建议。\n"
+                                        "李明强调，要加强人大自身建设。\n")])
+    answer = collection.ask(["李明2023年1月主持的那个在京全国人大代表座谈会提了哪些要求"])
+    assert answer.named is not None and answer.named.differs_by is None and not answer.unheld and answer.passages
+
+
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
     _add_texts(collection, (
         ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"
