@@ -21,13 +21,13 @@ from itertools import accumulate
 from datetime import timedelta
 
 from .meeting import (
-    MENTION, Ordinal, abbreviates, describing, ending_start, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
-    ordinal_of, split_type, without_time, words_of_name,
+    MENTION, Ordinal, abbreviates, describing, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
+    ordinal_of, split_type, type_spans, without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
 from .scope import TextLines, looks_like_name, name_words, place_stem
 from .store import DocumentRecord
-from .tokenize import char_bigrams, segment, tokenize_question
+from .tokenize import POSTPOSITIONS, char_bigrams, segment, tokenize_question
 from .when import Period, meeting_day, number_value
 
 _PUNCTUATION = re.compile(r"[^\w]")
@@ -234,7 +234,7 @@ class Archive:
         ends = set(accumulate(map(len, segment(key))))
         for start, end, by_body in mentions(key):
             said, said_as_asked = key[start:end], asked[start:end]  # 深改委会议, as read for 深改委开会
-            if end not in ends or start + ending_start(said) + 1 in ends:
+            if not _ends_word(end, key, ends) or all(_cut_type(start + at, start + type_end, ends) for at, type_end in type_spans(said)):
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             mention = said[name_start(said):]
             name, held_in = held_within(mention)
@@ -327,6 +327,20 @@ class Archive:
         if not found:
             return Resolution((), _nearest(documents, None, period))
         return Resolution(tuple(d.id for d in found))
+
+
+def _ends_word(end: int, key: str, ends: set[int]) -> bool:
+    """Whether a meeting's name ends a word of the question where it ends, or would but for a postposition jieba
+    joined to it (生活会上, 会议上): not the 会议 of 国会议员."""
+    return end in ends or key[end:end + 1] in POSTPOSITIONS and end + 1 in ends
+
+
+def _cut_type(type_at: int, type_end: int, ends: set[int]) -> bool:
+    """Whether a word begun before a meeting's type ends inside it (强大|会招来: no 大会), by where words end in the
+    question; not one that holds the whole type (四次会议, 全国人大常委会), nor a type jieba cuts itself (生活|会)."""
+    if type_at == 0 or type_at in ends:
+        return False
+    return min(at for at in ends if at > type_at) < type_end
 
 
 def _held_where(question: str, at: int) -> bool:

@@ -21,7 +21,8 @@ from .when import number_value
 
 _SUFFIX = (
     "电视电话会议|视频会议|常务会议|工作会议|全体会议|常委会会议|党组会议|党组会|常委会|座谈会|推进会|现场会|"
-    "调度会|交流会|研讨会|报告会|动员大会|大会|全会|例会|峰会|集体学习|会议"
+    "调度会|交流会|研讨会|报告会|汇报会|生活会|协调会|部署会|通报会|分析会|动员会|务虚会|茶话会|动员大会|大会|全会|例会|峰会|"
+    "集体学习|会议"
 )
 MEETING_ENDING = rf"(?:{_SUFFIX})(?![议室厅员纪场所址堂])"
 """A meeting name's ending, not the start of another word (会议室, 人民大会堂, 常委会议 continues to 会议)."""
@@ -71,6 +72,7 @@ _HELD_IN_NAME = re.compile(r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:主持)?(?:�
 """Where a body held the meeting it is named with (中央有关部门在深圳开座谈会)."""
 _MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话)?(?:{_SUFFIX})")
 _ENDS_AS_MEETING = re.compile(rf"{MEETING_ENDING}{_ORDINAL_TAIL}$")
+_TYPES = _SUFFIX.split("|")
 _CHAIR = re.compile(
     rf"(?:(?:{TITLES})[、，,]?|^|(?<=[。,;\s]))(?P<name>{PERSON_NAME})(?:{TITLES})?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:上午|下午|晚上|晚)?"
     rf"(?:[在到][^，。,;]{{1,20}}?)?(?:(?:考察|调研|视察|检查)[^，。,;]{{0,20}}?并)?主持(?!人)"
@@ -182,12 +184,13 @@ def _is_body(mention: str) -> bool:
     return not _TRAILING_ORDINAL.search(mention)[0] and not mention.endswith("会议")
 
 
-def ending_start(mention: str) -> int:
-    """Where the last two characters of a meeting's name begin, before any ordinal after it (the 会议 of
-    …会议, the 委会 of …常委会第三十次会议; but the 会议 of 2022年12月第131次委员长会议, where no name is before
-    the ordinal): a name whose type a word boundary cuts (太过强|大会招来) is no name."""
+def type_spans(mention: str) -> list[tuple[int, int]]:
+    """Where each type a meeting's name may end in lies (…常委会会议: 常委会会议 and 会议), before any ordinal after
+    it (the 常委会 of …常委会第三十次会议; but the 会议 of 2022年12月第131次委员长会议, where no name is before the
+    ordinal): a name each of whose types begins inside a word (强大|会招来) is no name."""
     before_ordinal = _TRAILING_ORDINAL.sub("", mention)
-    return len(before_ordinal if _ENDS_AS_MEETING.search(before_ordinal) else mention) - 2
+    named = before_ordinal if _ENDS_AS_MEETING.search(before_ordinal) else mention
+    return [(len(named) - len(ending), len(named)) for ending in _TYPES if named.endswith(ending)]
 
 
 def words_of_name(mention: str) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ import rjieba
 from .normalize import normalize
 from .words import NO_WORDS, Words, parse_words, read_words
 
-PIPELINE_VERSION = "9"
+PIPELINE_VERSION = "10"
 """Changes with anything that changes the tokens of a text (cleaning, normalization, segmentation,
 filtering) or what is stored of its meeting: a catalogue built by another version is re-processed from its originals.
 2: OpenCC's C++ converter and jieba-rs instead of their pure-Python versions; lone letters dropped.
@@ -29,7 +29,8 @@ lines of several fields and nested markup, keeps body lines after notices.
 6: a PDF's paragraphs are rebuilt from its layout (``index.pdf_layout``), scans read by OCR; each chunk's page is stored.
 7: a meeting's ordinal is also read from its lead's name for it when the title's states none.
 8: a meeting's type and ordinal after a body that ends like a meeting (…常委会第一百三十次委员长会议) name it.
-9: 集体学习 is a meeting (全国政协党组举行集体学习)."""
+9: 集体学习 is a meeting (全国政协党组举行集体学习).
+10: more types of meeting: 汇报会, 民主生活会, 协调会, 部署会, 通报会, 分析会, 动员会, 务虚会, 茶话会."""
 
 _MASK_CHARS = frozenset("x*_×")
 
@@ -116,7 +117,7 @@ _COMPOUND_HEAD = frozenset({"n", "vn", "v", "nz", "j"})
 """Tags of a word a compound may start with (电子 烟, 预制 菜, 电子商务 法); not a time (月初 国常会)."""
 _COMPOUND_TAIL = frozenset({"n", "j", "ng"})
 """Tags of the one character that may end it: a noun (烟, 菜) or an abbreviation (法)."""
-_POSTPOSITIONS = frozenset("时后前中上下里内外")
+POSTPOSITIONS = frozenset("时后前中上下里内外")
 """Characters that follow a phrase to say when or where (闭幕时, 会议上), no part of a word."""
 
 
@@ -134,7 +135,7 @@ def cut_compounds(key: str) -> list[CutCompound]:
     tagged = [*_segmenter().tag(key, True), ("", "")]
     return [CutCompound(word, char, following)
             for (word, head), (char, tail), (following, _tag) in zip(tagged, tagged[1:], tagged[2:])
-            if len(word) >= 2 and len(char) == 1 and char not in _POSTPOSITIONS and head in _COMPOUND_HEAD and tail in _COMPOUND_TAIL]
+            if len(word) >= 2 and len(char) == 1 and char not in POSTPOSITIONS and head in _COMPOUND_HEAD and tail in _COMPOUND_TAIL]
 
 
 @lru_cache(maxsize=1 << 12)  # asked of the archive's meeting names again and again

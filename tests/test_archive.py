@@ -302,6 +302,17 @@ def test_a_place_the_titles_write_before_a_kinds_words_is_part_of_its_name(colle
     assert answer.named is not None and answer.named.differs_by is None and not answer.unheld and answer.passages
 
 
+@pytest.mark.parametrize("question", ["2023年1月县委常委班子民主生活会上对改进作风提了什么要求",
+                                      "2023年1月县委常委班子民主生活会对改进作风提了什么要求"])
+def test_a_democratic_life_meeting_is_named_with_a_postposition_after_it(collection: Collection, question: str) -> None:
+    """民主生活会 is a type of meeting (jieba cuts it 生活|会, and joins 会上); so are 汇报会, 茶话会 …"""
+    _add_texts(collection, [("life.txt", "县委常委班子召开民主生活会\n2023-01-12\n1月12日，县委常委班子召开民主生活会。\n"
+                                         "会议要求，常委班子成员要带头改进作风，深入基层调查研究。\n")])
+    answer = collection.ask([question])
+    assert answer.named is not None and answer.named.kind_words[-1] == "会" and answer.passages
+    assert "改进作风" in answer.passages[0].text
+
+
 def test_a_shortened_name_is_answered_from_the_kind_it_shortens(collection: Collection) -> None:
     _add_texts(collection, (
         ("reform.txt", "市委全面深化改革委员会第五次会议召开\n2023-03-02\n3月2日，市委全面深化改革委员会第五次会议召开。\n"

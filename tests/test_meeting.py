@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index.meeting import (
-    abbreviates, Ordinal, chair_of, describing, ending_start, held_by, held_meeting_name, held_within, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
-    ordinal_of, words_of_name,
+    abbreviates, Ordinal, chair_of, describing, held_by, held_meeting_name, held_within, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
+    ordinal_of, type_spans, words_of_name,
 )
 from index.when import number_value
 
@@ -150,9 +150,12 @@ def test_a_body_holding_a_meeting_is_one_mention(question: str, named: list[tupl
     assert [(question[start:end], by_body) for start, end, by_body in mentions(question)] == named
 
 
-def test_a_meeting_type_cut_by_a_word_boundary_is_no_name() -> None:
-    assert ending_start("太过强大会") == 3
-    assert ending_start("十三届全国人大常委会第三十九次会议") == len("十三届全国人大常委会") - 2
+def test_where_a_meetings_types_lie() -> None:
+    assert type_spans("太过强大会") == [(3, 5)], "inside 强大: no name"
+    assert type_spans("十三届全国人大常委会第三十九次会议") == [(len("十三届全国人大"), len("十三届全国人大常委会"))]
+    assert type_spans("人大常委会会议") == [(2, 7), (5, 7)]
+    assert type_spans("政治局民主生活会") == [(len("政治局民主"), len("政治局民主生活会"))]
+    assert type_spans("2022年12月第131次委员长会议") == [(len("2022年12月第131次委员长"), len("2022年12月第131次委员长会议"))]
 
 
 def test_what_words_before_a_name_say_of_the_meeting() -> None:
