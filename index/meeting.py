@@ -61,7 +61,9 @@ MENTION = re.compile(
 政治局会议, 韩正在雄安主持的…会议: unlike a report's name, where 在 begins the place it was held)."""
 _HOLDING_VERB = re.compile(r"(?:主持召开|召开|举行|举办|开)了?")
 _TRAILING_ORDINAL = re.compile(rf"{_ORDINAL_TAIL}$")
-_LEADING = frozenset({"开", "召开", "举行", "举办", "主持", "出席", "参加", "了", "的", "那次", "这次", "上次", "此次", "该次", "本次"})
+HOLDING_WORDS = frozenset({"开", "召开", "举行", "举办", "主持"})
+"""Words saying a meeting was held or chaired (在人民大会堂主持的…会议): once it is named, none is asked about."""
+_LEADING = HOLDING_WORDS | {"出席", "参加", "了", "的", "那次", "这次", "上次", "此次", "该次", "本次"}
 """Words that lead to a meeting's name in a question without being part of it."""
 _CHAIRED_BY = re.compile(
     rf"(?![在由于对])(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在(?P<place>[^,，]{{1,10}}?))?(?:主持(?:召开)?|开)的"

@@ -14,7 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .archive import Archive, NamedMeeting
-from .meeting import MEETING_ENDING, kind_of
+from .meeting import HOLDING_WORDS, MEETING_ENDING, kind_of
 from .conversation import Topic, is_small_talk, meeting_aspect, resolve
 from .normalize import normalize
 from .scope import DocumentNames
@@ -145,11 +145,11 @@ def _is_slip(turn: str, known: Callable[[set[str]], bool]) -> bool:
 
 def _without_pointers(query: Query, named: NamedMeeting) -> Query:
     """``query`` without the one-character words that point back to what its meeting is named for (这部法 after
-    湿地保护法实施座谈会, 该会), nor the place it says the meeting was held (在北京开的): the meeting is resolved
-    already, and its reports seldom use the bare word, or name the place only where they announce it."""
-    held_in = set(tokenize(named.held_in)) if named.held_in else set()
+    湿地保护法实施座谈会, 该会), nor the place it says the meeting was held and the verb holding it (在北京主持的): the
+    meeting is resolved already, and its reports seldom use the bare word, or the others but where they announce it."""
+    held = set(tokenize(named.held_in)) | HOLDING_WORDS if named.held_in else HOLDING_WORDS
     pointers = {term for term in query.terms
-                if term in held_in or len(term) == 1 and any(len(word) > 1 and word.endswith(term) for word in named.kind_words)}
+                if term in held or len(term) == 1 and any(len(word) > 1 and word.endswith(term) for word in named.kind_words)}
     return replace(query, terms={term: weight for term, weight in query.terms.items() if term not in pointers}) if pointers else query
 
 

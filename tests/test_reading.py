@@ -80,6 +80,8 @@ def test_where_the_meeting_named_was_held_is_no_search_word(archive: Collection)
     assert not reading.query.terms
     answer = archive.ask([reading.turn], today=TODAY)
     assert answer.passages and answer.passages[0].text.startswith("会议")
+    chaired = _read(archive, "县委书记在县委会议室主持的县委农村工作领导小组全体会议提了什么要求")
+    assert chaired.named is not None and not chaired.query.terms.keys() - {"县委书记"}, "nor is the verb holding it"
 
 
 def test_a_time_is_the_meetings_when_the_question_names_any_kind_of_meeting(archive: Collection) -> None:
