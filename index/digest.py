@@ -120,6 +120,11 @@ def digest(chunks: list[ChunkRecord]) -> list[DigestSection]:
     return sections
 
 
+def requirement_count(chunk: ChunkRecord) -> int:
+    """How many requirements a passage states: what a meeting required is in the passages that state most."""
+    return sum(1 for _requirement in _requirements([chunk]))
+
+
 def _requirements(chunks: Iterable[ChunkRecord]) -> Iterator[tuple[str, Requirement]]:
     """(heading path, requirement) for each requirement sentence of ``chunks``.
 

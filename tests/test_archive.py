@@ -467,6 +467,16 @@ def test_a_collective_study_session_is_a_meeting_the_archive_may_not_hold(collec
     assert collection.ask(["县委理论学习中心组集体学习讲了什么"]).passages
 
 
+def test_what_a_meeting_required_comes_from_the_paragraph_stating_requirements(collection: Collection) -> None:
+    """会议认为 assesses 春耕 three times; 会议要求 states three requirements and names 春耕 once: it answers."""
+    _add_texts(collection, [("spring.txt", "县政府召开第十二次常务会议\n2023-03-05\n"
+                                           "3月5日，县长王立新主持召开县政府第十二次常务会议，研究春耕生产工作。\n"
+                                           "会议认为，今年春耕生产形势总体平稳，春耕物资供应充足，春耕生产进度快于去年。\n"
+                                           "会议要求，要抓好春耕生产，确保种子化肥供应。各乡镇要组织农技人员下田指导。要加快高标准农田建设。\n")])
+    answer = collection.ask(["县政府第十二次常务会议对春耕生产提了什么要求"])
+    assert answer.query.one_meeting and answer.passages[0].text.startswith("会议要求")
+
+
 def _county_meetings(topics: list[str]) -> list[tuple[str, str]]:
     """A year of the county government's executive meetings, one a month, each on its topic."""
     return [(f"exec{month:02d}.txt", f"县政府召开常务会议\n2023-{month:02d}-10\n{month}月10日，县长王立新主持召开县政府常务会议。\n"

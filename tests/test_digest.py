@@ -15,7 +15,7 @@ import pytest
 
 from index.chunk import HEADING_SEPARATOR
 from index.collection import Collection
-from index.digest import Requirement, digest, find_deadlines, read_requirement
+from index.digest import Requirement, digest, find_deadlines, read_requirement, requirement_count
 from index.store import ChunkRecord
 
 MEETINGS = Path(__file__).parent / "meetings"
@@ -224,3 +224,8 @@ def test_points_numbered_inside_a_paragraph_refine_its_heading() -> None:
         (HEADING_SEPARATOR.join((outer, point, "二是压实部门责任")), [("各部门",)]),
         (outer + HEADING_SEPARATOR + point, [("各单位",)]),
     ]
+
+
+def test_a_passage_counts_the_requirements_it_states() -> None:
+    assert requirement_count(_chunk(1, 1, "会议要求，要抓好春耕生产。各乡镇要组织农技人员下田指导。", "")) == 2
+    assert requirement_count(_chunk(2, 2, "会议认为，今年春耕生产形势总体平稳，春耕物资供应充足。", "")) == 0
