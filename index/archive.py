@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from .meeting import (
     MENTION, Ordinal, abbreviates, describing, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
-    ordinal_of, split_type, type_spans, without_time, words_of_name,
+    ordinal_of, session_part, split_type, type_spans, without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
 from .scope import TextLines, looks_like_name, name_words, place_stem
@@ -234,10 +234,12 @@ class Archive:
         ends = set(accumulate(map(len, segment(key))))
         for start, end, by_body in mentions(key):
             said, said_as_asked = key[start:end], asked[start:end]  # 深改委会议, as read for 深改委开会
-            if not _ends_word(end, key, ends) or all(_cut_type(start + at, start + type_end, ends) for at, type_end in type_spans(said)):
+            meeting_said, part = session_part(said)
+            spans = type_spans(meeting_said) if not part else [(len(said) - 3, len(said))]
+            if not _ends_word(end, key, ends) or all(_cut_type(start + at, start + type_end, ends) for at, type_end in spans):
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             mention = said[name_start(said):]
-            name, held_in = held_within(mention)
+            name, held_in = held_within(session_part(mention)[0])
             words = words_of_name(name)
             while words[1:] and is_office(words[0]) and words[1] != "会议":  # 总理开座谈会: who held it, no word of
                 words = words[1:]  # its name; but 委员长会议 is the meeting of that office
@@ -254,6 +256,7 @@ class Archive:
                 described = ()
             elif len(described) < DESCRIBING_WORDS:  # too little to pick a meeting by: searched with the question
                 start, described = end - len(mention) + (max(mention.find(words[named]), 0) if named and not body else 0), ()
+            described += (part,) if part else ()  # 闭幕会上: the report of its closing day
             return NamedMeeting(
                 words[named:], _LAST if _LAST_ONE.search(said) else ordinal_of(mention),
                 without_time(said_as_asked[len(said) - len(mention):]), (offsets[start], offsets[end - 1] + 1), differs_by,

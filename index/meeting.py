@@ -54,8 +54,11 @@ _INNER_VERB = re.compile(r".*(?:主持召开|召开|举行|举办|主持|出席|
 """What a name found as a sentence's subject may carry before the meeting's own name."""
 _DETERMINERS = re.compile(r"本次|这次|那次|此次|该次|上次|这个|那个|今年|去年|前年|年[初中底末]|[上下]半年|月[初中底末]|[上中下]旬")
 """Words around a meeting's name in a question that say which one, not what it is called."""
+_SESSION_PART = re.compile(r"(?P<part>开幕|闭幕)(?:会|式)$")
+"""A part of a meeting's session a question names it by (全国政协闭幕会上): that meeting's report of that day."""
 MENTION = re.compile(
-    rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?[^，。；：、！？,.;:!?\s《》（）()—–\-]{{0,30}}?{MEETING_ENDING}{_ORDINAL_TAIL}"
+    rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?[^，。；：、！？,.;:!?\s《》（）()—–\-]{{0,30}}?"
+    rf"(?:{MEETING_ENDING}{_ORDINAL_TAIL}|(?:开幕|闭幕)[会式])"
 )
 """A meeting as a question names it, with whatever comes before its name in the same clause (2022年年中那次
 政治局会议, 韩正在雄安主持的…会议: unlike a report's name, where 在 begins the place it was held)."""
@@ -184,6 +187,13 @@ def _is_body(mention: str) -> bool:
     """Whether a mention may be the body holding the meeting after it (全国人大常委会开…): not a meeting
     itself, by its ordinal or its 会议 (政协常委会第二十三次会议开全体会议 names that meeting)."""
     return not _TRAILING_ORDINAL.search(mention)[0] and not mention.endswith("会议")
+
+
+def session_part(mention: str) -> tuple[str, str | None]:
+    """A mention of a meeting by a part of its session (全国政协闭幕会) as the meeting's (全国政协会议), and the
+    part (闭幕), which its report of that day names; the mention itself and None when it names no part."""
+    found = _SESSION_PART.search(mention)
+    return (mention[: found.start()] + "会议", found["part"]) if found and found.start() else (mention, None)
 
 
 def type_spans(mention: str) -> list[tuple[int, int]]:

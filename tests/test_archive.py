@@ -477,6 +477,17 @@ def test_what_a_meeting_required_comes_from_the_paragraph_stating_requirements(c
     assert answer.query.one_meeting and answer.passages[0].text.startswith("会议要求")
 
 
+def test_a_part_of_a_session_names_that_days_report(collection: Collection) -> None:
+    """市政协闭幕会上: the 市政协会议's report of its closing day, not its opening's, which says as much on 协商."""
+    _add_texts(collection, [
+        ("open.txt", "市政协八届四次会议开幕\n2023-03-01\n市政协八届四次会议1日开幕。市政协主席李华作常委会工作报告，要求委员们搞好协商。\n"),
+        ("close.txt", "市政协八届四次会议闭幕\n2023-03-05\n市政协八届四次会议5日闭幕。\n李华在闭幕会上讲话，要求委员们提高协商质量。\n"),
+    ])
+    answer = collection.ask(["2023年3月市政协闭幕会上，对委员们搞好协商提了什么要求"])
+    assert answer.named is not None and answer.named.description == ("闭幕",)
+    assert answer.passages and {p.title for p in answer.passages} == {"市政协八届四次会议闭幕"}
+
+
 def _county_meetings(topics: list[str]) -> list[tuple[str, str]]:
     """A year of the county government's executive meetings, one a month, each on its topic."""
     return [(f"exec{month:02d}.txt", f"县政府召开常务会议\n2023-{month:02d}-10\n{month}月10日，县长王立新主持召开县政府常务会议。\n"

@@ -6,7 +6,7 @@ import pytest
 
 from index.meeting import (
     abbreviates, Ordinal, chair_of, describing, held_by, held_meeting_name, held_within, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
-    ordinal_of, type_spans, words_of_name,
+    ordinal_of, session_part, type_spans, words_of_name,
 )
 from index.when import number_value
 
@@ -190,4 +190,13 @@ def test_a_shortened_name_takes_the_first_characters_of_its_words(short: str, na
 )
 def test_where_a_body_held_its_meeting_is_taken_out_of_the_name(mention: str, held: tuple[str, str | None]) -> None:
     assert held_within(mention) == held
+
+
+@pytest.mark.parametrize(
+    ("mention", "read"),
+    [("全国政协闭幕会", ("全国政协会议", "闭幕")), ("市人代会开幕式", ("市人代会会议", "开幕")), ("闭幕会", ("闭幕会", None)),
+     ("县委常委会会议", ("县委常委会会议", None))],
+)
+def test_a_meeting_named_by_a_part_of_its_session(mention: str, read: tuple[str, str | None]) -> None:
+    assert session_part(mention) == read
 
