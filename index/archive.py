@@ -21,7 +21,7 @@ from itertools import accumulate
 from datetime import timedelta
 
 from .meeting import (
-    MENTION, Ordinal, abbreviates, describing, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
+    MENTION, SESSION_PART_ASKED, Ordinal, abbreviates, describing, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
     ordinal_of, session_part, split_type, type_spans, without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
@@ -278,6 +278,16 @@ class Archive:
                 span = (offsets[start], offsets[match.end() - 1] + 1)
                 return NamedMeeting(words, ordinal_of(mention) or named.ordinal, "".join(words), span)
         return None
+
+    def at_part(self, named: NamedMeeting, question: str) -> NamedMeeting | None:
+        """The meeting a follow-up names by a part of its session alone (闭幕会上他讲了什么): the earlier meeting, its
+        report of that day; None when it names no part."""
+        key, offsets = normalize_with_offsets(question)
+        found = SESSION_PART_ASKED.search(key)
+        if found is None:
+            return None
+        span = (offsets[found.start()], offsets[found.end() - 1] + 1)
+        return replace(named, span=span, description=(found["part"],))
 
     def renumbered(self, named: NamedMeeting, question: str) -> NamedMeeting | None:
         """The meeting a follow-up names by another ordinal of the same series (那第52次呢, 那上一次呢); None

@@ -55,6 +55,7 @@ _INNER_VERB = re.compile(r".*(?:主持召开|召开|举行|举办|主持|出席|
 _DETERMINERS = re.compile(r"本次|这次|那次|此次|该次|上次|这个|那个|今年|去年|前年|年[初中底末]|[上下]半年|月[初中底末]|[上中下]旬")
 """Words around a meeting's name in a question that say which one, not what it is called."""
 _SESSION_PART = re.compile(r"(?P<part>开幕|闭幕)(?:会|式)$")
+SESSION_PART_ASKED = re.compile(r"(?P<part>开幕|闭幕)(?:会|式)")
 """A part of a meeting's session a question names it by (全国政协闭幕会上): that meeting's report of that day."""
 MENTION = re.compile(
     rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?[^，。；：、！？,.;:!?\s《》（）()—–\-]{{0,30}}?"

@@ -85,8 +85,12 @@ def read_turn(
         return Reading(turn, Query(turn, {}), small_talk=True)
     text = synonyms.meetings_spelled_out(turn)  # normalized: the spans below are of it
     own_meeting = lookups.archive.named_in(text)
+    same_meeting = False  # 闭幕会上呢: the conversation's meeting, its report of that day (and its time)
     if own_meeting is None and topic and topic.named:  # 那12月那次全体会议呢, 那第52次呢: the same series
         own_meeting = lookups.archive.retyped(topic.named, text) or lookups.archive.renumbered(topic.named, text)
+        if own_meeting is None:
+            own_meeting = lookups.archive.at_part(topic.named, text)
+            same_meeting = own_meeting is not None
     year = _conversation_year(topic, lookups.archive)
     about_meetings = own_meeting or _MEETING_CONTENT.search(text) or (topic and (topic.named or _MEETING_CONTENT.search(topic.query.text)))
     own_period = find_period(text, today, year) if about_meetings else None
@@ -96,7 +100,7 @@ def read_turn(
         query = replace(query, about=None, doc_ids=None)
     continued = topic if topic and query.follow_up else None
     named = own_meeting or (_same_kind(continued, own_period) if continued and continued.named else None)
-    period = own_period or (continued.period if continued and not own_meeting else None)
+    period = own_period or (continued.period if continued and (same_meeting or not own_meeting) else None)
     decisions = bool(_DECISIONS.search(text)) or bool(continued and continued.query.wants_decisions) \
         or (named is not None and not _HOLDING.search(rest) and not _FACT_ASKED.search(rest))
     if own_meeting:

@@ -84,6 +84,12 @@ def test_where_the_meeting_named_was_held_is_no_search_word(archive: Collection)
     assert chaired.named is not None and not chaired.query.terms.keys() - {"县委书记"}, "nor is the verb holding it"
 
 
+def test_a_follow_up_naming_a_part_of_the_session_is_the_same_meeting_that_day(archive: Collection) -> None:
+    reading = _read(archive, "2023年县委农村工作会议对高标准农田有什么要求", "闭幕会上县委书记讲了什么")
+    assert reading.named is not None and reading.named.text == "县委农村工作会议" and reading.named.description == ("闭幕",)
+    assert reading.period is not None and reading.period.label == "2023年", "its time kept"
+
+
 def test_a_time_is_the_meetings_when_the_question_names_any_kind_of_meeting(archive: Collection) -> None:
     reading = _read(archive, "2023年6月的座谈会讲了哪些重点")
     assert reading.period is not None and reading.period.label == "2023年6月"
