@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 
 
 KIND_SCOPE_REPORTS = 5
-OFFICE_PASSAGES = 10
-"""Passages on a question naming an office (委员长要求…) in which to read who holds it (委员长栗战书)."""
 """Reports of a kind of meeting from which words are weighed by how rare they are among them (``Query.kind_scope``):
 among fewer, a word they all happen to use or none does says little (DRCD: 3 passages on 忽里台大会)."""
+OFFICE_PASSAGES = 10
+"""Passages on a question naming an office (委员长要求…) in which to read who holds it (委员长栗战书)."""
 
 
 @dataclass(frozen=True)
@@ -153,8 +153,8 @@ def _one_session(collection: Collection, named: NamedMeeting | None, doc_ids: tu
     session of several days (全国政协十三届四次会议: its opening, group meetings and closing) is still one meeting."""
     if named is None or named.ordinal is None or not doc_ids:
         return False
-    documents = collection.store.documents_by_id(doc_ids).values()
-    return all(d.meeting.ordinal is not None and d.meeting.ordinal.matches(named.ordinal) for d in documents)
+    ordinals = {d.meeting.ordinal for d in collection.store.documents_by_id(doc_ids).values()}
+    return len(ordinals) == 1 and None not in ordinals and ordinals.pop().matches(named.ordinal)  # one term's
 
 
 def _titled_by(passage: Passage, query: Query) -> bool:
@@ -185,8 +185,6 @@ def _described(
     if not best:
         return doc_ids
     return tuple(doc_id for doc_id in doc_ids if days[doc_id] == days[best[0].doc_id])
-
-
 
 
 def passages(collection: Collection, question: str, query: Query, limit: int) -> Answer:

@@ -21,7 +21,7 @@ from itertools import accumulate
 from datetime import timedelta
 
 from .meeting import (
-    MENTION, SESSION_PART_ASKED, Ordinal, abbreviates, describing, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
+    MENTION, SESSION_PART, Ordinal, abbreviates, describing, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
     ordinal_of, session_part, split_type, type_spans, without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
@@ -46,6 +46,8 @@ _MET = re.compile(r"(?<=[\u4e00-\u9fff])(?<!召)开会(?!议)")
 """A body that 开会 (深改委开会, 政治局开会) held its meeting, read as 深改委会议 (of the same length: the offsets
 hold) and shown as asked; not the 开会 inside 召开会议, nor one after where it was held (领导小组在雄安开会)."""
 _CLAUSE_START = re.compile(r"[，。；：！？,.;:!?\s]")
+_PART_ALONE = re.compile(rf"(?:那么?|在)?{SESSION_PART.pattern}")
+"""A follow-up opening on a part of the session alone (闭幕会上…), naming nothing before it (not 冬奥会闭幕式上)."""
 _ORDINAL_WORD = re.compile(r"第[零〇一二两三四五六七八九十百\d]+次")
 _COUNT = re.compile(r"第?[零〇一二两三四五六七八九十百\d]+次")
 DESCRIBING_WORDS = 2
@@ -234,8 +236,8 @@ class Archive:
         ends = set(accumulate(map(len, segment(key))))
         for start, end, by_body in mentions(key):
             said, said_as_asked = key[start:end], asked[start:end]  # 深改委会议, as read for 深改委开会
-            meeting_said, part = session_part(said)
-            spans = type_spans(meeting_said) if not part else [(len(said) - 3, len(said))]
+            meeting_said, part = session_part(said)  # 全国政协闭幕会: the 全国政协会议, its closing day
+            spans = type_spans(meeting_said) if not part else [(len(meeting_said) - 2, len(said))]
             if not _ends_word(end, key, ends) or all(_cut_type(start + at, start + type_end, ends) for at, type_end in spans):
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             mention = said[name_start(said):]
@@ -283,7 +285,7 @@ class Archive:
         """The meeting a follow-up names by a part of its session alone (闭幕会上他讲了什么): the earlier meeting, its
         report of that day; None when it names no part."""
         key, offsets = normalize_with_offsets(question)
-        found = SESSION_PART_ASKED.search(key)
+        found = _PART_ALONE.match(key)
         if found is None:
             return None
         span = (offsets[found.start()], offsets[found.end() - 1] + 1)

@@ -600,12 +600,12 @@ class Collection:
             wanted *= 2  # a report many sites reprinted folds many passages away
 
     def names_place(self, doc_id: str, place: str) -> bool:
-        """Whether a document's title or passages name a place (where a question says its meeting was held), each
-        word of it as written there or as part of a longer name (河南南阳 in 在河南省南阳市)."""
+        """Whether a document's title or opening passages, where a report says where its meeting was held, name a place,
+        each word of it as written there or as part of a longer name (河南南阳 in 在河南省南阳市)."""
         document = self.store.document(doc_id)
         if document is None:
             return False
-        text = normalize("\n".join([document.title, *(chunk.text for chunk in self.store.chunks_of(doc_id))]))
+        text = normalize("\n".join([document.title, *(chunk.text for chunk in self.store.chunks_of(doc_id, 0, 1))]))
         words = tokenize(place)
         return place in text or bool(words) and all(word in text for word in words)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass
 
 from .chunk import HEADING_SEPARATOR, heading_label, heading_rank
@@ -120,9 +121,10 @@ def digest(chunks: list[ChunkRecord]) -> list[DigestSection]:
     return sections
 
 
-def requirement_count(chunk: ChunkRecord) -> int:
-    """How many requirements a passage states: what a meeting required is in the passages that state most."""
-    return sum(1 for _requirement in _requirements([chunk]))
+def requirement_count(chunk: ChunkRecord, enough: int) -> int:
+    """How many requirements a passage states, up to ``enough``: what a meeting required is in the passages that
+    state most."""
+    return sum(1 for _requirement in islice(_requirements([chunk]), enough))
 
 
 def _requirements(chunks: Iterable[ChunkRecord]) -> Iterator[tuple[str, Requirement]]:

@@ -54,12 +54,12 @@ _INNER_VERB = re.compile(r".*(?:主持召开|召开|举行|举办|主持|出席|
 """What a name found as a sentence's subject may carry before the meeting's own name."""
 _DETERMINERS = re.compile(r"本次|这次|那次|此次|该次|上次|这个|那个|今年|去年|前年|年[初中底末]|[上下]半年|月[初中底末]|[上中下]旬")
 """Words around a meeting's name in a question that say which one, not what it is called."""
-_SESSION_PART = re.compile(r"(?P<part>开幕|闭幕)(?:会|式)$")
-SESSION_PART_ASKED = re.compile(r"(?P<part>开幕|闭幕)(?:会|式)")
+_SESSION_PART_WORDS = r"(?P<part>开幕|闭幕)(?:会议?|式)"
+SESSION_PART = re.compile(_SESSION_PART_WORDS)
 """A part of a meeting's session a question names it by (全国政协闭幕会上): that meeting's report of that day."""
 MENTION = re.compile(
     rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?[^，。；：、！？,.;:!?\s《》（）()—–\-]{{0,30}}?"
-    rf"(?:{MEETING_ENDING}{_ORDINAL_TAIL}|(?:开幕|闭幕)[会式])"
+    rf"(?:{_SESSION_PART_WORDS.replace('?P<part>', '')}(?![议室])|{MEETING_ENDING}{_ORDINAL_TAIL})"
 )
 """A meeting as a question names it, with whatever comes before its name in the same clause (2022年年中那次
 政治局会议, 韩正在雄安主持的…会议: unlike a report's name, where 在 begins the place it was held)."""
@@ -72,9 +72,10 @@ _LEADING = HOLDING_WORDS | {"出席", "参加", "了", "的", "那次", "这次"
 _CHAIRED_BY = re.compile(
     rf"(?![在由于对])(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在(?P<place>[^,，]{{1,10}}?))?(?:主持(?:召开)?|开)的"
 )
-HELD_IN = re.compile(r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:主持)?(?:召开|举行|举办|开)的")
+_HELD_AT = r"在(?P<place>[\u4e00-\u9fff]{1,8}?)(?:主持)?(?:召开|举行|举办|开)"
+HELD_IN = re.compile(rf"{_HELD_AT}的")
 """Where a question says a meeting was held (在重庆主持召开的, 是哪两天在北京开的)."""
-_HELD_IN_NAME = re.compile(r"在(?P<place>[\u4e00-\u9fff]{2,8}?)(?:主持)?(?:召开|举行|举办|开)了?")
+_HELD_IN_NAME = re.compile(rf"{_HELD_AT}了?")
 """Where a body held the meeting it is named with (中央有关部门在深圳开座谈会)."""
 _MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话)?(?:{_SUFFIX})")
 _ENDS_AS_MEETING = re.compile(rf"{MEETING_ENDING}{_ORDINAL_TAIL}$")
@@ -155,8 +156,9 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
 
 
 def _within_place(chaired: re.Match[str], held_in: re.Match[str] | None) -> bool:
-    """Whether a name read as the chair's is the end of where the meeting was held (the 会议室 of 在县委会议室开的)."""
-    return held_in is not None and held_in.start("place") <= chaired.start("name") and chaired.end("name") <= held_in.end("place")
+    """Whether a name read as the chair's overlaps where the meeting was held (the 会议室 of 在县委会议室开的, the 京召
+    of 在京召开的)."""
+    return held_in is not None and chaired.start("name") < held_in.end("place") and held_in.start("place") < chaired.end("name")
 
 
 _OFFICE = re.compile(TITLES)
@@ -193,8 +195,9 @@ def _is_body(mention: str) -> bool:
 def session_part(mention: str) -> tuple[str, str | None]:
     """A mention of a meeting by a part of its session (全国政协闭幕会) as the meeting's (全国政协会议), and the
     part (闭幕), which its report of that day names; the mention itself and None when it names no part."""
-    found = _SESSION_PART.search(mention)
-    return (mention[: found.start()] + "会议", found["part"]) if found and found.start() else (mention, None)
+    found = SESSION_PART.search(mention)
+    named = found is not None and found.end() == len(mention) and found.start() > 0
+    return (mention[: found.start()] + "会议", found["part"]) if named else (mention, None)
 
 
 def type_spans(mention: str) -> list[tuple[int, int]]:

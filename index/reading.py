@@ -104,7 +104,7 @@ def read_turn(
     decisions = bool(_DECISIONS.search(text)) or bool(continued and continued.query.wants_decisions) \
         or (named is not None and not _HOLDING.search(rest) and not _FACT_ASKED.search(rest))
     if own_meeting:
-        query = _without_pointers(query, own_meeting)
+        query = _without_naming_words(query, own_meeting)
     return Reading(
         turn=turn,
         query=replace(query, wants_decisions=decisions),
@@ -147,7 +147,7 @@ def _is_slip(turn: str, known: Callable[[set[str]], bool]) -> bool:
     return not words or not known(words)
 
 
-def _without_pointers(query: Query, named: NamedMeeting) -> Query:
+def _without_naming_words(query: Query, named: NamedMeeting) -> Query:
     """``query`` without the one-character words that point back to what its meeting is named for (这部法 after
     湿地保护法实施座谈会, 该会), nor the place it says the meeting was held and the verb holding it (在北京主持的): the
     meeting is resolved already, and its reports seldom use the bare word, or the others but where they announce it."""

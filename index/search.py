@@ -530,7 +530,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         opening = query.wants_decisions and opens_report(chunk, document)
         lowered = ANNOUNCEMENT_WEIGHT if opening else 1.0
         if query.wants_decisions and query.one_meeting:  # what a meeting required: the paragraphs stating it
-            lowered *= 1 + REQUIREMENT_WEIGHT * min(requirement_count(chunk), REQUIREMENTS_IN_FULL) / REQUIREMENTS_IN_FULL
+            lowered *= 1 + REQUIREMENT_WEIGHT * requirement_count(chunk, REQUIREMENTS_IN_FULL) / REQUIREMENTS_IN_FULL
         asked_weight = lowered * sum(asking[term] for term in matched if term in asking)
         scored.append(_Candidate(hit.score * lowered, coverage, shown, chunk, document, asked_weight))
     if not scored:

@@ -36,8 +36,10 @@ def names_pattern(names: Iterable[str]) -> str:
 
 def holders_of(office: str, paragraphs: Iterable[str]) -> Counter[str]:
     """The names ``paragraphs`` write right after ``office`` (委员长栗战书出席), counted: who holds it there. Not
-    after a longer office that ends in it (the 主席 of 副主席王晨)."""
-    titled = re.compile(rf"(?<!副){re.escape(office)}({PERSON_NAME})(?:{_AFTER_NAME}|(?=\d))")  # 委员长栗战书25日…
+    after a longer office that ends in it (the 主席 of 副主席王晨, the 书记 of 总书记习近平)."""
+    longer = {title[-len(office) - 1] for title in TITLES.split("|") if len(title) > len(office) and title.endswith(office)}
+    not_longer = "".join(f"(?<!{re.escape(char)})" for char in sorted(longer))
+    titled = re.compile(rf"{not_longer}{re.escape(office)}({PERSON_NAME})(?:{_AFTER_NAME}|(?=\d))")  # 委员长栗战书25日…
     return Counter(name for paragraph in paragraphs for name in titled.findall(normalize(paragraph))
                    if not _NOT_NAME.search(name) and not _NOT_A_NAME_WORD.search(name))
 

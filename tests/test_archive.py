@@ -272,17 +272,17 @@ def test_where_a_body_held_its_meeting_is_no_word_of_the_meetings_name(collectio
 
 
 def test_a_body_written_out_in_full_is_the_kinds_own(collection: Collection) -> None:
-    """政协某某市委员会 is 市政协 in full: its 第五次主席会议 is the 市政协主席会议 held."""
+    """政协全国委员会 is 全国政协 in full: its 第五次主席会议 is the 全国政协主席会议 held."""
     _add_texts(collection, (
-        ("cppcc.txt", "李华主持召开市政协主席会议\n2023-03-01\n政协第八届某某市委员会第五次主席会议1日召开。市政协主席李华主持。\n"
+        ("cppcc.txt", "李华主持召开全国政协主席会议\n2023-03-01\n政协第十四届全国委员会第五次主席会议1日在京召开。全国政协主席李华主持。\n"
                       "会议审议通过了年度协商计划。\n"),
         ("other.txt", "全市招商工作会议召开\n2023-02-10\n2月10日，全市招商工作会议召开。\n会议要求，审议通过招商计划。\n"),
     ))
     archive = collection.lookups().archive
-    named = archive.named_in("政协八届某某市委员会第五次主席会议审议通过了什么")
+    named = archive.named_in("政协十四届全国委员会第五次主席会议审议通过了什么")
     assert named is not None and named.differs_by is None
-    answer = collection.ask(["政协八届某某市委员会第五次主席会议审议通过了什么"])
-    assert not answer.unheld and {p.title for p in answer.passages} == {"李华主持召开市政协主席会议"}
+    answer = collection.ask(["政协十四届全国委员会第五次主席会议审议通过了什么"])
+    assert not answer.unheld and {p.title for p in answer.passages} == {"李华主持召开全国政协主席会议"}
 
 
 def test_a_place_asked_in_short_is_where_a_report_names_it_in_full(collection: Collection) -> None:
@@ -485,6 +485,7 @@ def test_a_part_of_a_session_names_that_days_report(collection: Collection) -> N
     ])
     answer = collection.ask(["2023年3月市政协闭幕会上，对委员们搞好协商提了什么要求"])
     assert answer.named is not None and answer.named.description == ("闭幕",)
+    assert collection.lookups().archive.at_part(answer.named, "北京冬奥会闭幕式上讲了什么") is None, "another's closing"
     assert answer.passages and {p.title for p in answer.passages} == {"市政协八届四次会议闭幕"}
 
 

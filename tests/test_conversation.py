@@ -236,9 +236,9 @@ def test_aspect_word_weighs_more_than_each_inherited_word(collection: Collection
 
 
 def test_a_lone_character_names_no_new_aspect(collection: Collection, reports: dict[str, str]) -> None:
-    """那报告的数呢: its 数 weighs no more than each of the topic's words; its 报告 does (a word of its own)."""
-    terms = collection.ask(["集贤县秋粮收购有什么要求", "那报告的数呢"]).query.terms
-    assert terms["数"] <= min(terms[term] for term in ("秋粮", "收购")) < terms["报告"]
+    """那报告定了多少呢: its 定 weighs no more than each of the topic's words; its 报告 does (a word of its own)."""
+    terms = collection.ask(["集贤县秋粮收购有什么要求", "那报告定了多少呢"]).query.terms
+    assert terms["定"] <= min(terms[term] for term in ("秋粮", "收购")) < terms["报告"]
 
 
 # -- a new question -----------------------------------------------------------

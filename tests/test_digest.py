@@ -227,5 +227,6 @@ def test_points_numbered_inside_a_paragraph_refine_its_heading() -> None:
 
 
 def test_a_passage_counts_the_requirements_it_states() -> None:
-    assert requirement_count(_chunk(1, 1, "会议要求，要抓好春耕生产。各乡镇要组织农技人员下田指导。", "")) == 2
-    assert requirement_count(_chunk(2, 2, "会议认为，今年春耕生产形势总体平稳，春耕物资供应充足。", "")) == 0
+    assert requirement_count(_chunk(1, 1, "会议要求，要抓好春耕生产。各乡镇要组织农技人员下田指导。", ""), 3) == 2
+    assert requirement_count(_chunk(1, 1, "会议要求，要抓好春耕生产。各乡镇要组织农技人员下田指导。", ""), 1) == 1
+    assert requirement_count(_chunk(2, 2, "会议认为，今年春耕生产形势总体平稳，春耕物资供应充足。", ""), 3) == 0
