@@ -258,6 +258,9 @@ class Archive:
                 described = ()
             elif len(described) < DESCRIBING_WORDS:  # too little to pick a meeting by: searched with the question
                 start, described = end - len(mention) + (max(mention.find(words[named]), 0) if named and not body else 0), ()
+            following = SESSION_PART.match(key, end)  # …四次会议闭幕会上: a part after the meeting's full name (still
+            if following and not part:  # searched for: that day's report names it where it says what was passed)
+                part = following["part"]
             described += (part,) if part else ()  # 闭幕会上: the report of its closing day
             return NamedMeeting(
                 words[named:], _LAST if _LAST_ONE.search(said) else ordinal_of(mention),

@@ -486,6 +486,9 @@ def test_a_part_of_a_session_names_that_days_report(collection: Collection) -> N
     answer = collection.ask(["2023年3月市政协闭幕会上，对委员们搞好协商提了什么要求"])
     assert answer.named is not None and answer.named.description == ("闭幕",)
     assert collection.lookups().archive.at_part(answer.named, "北京冬奥会闭幕式上讲了什么") is None, "another's closing"
+    full = collection.ask(["市政协八届四次会议闭幕会上，对委员们搞好协商提了什么要求"])
+    assert full.named is not None and full.named.description == ("闭幕",)
+    assert full.passages and {p.title for p in full.passages} == {"市政协八届四次会议闭幕"}
     assert answer.passages and {p.title for p in answer.passages} == {"市政协八届四次会议闭幕"}
 
 
