@@ -201,13 +201,16 @@ class Archive:
         character of it (政协全国委员会 of 全国政协, the body of 全国政协主席会议) as a full name holds its short one's."""
         if self._documents_of((word, *kind)):
             return True
-        for document in self._documents_of(kind):
-            own = letters(document.meeting.kind or "")
+        for name in self._kind_names(kind):
             for kind_word in kind:
-                own = own.replace(kind_word, "", 1)
-            if len(own) >= 2 and set(own) <= set(word):
+                name = name.replace(kind_word, "", 1)
+            if len(name) >= 2 and set(name) <= set(word):
                 return True
         return False
+
+    def _kind_names(self, kind: tuple[str, ...]) -> set[str]:
+        """The names (in ``letters``) of the meeting kinds whose reports ``kind``'s words find."""
+        return {letters(d.meeting.kind) for d in self._documents_of(kind) if d.meeting.kind}
 
     def _kind_word_before(self, words: tuple[str, ...], kind: tuple[str, ...]) -> str | None:
         """The word just before a kind's words in a question, when meeting kinds use it (安全 in 安全生产工作会议)
@@ -219,8 +222,7 @@ class Archive:
         word = words[-1]
         if self._documents_of((word, *kind)):
             return None
-        kinds = {letters(d.meeting.kind) for d in self._documents_of(kind) if d.meeting.kind}
-        return None if any(abbreviates(word, name) for name in kinds) else word  # 环保 of 生态环境保护督察
+        return None if any(abbreviates(word, name) for name in self._kind_names(kind)) else word  # 环保 of 生态环境保护督察
 
     def named_in(self, question: str) -> NamedMeeting | None:
         """The meeting ``question`` names (with its ordinal, if any), by the words of its name the

@@ -165,10 +165,11 @@ def resolve(turn: str, previous: Topic | None, names: DocumentNames) -> Query:
     # 定 of 那2022年…定的是多少) is no new aspect: it weighs as they do. (So is a noun's, 那煤呢, for now: counting
     # those as aspects left every dev set as it was and cost xwlb_heldout3 a first answer.)
     aspect = [token for token in terms if len(token) > 1]
+    lone = [token for token in terms if len(token) == 1]
     share = CONTEXT_WEIGHT * min(1.0, len(aspect) / len(inherited)) if aspect and inherited else CONTEXT_WEIGHT
     for token in inherited:
         terms[token] = min(previous.query.terms[token], 1.0) * share
-    for token in terms.keys() - aspect - set(inherited):
+    for token in lone:
         terms[token] = min(terms[token], 1.0) * share
     # A turn that names where to look is not continued in the last answer's document.
     continued = named if any(places) else previous.sources[:1] or _named_documents(list(terms), names)

@@ -59,7 +59,7 @@ SESSION_PART = re.compile(_SESSION_PART_WORDS)
 """A part of a meeting's session a question names it by (全国政协闭幕会上): that meeting's report of that day."""
 MENTION = re.compile(
     rf"(?:第{_NUMBER}次|[一二三四五六七八九十]+届)?[^，。；：、！？,.;:!?\s《》（）()—–\-]{{0,30}}?"
-    rf"(?:{_SESSION_PART_WORDS.replace('?P<part>', '')}(?![议室])|{MEETING_ENDING}{_ORDINAL_TAIL})"
+    rf"(?:{_SESSION_PART_WORDS}(?![议室])|{MEETING_ENDING}{_ORDINAL_TAIL})"
 )
 """A meeting as a question names it, with whatever comes before its name in the same clause (2022年年中那次
 政治局会议, 韩正在雄安主持的…会议: unlike a report's name, where 在 begins the place it was held)."""

@@ -40,8 +40,12 @@ def holders_of(office: str, paragraphs: Iterable[str]) -> Counter[str]:
     longer = {title[-len(office) - 1] for title in TITLES.split("|") if len(title) > len(office) and title.endswith(office)}
     not_longer = "".join(f"(?<!{re.escape(char)})" for char in sorted(longer))
     titled = re.compile(rf"{not_longer}{re.escape(office)}({PERSON_NAME})(?:{_AFTER_NAME}|(?=\d))")  # 委员长栗战书25日…
-    return Counter(name for paragraph in paragraphs for name in titled.findall(normalize(paragraph))
-                   if not _NOT_NAME.search(name) and not _NOT_A_NAME_WORD.search(name))
+    return Counter(name for paragraph in paragraphs for name in titled.findall(normalize(paragraph)) if _may_be_name(name))
+
+
+def _may_be_name(word: str) -> bool:
+    """Whether the characters read after a title may be a person's name: no function word or title in them."""
+    return not _NOT_NAME.search(word) and not _NOT_A_NAME_WORD.search(word)
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -54,7 +58,7 @@ def find_speaker_names(paragraphs: list[str]) -> list[str]:
     names: list[str] = []
     for paragraph in paragraphs:
         for name in _TITLED_NAME.findall(normalize(paragraph)):
-            if not _NOT_NAME.search(name) and not _NOT_A_NAME_WORD.search(name) and name not in names:
+            if _may_be_name(name) and name not in names:
                 names.append(name)
     return names
 
