@@ -133,18 +133,20 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
 
 def _office_as_holder(collection: Collection, query: Query) -> Query:
     """``query`` with an office it names (委员长要求…, 总理对…怎么说的) also met by the name of the one who holds it
-    where the question is answered: the name its passages write most often right after the office (委员长栗战书).
+    where the question is answered: the name its passages write most often with the office (委员长栗战书).
     They then say 栗战书强调, not 委员长强调."""
     offices = [term for term in query.terms if is_office(term) and term not in query.expanded]
     if not offices:
         return query
     found = collection.search(query, OFFICE_PASSAGES)
     texts = [f"{passage.title}\n{passage.text}" for passage in found]
+    speakers = {name for document in collection.store.documents_by_id(p.doc_id for p in found).values() for name in document.speakers}
     expansions = []
     for office in offices:
-        holders = holders_of(office, texts)
-        if holders:
-            expansions.append(Expansion(office, tuple(tokenize(holders.most_common(1)[0][0]))))
+        holders = holders_of(office, texts, speakers)
+        if holders:  # ties go to the name written most (习近平, not the 道别 of 同总书记道别)
+            holder = max(holders, key=lambda name: (holders[name], sum(text.count(name) for text in texts)))
+            expansions.append(Expansion(office, tuple(tokenize(holder))))
     return with_expansions(query, expansions)
 
 

@@ -28,6 +28,8 @@ FIELD_WEIGHTS = {"body": 1.0, "title": 0.4, "heading": 0.3, "speaker": 1.0, "pla
 """Weight of a word's match in each field, relative to the body."""
 SPEAKER_MENTION_WEIGHT = 0.3
 """Weight, outside the speaker field, of a question's word that names a speaker."""
+OTHER_SPEAKER_WEIGHT = 0.5
+"""Weight of a passage where only others speak, when the question names who speaks (or the office he holds)."""
 BIGRAM_WEIGHT = 0.4
 """Weight of a character-bigram match, relative to a word match in the body."""
 CANDIDATES = 30
@@ -458,7 +460,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     """The passages about ``query``, best first (at most ``limit``); empty when none is."""
     if not query.terms:
         return []
-    speakers = frozenset(term for term, count in index.doc_freqs("speaker", query.terms).items() if count)
+    voiced = {term for term, count in index.doc_freqs("speaker", query.terms).items() if count}
+    speakers = voiced | {e.stands_for for e in query.expansions if all(token in voiced for token in e.tokens)}  # 总书记
     asked = {t: w for t, w in query.terms.items() if t not in query.expanded}
     own, frequencies = split_unknown_terms(index, asked, keep=speakers)
     expanded = {term: query.terms[term] for term in query.expanded}
@@ -529,6 +532,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         shown = matched.union(*(e.tokens for e in equivalents))
         opening = query.wants_decisions and opens_report(chunk, document)
         lowered = ANNOUNCEMENT_WEIGHT if opening else 1.0
+        if voiced and chunk.speakers and voiced.isdisjoint(chunk.speakers):
+            lowered *= OTHER_SPEAKER_WEIGHT  # 总书记要求…: not what 韩正 said of it
         if query.wants_decisions and query.one_meeting:  # what a meeting required: the paragraphs stating it
             lowered *= 1 + REQUIREMENT_WEIGHT * requirement_count(chunk, REQUIREMENTS_IN_FULL) / REQUIREMENTS_IN_FULL
         asked_weight = lowered * sum(asking[term] for term in matched if term in asking)

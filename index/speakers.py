@@ -21,7 +21,9 @@ TITLES = (
 PERSON_NAME = r"[\u4e00-\u9fff]{2,3}?"
 """A person's name as reports write it after a title (two or three characters)."""
 _AFTER_NAME = r"(?=主持|讲话|出席|强调|指出|要求|表示|作了|作|在|就|代表|对|参加|组织|带队|同志|[，。、：:,])"
-_TITLED_NAME = re.compile(rf"(?:{TITLES})[、，,]?({PERSON_NAME}){_AFTER_NAME}")
+_NAME_END = rf"(?:{_AFTER_NAME}|(?=\d))"
+"""What follows a titled name: a verb, a particle, punctuation, or the day it did so (总理李克强5日主持)."""
+_TITLED_NAME = re.compile(rf"(?:{TITLES})[、，,]?({PERSON_NAME}){_NAME_END}")
 _NOT_NAME = re.compile(r"[的在和对要是了为与及等各全本该这那我他她们关于会议工作同志领导干部]")
 _NOT_A_NAME_WORD = re.compile(rf"{TITLES}|主持|强调|讲话|指出|要求|出席|表示|参加|组织|带队|代表")
 _SPEECH = r"[^，。；,;]{0,30}?(?:强调|指出|要求|表示|讲话|说|提出|部署|主持|讲了|作了|做了|总结|宣布)"
@@ -34,13 +36,19 @@ def names_pattern(names: Iterable[str]) -> str:
     return "|".join(map(re.escape, sorted(set(names), key=len, reverse=True)))
 
 
-def holders_of(office: str, paragraphs: Iterable[str]) -> Counter[str]:
-    """The names ``paragraphs`` write right after ``office`` (委员长栗战书出席), counted: who holds it there. Not
-    after a longer office that ends in it (the 主席 of 副主席王晨, the 书记 of 总书记习近平)."""
+def holders_of(office: str, paragraphs: Iterable[str], speakers: Iterable[str] = ()) -> Counter[str]:
+    """The names ``paragraphs`` write right after ``office`` (委员长栗战书出席), or, of the ``speakers`` they quote,
+    right before it (习近平总书记), counted: who holds it there. Not after a longer office that ends in it (the 主席
+    of 副主席王晨, the 书记 of 总书记习近平)."""
     longer = {title[-len(office) - 1] for title in TITLES.split("|") if len(title) > len(office) and title.endswith(office)}
     not_longer = "".join(f"(?<!{re.escape(char)})" for char in sorted(longer))
-    titled = re.compile(rf"{not_longer}{re.escape(office)}({PERSON_NAME})(?:{_AFTER_NAME}|(?=\d))")  # 委员长栗战书25日…
-    return Counter(name for paragraph in paragraphs for name in titled.findall(normalize(paragraph)) if _may_be_name(name))
+    titled = re.compile(rf"{not_longer}{re.escape(office)}({PERSON_NAME}){_NAME_END}")
+    texts = [normalize(paragraph) for paragraph in paragraphs]
+    holders = Counter(name for text in texts for name in titled.findall(text) if _may_be_name(name))
+    if speakers := set(speakers):
+        before = re.compile(rf"({names_pattern(speakers)}){re.escape(office)}")
+        holders.update(name for text in texts for name in before.findall(text))
+    return holders
 
 
 def _may_be_name(word: str) -> bool:

@@ -513,3 +513,18 @@ def test_a_year_of_a_kinds_meetings_is_no_one_meeting_and_a_topic_none_took_up_i
     meetings = tuple(d.id for d in collection.documents() if Path(d.name).name.startswith("exec"))
     assert _untaken(collection.index, ["集成电路"], meetings)
     assert not _untaken(collection.index, ["乱收费"], meetings), "their 违规收费 takes it up in other words"
+
+
+def test_an_office_the_question_names_is_answered_where_its_holder_speaks(collection: Collection) -> None:
+    """书记对…提了什么要求 asks what 李明 said, whom the report titles 县委书记李明 and 李明书记: the paragraph where
+    he speaks comes before one where another speaker mentions him with more of the question's words."""
+    _add_texts(collection, [(
+        "seed.txt",
+        "县委召开种业振兴座谈会\n2023-05-10\n"
+        "5月10日，县委书记李明主持召开种业振兴座谈会。\n"
+        "李明强调，要加强种质资源保护，扶持良种繁育基地，做好种业振兴后续工作。\n"
+        "县长赵强在讲话中表示，要认真学习贯彻李明书记讲话精神，推进种业振兴后续工作，抓好种业振兴后续任务。\n",
+    )])
+    answer = collection.ask(["书记对种业振兴后续工作提了什么要求"])
+    assert any(e.stands_for == "书记" and e.tokens == tuple(tokenize("李明")) for e in answer.query.expansions)
+    assert answer.passages and answer.passages[0].text.startswith("李明强调")

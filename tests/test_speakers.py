@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.speakers import attribute, find_speaker_names, split_sentences
+from index.speakers import attribute, find_speaker_names, holders_of, split_sentences
 
 
 @pytest.mark.parametrize(
@@ -14,6 +14,7 @@ from index.speakers import attribute, find_speaker_names, split_sentences
         ("局党组书记、局长王世平主持会议并讲话。", "王世平"),
         ("县委副书记、县长郭伟出席会议并对近期重点工作作了安排部署。", "郭伟"),
         ("市委書記李猛強調，要狠抓落實。", "李猛"),
+        ("国务院总理李明5日主持召开国务院常务会议。", "李明"),  # the day he held it, right after his name
     ],
 )
 def test_name_after_title(paragraph: str, name: str) -> None:
@@ -88,3 +89,12 @@ def test_second_speaker_takes_over() -> None:
 def test_no_names_gives_no_speakers() -> None:
     sentences = [split_sentences("会议强调，要抓好落实。会议要求，细化措施。")]
     assert attribute(sentences, []) == [[None, None]]
+
+
+def test_an_office_is_held_by_the_name_written_after_it_or_a_speaker_written_before_it() -> None:
+    """委员长王华主持 and 李明书记要求 both say who holds the office; a name before it counts only for a speaker
+    the report quotes (not the 道别 of 同书记道别, nor anyone before a longer office: 总书记)."""
+    paragraphs = ["县委书记李明5日主持召开座谈会。", "要认真学习贯彻李明书记讲话精神。", "群众同书记道别。"]
+    assert holders_of("书记", paragraphs, ["李明"]) == {"李明": 2, "道别": 1}
+    assert holders_of("书记", paragraphs) == {"李明": 1, "道别": 1}
+    assert holders_of("书记", ["中共中央总书记王华主持会议。", "学习王华总书记讲话。"], ["王华"]) == {}
