@@ -123,6 +123,23 @@ class Meeting:
     chair: str | None = None
 
 
+ORDINAL_WORD = re.compile(rf"第(?P<number>{_NUMBER})(?P<unit>[次届轮批期])")
+"""A word for the place of one in a series (第七轮, 第十三届, 第52次): of a meeting, or of what meets (巡视, 论坛)."""
+ORDINAL_REACH = 6
+"""Characters within which what an ordinal numbers follows it (第八次大督查, 第七轮巡视集中反馈)."""
+
+
+def series_of(ordinal: str, numbered: str) -> re.Pattern[str] | None:
+    """How a text numbers ``numbered`` with ordinals of the unit of ``ordinal`` (第七轮 of 巡视: 第5轮…巡视), the
+    number as group ``number``. What it numbers follows within ``ORDINAL_REACH`` characters, maybe spelled out
+    (第八届进博会: 第八届中国国际进口博览会)."""
+    match = ORDINAL_WORD.fullmatch(ordinal)
+    if match is None:
+        return None
+    spelled_out = "[^。；，]{0,4}?".join(map(re.escape, numbered))
+    return re.compile(rf"第(?P<number>{_NUMBER}){match['unit']}[^。；]{{0,{ORDINAL_REACH}}}?{spelled_out}")
+
+
 def _plenum_spelled_out(name: str) -> str:
     """十九届六中全会 → 十九届中央委员会第六次全体会议, as the plenum's own report names it."""
     return _PLENUM.sub(lambda match: f"中央委员会第{match[1]}次全体会议", name)

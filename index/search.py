@@ -17,6 +17,8 @@ from typing import NamedTuple
 from .chunk import heading_label, heading_rank
 from .clean import ends_sentence
 from .digest import requirement_count
+from .meeting import ORDINAL_WORD, series_of
+from .when import number_value
 from .scope import place_stem
 from .normalize import compact, normalize, normalize_with_offsets
 from .speakers import split_sentences
@@ -474,6 +476,11 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         return []
     chunks = store.chunks((hit.doc_id, hit.position) for hit in hits)
     documents = store.documents_by_id(hit.doc_id for hit in hits)
+    numbered = _numbered(list(asked)) if not query.doc_ids else []
+    if numbered:  # 第五轮巡视: not what the 第七轮 did, however much else it shares
+        documents = _of_the_ordinals(store, documents, numbered)
+        if not documents:
+            return []
     spelled = _spelled_frequencies(index, [term for term, count in frequencies.items() if count == 0])
     frequencies.update(spelled)
     known = {term for term, count in frequencies.items() if count > 0}
@@ -567,6 +574,35 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if len(passages) == limit:
             break
     return passages
+
+
+def _numbered(terms: list[str]) -> list[tuple[int, re.Pattern[str]]]:
+    """The ordinals of the question (第五轮, 第52次), each with how texts number what it numbers (``series_of``, with
+    the question's next word). Not a 第一次: often the first of a time the question names otherwise."""
+    numbered = []
+    for at, term in enumerate(terms):
+        match = ORDINAL_WORD.fullmatch(term)
+        after = next((word for word in terms[at + 1:] if len(word) > 1), None)
+        number = number_value(match["number"]) if match else None
+        if number and number > 1 and after and (series := series_of(term, after)):
+            numbered.append((number, series))
+    return numbered
+
+
+def _of_the_ordinals(store: Store, documents: dict[str, DocumentRecord], numbered: list[tuple[int, re.Pattern[str]]]
+                     ) -> dict[str, DocumentRecord]:
+    """``documents`` but those numbering what the question numbers otherwise (第七轮巡视 for 第五轮巡视); none when
+    they number it and none with the question's ordinal. Where none numbers it, all: a text may write it another
+    way (第二次评选中山十景, 韩国第8度晋级)."""
+    written: dict[str, list[set[int]]] = {}
+    for doc_id, document in documents.items():
+        text = normalize("\n".join([document.title, *(chunk.text for chunk in store.chunks_of(doc_id))]))
+        written[doc_id] = [{number_value(found["number"]) for found in series.finditer(text)} for _, series in numbered]
+    holding = {doc_id for doc_id, numbers in written.items() if all(n in ns for (n, _), ns in zip(numbered, numbers))}
+    others = {doc_id for doc_id, numbers in written.items() if any(ns and n not in ns for (n, _), ns in zip(numbered, numbers))}
+    if others and not holding:
+        return {}
+    return {doc_id: document for doc_id, document in documents.items() if doc_id not in others}
 
 
 def _documents_first(ranked: list[_Candidate], weights: dict[str, float]) -> list[_Candidate]:

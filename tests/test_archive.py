@@ -528,3 +528,19 @@ def test_an_office_the_question_names_is_answered_where_its_holder_speaks(collec
     answer = collection.ask(["书记对种业振兴后续工作提了什么要求"])
     assert any(e.stands_for == "书记" and e.tokens == tuple(tokenize("李明")) for e in answer.query.expansions)
     assert answer.passages and answer.passages[0].text.startswith("李明强调")
+
+
+def test_an_ordinal_the_question_names_must_be_the_one_written_of_what_it_numbers(collection: Collection) -> None:
+    """第五轮巡视 is not the 第七轮, however many other words their reports share; nor is a 第五轮 of something else
+    (第五轮谈判) it. The ordinal may be written in digits (第7轮) and what it numbers spelled out (进博会)."""
+    _add_texts(collection, [
+        ("tour.txt", "县委第7轮巡察完成反馈\n2023-06-02\n"
+                     "6月2日，县委召开第7轮巡察集中反馈会议，巡察组指出了被巡察单位整改不到位等共性问题。\n"),
+        ("talks.txt", "第五轮招商谈判举行\n2023-06-05\n6月5日，第五轮招商谈判举行，会议指出了一些共性问题。\n"),
+        ("fair.txt", "第八届中国国际进口博览会圆满举办\n2023-11-10\n第八届中国国际进口博览会圆满举办，意向成交金额达80亿元。\n"),
+    ])
+    assert not collection.ask(["第五轮巡察反馈时指出了哪些共性问题"]).passages
+    found = collection.ask(["第七轮巡察反馈时指出了哪些共性问题"]).passages
+    assert found and found[0].doc_id == archive_id(collection, "tour.txt")
+    fair = collection.ask(["第八届进博会意向成交金额"]).passages
+    assert fair and "80亿元" in fair[0].text

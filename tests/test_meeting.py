@@ -6,7 +6,7 @@ import pytest
 
 from index.meeting import (
     abbreviates, Ordinal, chair_of, describing, held_by, held_meeting_name, held_within, identify_meeting, is_meeting_name, is_meeting_type, kind_of, mentions, name_start,
-    ordinal_of, session_part, type_spans, words_of_name,
+    ordinal_of, series_of, session_part, type_spans, words_of_name,
 )
 from index.when import number_value
 
@@ -56,6 +56,14 @@ def test_ordinals_round_trip_and_match_without_a_term() -> None:
 )
 def test_chinese_numbers(text: str, value: int | None) -> None:
     assert number_value(text) == value
+
+
+def test_a_series_is_numbered_of_what_it_numbers_in_digits_or_numerals_maybe_spelled_out() -> None:
+    series = series_of("第五轮", "巡视")
+    assert [m["number"] for m in series.finditer("十九届中央第七轮巡视集中反馈；第8轮巡视启动")] == ["七", "8"]
+    assert not series.search("第五轮招商引资谈判指出了巡视中的问题。")
+    assert series_of("第八届", "进博会").search("第八届中国国际进口博览会圆满成功")
+    assert series_of("五轮", "巡视") is None
 
 
 def test_a_report_knows_its_meeting_and_chair() -> None:
