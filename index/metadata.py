@@ -48,6 +48,10 @@ _NOT_THAT_DAY = re.compile(r"前|起|后|以[前后来]|之[前后]")
 _ANNOUNCED = re.compile(r"明年|下月|下周|将|拟|定于|决定|宣布|计划|建议|预计|准备|延期|推迟")
 """What, in its sentence before the meeting's verb, makes a date a session a text announces
 (建议明年3月4日召开, 会议决定，…3月4日举行, 大会3月4日将在京举行), not one it reports."""
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+REPORTED_WITHIN_DAYS = 92
+"""How long after a meeting a page given its date (a .jsonl row's) may report it: a quarter. A date its opening
+states further back (2016年…召开) is another meeting's, or history."""
 _URL_DATE = re.compile(r"(?<!\d)(20\d{2})[-/_]?(\d{2})(?:[-/_]?(\d{2}))?(?!\d)")
 _MEETING_VERB = re.compile(r"召开|举行|举办|主持召开|组织召开")
 _HELD_AT = re.compile(r"在([^，。；,;]{2,40}?(?:会议|大会|会))上")
@@ -188,8 +192,9 @@ def _meeting_date(text_head: str) -> tuple[int | None, int, int] | None:
 
 
 def find_date(text_head: str, urls: list[str], given: str | None, stamps: Sequence[str] = ()) -> str | None:
-    """The meeting date of a text, as ``YYYY-MM-DD`` or ``--MM-DD``: the date given with it (a
-    .jsonl row's), else the one its opening states for the meeting, else the page's own date.
+    """The meeting date of a text (``text_head``: its title line, then its opening), as ``YYYY-MM-DD`` or
+    ``--MM-DD``: the one its opening states for the meeting, else the page's own date. A full date given with it (a .jsonl row's) is its page's: its lead's is taken only
+    within ``REPORTED_WITHIN_DAYS`` before it (中共中央8月31日召开…, broadcast on 10月13日); else the given one.
 
     ``stamps`` are the page's date lines (发布时间：2023-01-05 19:00, a line 2023-01-05 of its own):
     like a link's date, they give a month and day its year, the year before when the month is later
@@ -197,7 +202,14 @@ def find_date(text_head: str, urls: list[str], given: str | None, stamps: Sequen
     """
     if given:
         full = _FULL_DATE.search(given)
-        return f"{full[1]}-{int(full[2]):02d}-{int(full[3]):02d}" if full else given
+        if not full or not _valid(int(full[1]), int(full[2]), int(full[3])):
+            return given
+        published = date(int(full[1]), int(full[2]), int(full[3]))
+        lead = text_head.partition("\n")[2].partition("\n")[0]  # after the title line, the opening's first
+        stated = find_date(lead, urls, None, [given, *stamps])
+        held = date.fromisoformat(stated) if stated and _ISO_DAY.fullmatch(stated) else None
+        reported_after = (published - held).days if held else -1
+        return stated if 0 <= reported_after <= REPORTED_WITHIN_DAYS else published.isoformat()
     page = _page_date(stamps, urls)
     stated = _meeting_date(normalize(text_head))  # its marks (召开, 讯, 将 …) read as 召開, 訊, 將 too
     if stated is None:

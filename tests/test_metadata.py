@@ -260,8 +260,16 @@ def test_a_month_later_than_the_date_lines_is_the_year_before() -> None:
     assert meta.date == "2022-12-30"
 
 
-def test_a_given_date_wins_over_the_date_line() -> None:
+def test_a_given_date_is_the_pages_and_its_lead_states_the_meetings() -> None:
+    """A .jsonl row's date is when the page came out: a lead stating the meeting's day within a quarter before it is
+    the meeting's (a report broadcast weeks later); a day stated further back, or after the lead, is not."""
     meta, _ = describe_text("县政府召开常务会议\n2023-01-05\n1月4日，县政府召开常务会议。\n", date="2023-01-06")
+    assert meta.date == "2023-01-04"
+    meta, _ = describe_text("县委召开座谈会\n县委8月31日召开座谈会，听取意见。\n", date="2022-10-13")
+    assert meta.date == "2022-08-31"
+    meta, _ = describe_text("县委召开座谈会\n县委3月1日召开座谈会，听取意见。\n", date="2022-10-13")
+    assert meta.date == "2022-10-13"
+    meta, _ = describe_text("县政府工作报告\n——在县人代会上\n11月6日，县长出席运动会开幕式。\n", date="2023-01-06")
     assert meta.date == "2023-01-06"
 
 

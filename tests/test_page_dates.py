@@ -42,8 +42,8 @@ def test_a_date_line_is_the_date_of_a_text_whose_opening_names_another_day() -> 
     assert all("2023年01月05日" not in chunk.text for chunk in built.chunks)
 
 
-def test_a_jsonl_rows_date_is_kept_over_the_date_line() -> None:
+def test_a_jsonl_rows_date_gives_way_to_the_meetings_day_its_lead_states() -> None:
     row = '{"title": "%s", "date": "2023-01-06", "text": "2023-01-05\\n1月4日，县政府召开常务会议。"}' % TITLE
     built = document(row, name="rows.jsonl")
-    assert built.meta.date == "2023-01-06"
+    assert built.meta.date == "2023-01-04"
     assert [chunk.text for chunk in built.chunks] == ["1月4日，县政府召开常务会议。"]
