@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
+from itertools import accumulate
 from dataclasses import dataclass
 
 from .normalize import normalize
@@ -158,11 +159,13 @@ def ordinal_of(name: str) -> Ordinal | None:
 
 def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | None, str | None, str]:
     """Who the words before a meeting's name say held it and where (李强总理主持的…, 李克强在重庆主持召开的…,
-    在江西开的…), and the words without those; a name among ``places`` is a place, no person, and an office or
-    a body (总理在云南开的, 人大开的) no one's name."""
+    在江西开的…), and the words without those; a name among ``places`` is a place, no person, an office or a body
+    (总理在云南开的, 人大开的) no one's name, nor the end of a word (the 意见稿 of 征求意见|稿开的)."""
     key = _TIME_PARTS.sub(" ", normalize(words))
     held_in = HELD_IN.search(key)
-    chaired = next((m for m in _CHAIRED_BY.finditer(key) if m["name"] not in places and not _within_place(m, held_in)), None)
+    starts = {0, *accumulate(map(len, segment(key)))}
+    chaired = next((m for m in _CHAIRED_BY.finditer(key) if m["name"] not in places and m.start("name") in starts
+                    and not _within_place(m, held_in)), None)
     located = chaired if chaired and chaired["place"] else held_in
     place = located["place"] if located else None
     for found in (chaired, located if located is not chaired else None):
