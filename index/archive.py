@@ -242,6 +242,8 @@ class Archive:
             spans = type_spans(meeting_said) if not part else [(len(meeting_said) - 2, len(said))]
             if not _ends_word(end, key, ends) or all(_cut_type(start + at, start + type_end, ends) for at, type_end in spans):
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
+            if key.startswith("精神", end):
+                continue  # 五中全会精神研讨班, 学纪委全会精神的会: where the meeting's spirit is studied, not it
             mention = said[name_start(said):]
             name, held_in = held_within(session_part(mention)[0])
             words = words_of_name(name)

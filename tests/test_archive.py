@@ -544,3 +544,19 @@ def test_an_ordinal_the_question_names_must_be_the_one_written_of_what_it_number
     assert found and found[0].doc_id == archive_id(collection, "tour.txt")
     fair = collection.ask(["第八届进博会意向成交金额"]).passages
     assert fair and "80亿元" in fair[0].text
+
+
+def test_a_meeting_whose_spirit_is_studied_is_not_the_meeting_asked_about(collection: Collection) -> None:
+    """五中全会精神研讨班 is where the plenum's spirit is studied, weeks later: the question is not about the plenum."""
+    _add_texts(collection, (
+        ("plenum.txt", "中国共产党第十九届中央委员会第五次全体会议在京举行\n2020-10-29\n"
+                       "中国共产党第十九届中央委员会第五次全体会议10月26日至29日在北京举行。\n全会提出，全面推进乡村振兴。\n"),
+        ("class.txt", "学习贯彻党的十九届五中全会精神专题研讨班开班\n2021-01-11\n"
+                      "学习贯彻党的十九届五中全会精神专题研讨班11日上午开班。\n"
+                      "李明强调，要把学习成果转化为推动乡村振兴的实际行动。\n"),
+    ))
+    archive = collection.lookups().archive
+    assert archive.named_in("五中全会对乡村振兴提了什么要求") is not None
+    assert archive.named_in("五中全会精神研讨班开班时，对乡村振兴提了什么要求") is None
+    answer = collection.ask(["五中全会精神研讨班开班时，对乡村振兴提了什么要求"])
+    assert answer.passages and answer.passages[0].doc_id == archive_id(collection, "class.txt")
