@@ -560,3 +560,18 @@ def test_a_meeting_whose_spirit_is_studied_is_not_the_meeting_asked_about(collec
     assert archive.named_in("五中全会精神研讨班开班时，对乡村振兴提了什么要求") is None
     answer = collection.ask(["五中全会精神研讨班开班时，对乡村振兴提了什么要求"])
     assert answer.passages and answer.passages[0].doc_id == archive_id(collection, "class.txt")
+
+
+def test_a_named_meetings_decisions_asked_with_no_topic_are_what_it_stated(collection: Collection) -> None:
+    """王立新主持的…定了些什么 names the meeting by its chair and asks no topic: the answer is what it decided, not the
+    opening that names him."""
+    _add_texts(collection, [(
+        "meeting.txt",
+        "县政府召开第十次常务会议\n2023-05-10\n"
+        "5月10日，县长王立新主持召开县政府第十次常务会议。\n"
+        "会议听取了全县春耕生产情况汇报，审议通过了《县农田水利设施管护办法》。\n"
+        "会议要求，要抓紧修复损毁渠道，要落实管护责任，要做好防汛准备。\n",
+    )])
+    answer = collection.ask(["王立新主持的县政府第十次常务会议定了些什么"])
+    assert answer.passages and not answer.passages[0].text.startswith("5月10日")
+    assert any("农田水利设施管护办法" in passage.text for passage in answer.passages[:2])
