@@ -67,6 +67,8 @@ MENTION = re.compile(
 _HOLDING_VERB = re.compile(r"(?:主持召开|召开|举行|举办|开)了?")
 _TRAILING_ORDINAL = re.compile(rf"{_ORDINAL_TAIL}$")
 HOLDING_WORDS = frozenset({"开", "召开", "举行", "举办", "主持"})
+HOLDS_A_MEETING = re.compile(rf"(?:召开|举行|举办|主持)[^。；]*?{MEETING_ENDING}")
+"""A sentence saying a meeting was held (在人民大会堂主持召开…汇报会)."""
 """Words saying a meeting was held or chaired (在人民大会堂主持的…会议): once it is named, none is asked about."""
 _LEADING = HOLDING_WORDS | {"出席", "参加", "了", "的", "那次", "这次", "上次", "此次", "该次", "本次"}
 """Words that lead to a meeting's name in a question without being part of it."""

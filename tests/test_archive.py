@@ -575,3 +575,20 @@ def test_a_named_meetings_decisions_asked_with_no_topic_are_what_it_stated(colle
     answer = collection.ask(["王立新主持的县政府第十次常务会议定了些什么"])
     assert answer.passages and not answer.passages[0].text.startswith("5月10日")
     assert any("农田水利设施管护办法" in passage.text for passage in answer.passages[:2])
+
+
+def test_a_place_a_meeting_was_held_at_may_be_said_after_days_of_a_visit(collection: Collection) -> None:
+    """A visit's report says where its meeting was held only when it comes to the meeting (20日上午，李明在县会堂主持
+    召开…汇报会): that is where it was held; a place named in passing elsewhere is not."""
+    _add_texts(collection, [(
+        "visit.txt",
+        "李明在县里考察并主持召开春耕工作汇报会\n2023-03-21\n"
+        "县委书记李明近日在县里考察，主持召开春耕工作汇报会并讲话。\n"
+        "19日，李明来到青山镇，察看春耕备耕情况。\n"
+        "李明还询问了县体育馆建设进度。\n"
+        "20日上午，李明在县会堂主持召开春耕工作汇报会。李明强调，要抓紧修复水毁农田。\n",
+    )])
+    held = collection.ask(["2023年3月在县会堂开的春耕工作汇报会提了什么要求"])
+    assert not held.unheld and any("修复水毁农田" in passage.text for passage in held.passages)
+    elsewhere = collection.ask(["2023年3月在县体育馆开的春耕工作汇报会提了什么要求"])
+    assert elsewhere.unheld and not elsewhere.passages
