@@ -40,7 +40,8 @@ _LAST_ONE = re.compile(r"最后一次|最后那次")
 _LAST = Ordinal(None, -1)
 """The last meeting of the kind in the period asked (上半年最后一次…): counted from the end by ``_nth_held``."""
 _ANOTHER_ORDINAL = re.compile(
-    r"第(?P<number>[零〇一二两三四五六七八九十百\d]+)次|(?P<previous>上一次|前一次|上次)|(?P<next>下一次)"
+    r"第(?P<number>[零〇一二两三四五六七八九十百\d]+)次|(?P<session>[零〇一二两三四五六七八九十百\d]+)次(?=(?:全体)?会议)"
+    r"|(?P<previous>上一次|前一次|上次)|(?P<next>下一次)"
 )
 _MET = re.compile(r"(?<=[\u4e00-\u9fff])(?<!召)开会(?!议)")
 """A body that 开会 (深改委开会, 政治局开会) held its meeting, read as 深改委会议 (of the same length: the offsets
@@ -48,7 +49,6 @@ hold) and shown as asked; not the 开会 inside 召开会议, nor one after wher
 _CLAUSE_START = re.compile(r"[，。；：！？,.;:!?\s]")
 _PART_ALONE = re.compile(rf"(?:那么?|在)?{SESSION_PART.pattern}")
 """A follow-up opening on a part of the session alone (闭幕会上…), naming nothing before it (not 冬奥会闭幕式上)."""
-_ORDINAL_WORD = re.compile(r"第[零〇一二两三四五六七八九十百\d]+次")
 _COUNT = re.compile(r"第?[零〇一二两三四五六七八九十百\d]+次")
 DESCRIBING_WORDS = 2
 """Words before a meeting's name that pick which meeting of the kind it is (河南 暴雨 后国常会); fewer stay
@@ -299,18 +299,18 @@ class Archive:
         return replace(named, span=span, description=(found["part"],))
 
     def renumbered(self, named: NamedMeeting, question: str) -> NamedMeeting | None:
-        """The meeting a follow-up names by another ordinal of the same series (那第52次呢, 那上一次呢); None
+        """The meeting a follow-up names by another ordinal of the same series (那第52次呢, 五次会议呢, 那上一次呢); None
         when it names none or the earlier meeting had no ordinal."""
         key, offsets = normalize_with_offsets(question)
         found = _ANOTHER_ORDINAL.search(key)
         if found is None or named.ordinal is None or named.ordinal == _LAST:
             return None
         step = -1 if found["previous"] else 1 if found["next"] else 0
-        number = named.ordinal.number + step if step else number_value(found["number"])
+        number = named.ordinal.number + step if step else number_value(found["number"] or found["session"])
         if not number:
             return None
         ordinal = Ordinal(named.ordinal.term, number)
-        text = _ORDINAL_WORD.sub(f"第{number}次", named.text, count=1)
+        text = _COUNT.sub(lambda count: f"{'第' if count[0].startswith('第') else ''}{number}次", named.text, count=1)
         span = (offsets[found.start()], offsets[found.end() - 1] + 1)
         return replace(named, ordinal=ordinal, text=text, span=span, said=letters(text), description=())
 

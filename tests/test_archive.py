@@ -592,3 +592,13 @@ def test_a_place_a_meeting_was_held_at_may_be_said_after_days_of_a_visit(collect
     assert not held.unheld and any("修复水毁农田" in passage.text for passage in held.passages)
     elsewhere = collection.ask(["2023年3月在县体育馆开的春耕工作汇报会提了什么要求"])
     assert elsewhere.unheld and not elsewhere.passages
+
+
+def test_a_follow_up_naming_another_session_by_its_number_asks_that_session(collection: Collection) -> None:
+    """五次会议呢, after a question on 十三届全国人大四次会议: the same series, the fifth session."""
+    _add_texts(collection, (
+        ("fourth.txt", "县十八届人大四次会议开幕\n2023-01-10\n县十八届人大四次会议10日开幕。\n大会秘书处共收到代表提出的议案45件。\n"),
+        ("fifth.txt", "县十八届人大五次会议开幕\n2024-01-09\n县十八届人大五次会议9日开幕。\n大会秘书处共收到代表提出的议案52件。\n"),
+    ))
+    answer = collection.ask(["县十八届人大四次会议上代表一共提了多少件议案", "五次会议呢"])
+    assert answer.passages and {p.doc_id for p in answer.passages} == {archive_id(collection, "fifth.txt")}
