@@ -602,3 +602,14 @@ def test_a_follow_up_naming_another_session_by_its_number_asks_that_session(coll
     ))
     answer = collection.ask(["县十八届人大四次会议上代表一共提了多少件议案", "五次会议呢"])
     assert answer.passages and {p.doc_id for p in answer.passages} == {archive_id(collection, "fifth.txt")}
+
+
+def test_a_peoples_congress_session_is_named_by_its_short_name(collection: Collection) -> None:
+    """人代会 is what officials call a session of a people's congress (县十八届人大五次会议)."""
+    _add_texts(collection, (
+        ("fourth.txt", "县十八届人大四次会议开幕\n2023-01-10\n县十八届人大四次会议10日开幕。\n大会秘书处共收到代表提出的议案45件。\n"),
+        ("fifth.txt", "县十八届人大五次会议开幕\n2024-01-09\n县十八届人大五次会议9日开幕。\n大会秘书处共收到代表提出的议案52件。\n"),
+    ))
+    answer = collection.ask(["2024年县人代会上代表提了多少件议案"])
+    assert answer.named is not None and answer.passages
+    assert {p.doc_id for p in answer.passages} == {archive_id(collection, "fifth.txt")}
