@@ -113,7 +113,7 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     of_a_kind = bool(resolution and resolution.doc_ids) and len(within) >= KIND_SCOPE_REPORTS and not one_meeting
     query = replace(query, doc_ids=within, preferred_doc_id=preferred, naming_terms=query.naming_terms if preferred else frozenset(),
                     one_meeting=one_meeting, kind_scope=of_a_kind)
-    if named and within and not _topic_words(query, named):  # 2022年中央经济工作会议提了哪些要求: what it said
+    if named and within and not _topic_words(collection, query):  # 2022年中央经济工作会议提了哪些要求: what it said
         found = Answer(reading.turn, query, collection.meeting_statements(within[0], limit))
     elif reading.what_else and reading.continued:  # 那次会还说了什么
         answered = frozenset(reading.continued.query.terms)
@@ -159,11 +159,13 @@ def _one_session(collection: Collection, named: NamedMeeting | None, doc_ids: tu
     return len(ordinals) == 1 and None not in ordinals and ordinals.pop().matches(named.ordinal)  # one term's
 
 
-def _topic_words(query: Query, named: NamedMeeting) -> list[str]:
-    """The words of the question that say what it asks of the meeting: not the name of who chaired it, by which it
-    was named (汪洋主持的第52次政协主席会议定了些什么), nor a lone character (定, 些)."""
-    chair = {named.chair, *tokenize(named.chair)} if named.chair else set()
-    return [term for term in query.terms if len(term) > 1 and term not in chair]
+def _topic_words(collection: Collection, query: Query) -> list[str]:
+    """The words of a question on one meeting that say what it asks of it (its name, place and chair are read off
+    already: 汪洋主持的第52次政协主席会议定了些什么): not a lone character its reports never write as a word, a piece
+    of the asking phrase (定, 些; but the 粮 of 对粮提了什么要求 where they write 粮)."""
+    lone = [term for term in query.terms if len(term) == 1]
+    _, written = collection.index.doc_freqs_within("body", lone, query.doc_ids) if lone else (0, {})
+    return [term for term in query.terms if len(term) > 1 or written.get(term, 0)]
 
 
 def _titled_by(passage: Passage, query: Query) -> bool:

@@ -21,7 +21,7 @@ from itertools import accumulate
 from datetime import timedelta
 
 from .meeting import (
-    MENTION, SESSION_PART, Ordinal, abbreviates, describing, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
+    MEETING_ENDING, MENTION, SESSION_PART, Ordinal, abbreviates, describing, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
     ordinal_of, session_part, split_type, type_spans, without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
@@ -43,6 +43,8 @@ _ANOTHER_ORDINAL = re.compile(
     r"第(?P<number>[零〇一二两三四五六七八九十百\d]+)次|(?P<session>[零〇一二两三四五六七八九十百\d]+)次(?=(?:全体)?会议)"
     r"|(?P<previous>上一次|前一次|上次)|(?P<next>下一次)"
 )
+_SPIRIT_STUDIED = re.compile(rf"精神[^，。；？！,;?!]{{0,8}}?(?:研讨班|培训班|{MEETING_ENDING})")
+"""After a meeting's name, a gathering studying its spirit (五中全会精神专题研讨班, 全会精神座谈会)."""
 _MET = re.compile(r"(?<=[\u4e00-\u9fff])(?<!召)开会(?!议)")
 """A body that 开会 (深改委开会, 政治局开会) held its meeting, read as 深改委会议 (of the same length: the offsets
 hold) and shown as asked; not the 开会 inside 召开会议, nor one after where it was held (领导小组在雄安开会)."""
@@ -242,8 +244,8 @@ class Archive:
             spans = type_spans(meeting_said) if not part else [(len(meeting_said) - 2, len(said))]
             if not _ends_word(end, key, ends) or all(_cut_type(start + at, start + type_end, ends) for at, type_end in spans):
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
-            if key.startswith("精神", end):
-                continue  # 五中全会精神研讨班, 学纪委全会精神的会: where the meeting's spirit is studied, not it
+            if _SPIRIT_STUDIED.match(key, end):
+                continue  # 五中全会精神研讨班: where the meeting's spirit is studied, not it
             mention = said[name_start(said):]
             name, held_in = held_within(session_part(mention)[0])
             words = words_of_name(name)

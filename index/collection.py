@@ -26,7 +26,7 @@ from .build import build_all
 from .conversation import Topic, resolve
 from .digest import DigestSection, digest
 from .document import Document
-from .meeting import HOLDS_A_MEETING, chair_of
+from .meeting import HELD_AT_MEETING, chair_of
 from .metadata import meeting_fact_spans
 from .normalize import normalize
 from .overview import main_points
@@ -36,7 +36,7 @@ from .reprints import SIGNATURE_FORMAT, SIGNATURE_SIZE, Reprints, fold_reprints,
 from .scope import DocumentNames, name_words
 from .search import Passage, Query, opens_report, passage_of, search
 from .search_index import Generations, IndexedChunk, SearchIndex, Writing
-from .speakers import names_pattern, split_sentences
+from .speakers import names_pattern
 from .store import ChunkRecord, DocumentRecord, Store
 from .synonyms import FILE_NAME as SYNONYMS_FILE, Synonyms
 from .timeline import meetings_in_order
@@ -600,21 +600,21 @@ class Collection:
             wanted *= 2  # a report many sites reprinted folds many passages away
 
     def names_place(self, doc_id: str, place: str) -> bool:
-        """Whether a document says its meeting was held at a place: its title or opening passages name it, or a
-        sentence holding it the meeting (20日上午，习近平在人民大会堂主持召开…汇报会, after days of a visit); each word of
-        it as written there or as part of a longer name (河南南阳 in 在河南省南阳市)."""
+        """Whether a document says its meeting was held at a place: its title or opening passages name it, or later
+        a clause holding a meeting there (20日上午，习近平在人民大会堂主持召开…汇报会, after days of a visit); each word
+        of it as written there or as part of a longer name (河南南阳 in 在河南省南阳市)."""
         document = self.store.document(doc_id)
         if document is None:
             return False
-        chunks = self.store.chunks_of(doc_id)
         words = tokenize(place) or [place]
 
         def named(text: str) -> bool:
             return place in text or all(word in text for word in words)
 
-        opening = normalize("\n".join([document.title, *(chunk.text for chunk in chunks[:2])]))
-        return named(opening) or any(named(sentence) and HOLDS_A_MEETING.search(sentence)
-                                     for chunk in chunks for sentence in split_sentences(normalize(chunk.text)))
+        if named(normalize("\n".join([document.title, *(chunk.text for chunk in self.store.chunks_of(doc_id, 0, 1))]))):
+            return True
+        later = (normalize(chunk.text) for chunk in self.store.chunks_of(doc_id, 2))
+        return any(named(held["place"]) for text in later if named(text) for held in HELD_AT_MEETING.finditer(text))
 
     def mentioning(self, said: str) -> tuple[str, ...]:
         """The documents whose passages name a meeting as a question did (中共八届九中全会): the collection

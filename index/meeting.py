@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
-from itertools import accumulate
 from dataclasses import dataclass
 
 from .normalize import normalize
@@ -67,18 +66,19 @@ MENTION = re.compile(
 _HOLDING_VERB = re.compile(r"(?:主持召开|召开|举行|举办|开)了?")
 _TRAILING_ORDINAL = re.compile(rf"{_ORDINAL_TAIL}$")
 HOLDING_WORDS = frozenset({"开", "召开", "举行", "举办", "主持"})
-HOLDS_A_MEETING = re.compile(rf"(?:召开|举行|举办|主持)[^。；]*?{MEETING_ENDING}")
-"""A sentence saying a meeting was held (在人民大会堂主持召开…汇报会)."""
 """Words saying a meeting was held or chaired (在人民大会堂主持的…会议): once it is named, none is asked about."""
 _LEADING = HOLDING_WORDS | {"出席", "参加", "了", "的", "那次", "这次", "上次", "此次", "该次", "本次"}
 """Words that lead to a meeting's name in a question without being part of it."""
 _CHAIRED_BY = re.compile(
     rf"(?![在由于对])(?P<name>{PERSON_NAME})(?:{TITLES})?(?:同志)?(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:在(?P<place>[^,，]{{1,10}}?))?(?:主持(?:召开)?|开)的"
 )
+_PREPOSITIONS = "在由于对被经"
 _HELD_AT = r"在(?P<place>[\u4e00-\u9fff]{1,8}?)(?:主持)?(?:召开|举行|举办|开)"
 HELD_IN = re.compile(rf"{_HELD_AT}的")
 """Where a question says a meeting was held (在重庆主持召开的, 是哪两天在北京开的)."""
 _HELD_IN_NAME = re.compile(rf"{_HELD_AT}了?")
+HELD_AT_MEETING = re.compile(rf"在(?P<place>[^，。；、]{{1,12}}?)(?:主持)?(?:召开|举行|举办)[^，。；]*?{MEETING_ENDING}")
+"""Where a report says a meeting was held, in the clause holding it (在人民大会堂主持召开…汇报会)."""
 """Where a body held the meeting it is named with (中央有关部门在深圳开座谈会)."""
 _MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话)?(?:{_SUFFIX})")
 _ENDS_AS_MEETING = re.compile(rf"{MEETING_ENDING}{_ORDINAL_TAIL}$")
@@ -165,8 +165,8 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
     (总理在云南开的, 人大开的) no one's name, nor the end of a word (the 意见稿 of 征求意见|稿开的)."""
     key = _TIME_PARTS.sub(" ", normalize(words))
     held_in = HELD_IN.search(key)
-    starts = {0, *accumulate(map(len, segment(key)))}
-    chaired = next((m for m in _CHAIRED_BY.finditer(key) if m["name"] not in places and m.start("name") in starts
+    starts = sorted(_name_starts(key))
+    chaired = next((m for at in starts if (m := _CHAIRED_BY.match(key, at)) and m["name"] not in places
                     and not _within_place(m, held_in)), None)
     located = chaired if chaired and chaired["place"] else held_in
     place = located["place"] if located else None
@@ -175,6 +175,18 @@ def held_by(words: str, places: Collection[str] = frozenset()) -> tuple[str | No
             key = key.replace(found[0], " ")
     chair = chaired["name"] if chaired and not (names_no_one(chaired["name"]) or is_office(chaired["name"])) else None
     return chair, place, key
+
+
+def _name_starts(key: str) -> set[int]:
+    """Where a name may begin: where a word does (not the 意见稿 of 征求意见|稿), or after a preposition jieba joined
+    to a name's first character (由王|立新)."""
+    starts, at = {0}, 0
+    for word in segment(key):
+        if len(word) == 2 and word[0] in _PREPOSITIONS:
+            starts.add(at + 1)
+        at += len(word)
+        starts.add(at)
+    return starts
 
 
 def _within_place(chaired: re.Match[str], held_in: re.Match[str] | None) -> bool:

@@ -193,7 +193,8 @@ def _meeting_date(text_head: str) -> tuple[int | None, int, int] | None:
 
 def find_date(text_head: str, urls: list[str], given: str | None, stamps: Sequence[str] = ()) -> str | None:
     """The meeting date of a text (``text_head``: its title line, then its opening), as ``YYYY-MM-DD`` or
-    ``--MM-DD``: the one its opening states for the meeting, else the page's own date. A full date given with it (a .jsonl row's) is its page's: its lead's is taken only
+    ``--MM-DD``: the one its opening states for the meeting, else the page's own date. A full date given with it
+    (a .jsonl row's) is its page's: the date its lead (the first paragraph after the title) states is taken only
     within ``REPORTED_WITHIN_DAYS`` before it (中共中央8月31日召开…, broadcast on 10月13日); else the given one.
 
     ``stamps`` are the page's date lines (发布时间：2023-01-05 19:00, a line 2023-01-05 of its own):

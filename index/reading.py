@@ -149,9 +149,11 @@ def _is_slip(turn: str, known: Callable[[set[str]], bool]) -> bool:
 
 def _without_naming_words(query: Query, named: NamedMeeting) -> Query:
     """``query`` without the one-character words that point back to what its meeting is named for (这部法 after
-    湿地保护法实施座谈会, 该会), nor the place it says the meeting was held and the verb holding it (在北京主持的): the
-    meeting is resolved already, and its reports seldom use the bare word, or the others but where they announce it."""
-    held = set(tokenize(named.held_in)) | HOLDING_WORDS if named.held_in else HOLDING_WORDS
+    湿地保护法实施座谈会, 该会), nor the place it says the meeting was held, who chaired it and the verb holding it
+    (在北京主持的, 汪洋主持的): the meeting is resolved already, and its reports seldom use the bare word, or the
+    others but where they announce it."""
+    chair = {named.chair, *tokenize(named.chair)} if named.chair else set()
+    held = {*tokenize(named.held_in or ""), *chair, *HOLDING_WORDS}
     pointers = {term for term in query.terms
                 if term in held or len(term) == 1 and any(len(word) > 1 and word.endswith(term) for word in named.kind_words)}
     return replace(query, terms={term: weight for term, weight in query.terms.items() if term not in pointers}) if pointers else query

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -18,20 +19,20 @@ from .chunk import heading_label, heading_rank
 from .clean import ends_sentence
 from .digest import requirement_count
 from .meeting import ORDINAL_WORD, series_of
-from .when import number_value
-from .scope import place_stem
 from .normalize import compact, normalize, normalize_with_offsets
-from .speakers import split_sentences
+from .scope import place_stem
 from .search_index import SearchIndex
+from .speakers import split_sentences
 from .store import ChunkRecord, DocumentRecord, Store
-from .tokenize import char_bigrams, cut_compounds
+from .tokenize import char_bigrams, cut_compounds, tokenize_question
+from .when import number_value
 
 FIELD_WEIGHTS = {"body": 1.0, "title": 0.4, "heading": 0.3, "speaker": 1.0, "place": 0.5}
 """Weight of a word's match in each field, relative to the body."""
 SPEAKER_MENTION_WEIGHT = 0.3
 """Weight, outside the speaker field, of a question's word that names a speaker."""
 OTHER_SPEAKER_WEIGHT = 0.5
-"""Weight of a passage where only others speak, when the question names who speaks (or the office he holds)."""
+"""Weight of a passage where only others speak, when the question asks what an office's holder said (总书记要求…)."""
 BIGRAM_WEIGHT = 0.4
 """Weight of a character-bigram match, relative to a word match in the body."""
 CANDIDATES = 30
@@ -463,7 +464,9 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     if not query.terms:
         return []
     voiced = {term for term, count in index.doc_freqs("speaker", query.terms).items() if count}
-    speakers = voiced | {e.stands_for for e in query.expansions if all(token in voiced for token in e.tokens)}  # 总书记
+    holders = [e for e in query.expansions if all(token in voiced for token in e.tokens)]  # 总书记: 习近平
+    speakers = voiced | {e.stands_for for e in holders}
+    asked_of = {token for e in holders for token in e.tokens}  # whose words an office asks for
     asked = {t: w for t, w in query.terms.items() if t not in query.expanded}
     own, frequencies = split_unknown_terms(index, asked, keep=speakers)
     expanded = {term: query.terms[term] for term in query.expanded}
@@ -476,11 +479,12 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         return []
     chunks = store.chunks((hit.doc_id, hit.position) for hit in hits)
     documents = store.documents_by_id(hit.doc_id for hit in hits)
-    numbered = _numbered(list(asked)) if not query.doc_ids else []
+    numbered = _numbered(index, query.text) if not query.doc_ids else []
     if numbered:  # 第五轮巡视: not what the 第七轮 did, however much else it shares
-        documents = _of_the_ordinals(store, documents, numbered)
+        documents = _of_the_ordinals(store, documents, chunks.values(), numbered)
         if not documents:
             return []
+        hits = [hit for hit in hits if hit.doc_id in documents]
     spelled = _spelled_frequencies(index, [term for term, count in frequencies.items() if count == 0])
     frequencies.update(spelled)
     known = {term for term, count in frequencies.items() if count > 0}
@@ -539,7 +543,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         shown = matched.union(*(e.tokens for e in equivalents))
         opening = query.wants_decisions and opens_report(chunk, document)
         lowered = ANNOUNCEMENT_WEIGHT if opening else 1.0
-        if voiced and chunk.speakers and voiced.isdisjoint(chunk.speakers):
+        if asked_of and chunk.speakers and asked_of.isdisjoint(chunk.speakers):
             lowered *= OTHER_SPEAKER_WEIGHT  # 总书记要求…: not what 韩正 said of it
         if query.wants_decisions and query.one_meeting:  # what a meeting required: the paragraphs stating it
             lowered *= 1 + REQUIREMENT_WEIGHT * requirement_count(chunk, REQUIREMENTS_IN_FULL) / REQUIREMENTS_IN_FULL
@@ -576,28 +580,34 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     return passages
 
 
-def _numbered(terms: list[str]) -> list[tuple[int, re.Pattern[str]]]:
-    """The ordinals of the question (第五轮, 第52次), each with how texts number what it numbers (``series_of``, with
-    the question's next word). Not a 第一次: often the first of a time the question names otherwise."""
+def _numbered(index: SearchIndex, text: str) -> list[tuple[int, re.Pattern[str]]]:
+    """The ordinals a question writes (第五轮, 第52次), each with how texts number what it numbers (``series_of``):
+    the rarer of the question's next two words (the 人口普查 of 第五次全国人口普查, not its 全国). Not a 第一次: often
+    the first of a time the question names otherwise."""
+    key = normalize(text)
     numbered = []
-    for at, term in enumerate(terms):
-        match = ORDINAL_WORD.fullmatch(term)
-        after = next((word for word in terms[at + 1:] if len(word) > 1), None)
-        number = number_value(match["number"]) if match else None
-        if number and number > 1 and after and (series := series_of(term, after)):
-            numbered.append((number, series))
+    for found in ORDINAL_WORD.finditer(key):
+        number = number_value(found["number"])
+        after = [word for word in tokenize_question(key[found.end():]) if len(word) > 1][:2]
+        if number and number > 1 and after:
+            frequencies = index.doc_freqs("body", after)
+            numbered.append((number, series_of(found[0], min(after, key=lambda word: frequencies[word]))))
     return numbered
 
 
-def _of_the_ordinals(store: Store, documents: dict[str, DocumentRecord], numbered: list[tuple[int, re.Pattern[str]]]
-                     ) -> dict[str, DocumentRecord]:
-    """``documents`` but those numbering what the question numbers otherwise (第七轮巡视 for 第五轮巡视); none when
-    they number it and none with the question's ordinal. Where none numbers it, all: a text may write it another
-    way (第二次评选中山十景, 韩国第8度晋级)."""
-    written: dict[str, list[set[int]]] = {}
+def _of_the_ordinals(store: Store, documents: dict[str, DocumentRecord], hit_chunks: Iterable[ChunkRecord],
+                     numbered: list[tuple[int, re.Pattern[str]]]) -> dict[str, DocumentRecord]:
+    """``documents`` but those numbering what the question numbers otherwise (第七轮巡视 for 第五轮巡视) where they
+    say what they report (title, opening) or where they were found; none when they number it and none with the
+    question's ordinal. Where none numbers it, all: a text may write it another way (第二次评选中山十景)."""
+    found: dict[str, list[str]] = {}
+    for chunk in hit_chunks:
+        found.setdefault(chunk.doc_id, []).append(chunk.text)
+    written: dict[str, list[set[int | None]]] = {}
     for doc_id, document in documents.items():
-        text = normalize("\n".join([document.title, *(chunk.text for chunk in store.chunks_of(doc_id))]))
-        written[doc_id] = [{number_value(found["number"]) for found in series.finditer(text)} for _, series in numbered]
+        opening = [chunk.text for chunk in store.chunks_of(doc_id, 0, 1)]
+        text = normalize("\n".join([document.title, *opening, *found.get(doc_id, [])]))
+        written[doc_id] = [{number_value(match["number"]) for match in series.finditer(text)} for _, series in numbered]
     holding = {doc_id for doc_id, numbers in written.items() if all(n in ns for (n, _), ns in zip(numbered, numbers))}
     others = {doc_id for doc_id, numbers in written.items() if any(ns and n not in ns for (n, _), ns in zip(numbered, numbers))}
     if others and not holding:

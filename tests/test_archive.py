@@ -558,6 +558,7 @@ def test_a_meeting_whose_spirit_is_studied_is_not_the_meeting_asked_about(collec
     archive = collection.lookups().archive
     assert archive.named_in("五中全会对乡村振兴提了什么要求") is not None
     assert archive.named_in("五中全会精神研讨班开班时，对乡村振兴提了什么要求") is None
+    assert archive.named_in("五中全会精神对乡村振兴提了什么要求") is not None  # the plenum's own
     answer = collection.ask(["五中全会精神研讨班开班时，对乡村振兴提了什么要求"])
     assert answer.passages and answer.passages[0].doc_id == archive_id(collection, "class.txt")
 
@@ -570,11 +571,13 @@ def test_a_named_meetings_decisions_asked_with_no_topic_are_what_it_stated(colle
         "县政府召开第十次常务会议\n2023-05-10\n"
         "5月10日，县长王立新主持召开县政府第十次常务会议。\n"
         "会议听取了全县春耕生产情况汇报，审议通过了《县农田水利设施管护办法》。\n"
-        "会议要求，要抓紧修复损毁渠道，要落实管护责任，要做好防汛准备。\n",
+        "会议要求，要抓紧修复损毁渠道，要落实管护责任，要保障粮、油供应。\n",
     )])
     answer = collection.ask(["王立新主持的县政府第十次常务会议定了些什么"])
     assert answer.passages and not answer.passages[0].text.startswith("5月10日")
     assert any("农田水利设施管护办法" in passage.text for passage in answer.passages[:2])
+    grain = collection.ask(["王立新主持的县政府第十次常务会议对粮提了什么要求"])  # a lone word its report writes
+    assert grain.passages and "粮、油" in grain.passages[0].text
 
 
 def test_a_place_a_meeting_was_held_at_may_be_said_after_days_of_a_visit(collection: Collection) -> None:
@@ -586,12 +589,13 @@ def test_a_place_a_meeting_was_held_at_may_be_said_after_days_of_a_visit(collect
         "县委书记李明近日在县里考察，主持召开春耕工作汇报会并讲话。\n"
         "19日，李明来到青山镇，察看春耕备耕情况。\n"
         "李明还询问了县体育馆建设进度。\n"
-        "20日上午，李明在县会堂主持召开春耕工作汇报会。李明强调，要抓紧修复水毁农田。\n",
+        "20日上午，李明在县会堂主持召开春耕工作汇报会后，来到县图书馆。李明强调，要抓紧修复水毁农田。\n",
     )])
     held = collection.ask(["2023年3月在县会堂开的春耕工作汇报会提了什么要求"])
     assert not held.unheld and any("修复水毁农田" in passage.text for passage in held.passages)
-    elsewhere = collection.ask(["2023年3月在县体育馆开的春耕工作汇报会提了什么要求"])
-    assert elsewhere.unheld and not elsewhere.passages
+    for place in ("县体育馆", "县图书馆"):
+        elsewhere = collection.ask([f"2023年3月在{place}开的春耕工作汇报会提了什么要求"])
+        assert elsewhere.unheld and not elsewhere.passages, place
 
 
 def test_a_follow_up_naming_another_session_by_its_number_asks_that_session(collection: Collection) -> None:

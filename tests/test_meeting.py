@@ -135,6 +135,7 @@ def test_the_chair_is_named_with_a_title_before_or_after() -> None:
     assert held_by("在县委会议室开的")[:2] == (None, "县委会议室"), "the place's end, not a name"
     assert held_by("黄坤明主持的")[0] == "黄坤明" and held_by("万钢主持的")[0] == "万钢", "names jieba tags as a place or noun"
     assert held_by("就报告征求意见稿开的")[0] is None, "the end of a word (征求意见|稿) is no name"
+    assert held_by("总理李强主持的")[0] == "李强" and held_by("由王立新主持的")[0] == "王立新"
     assert held_by("授权国务院搞房地产税改革试点的那次")[:2] == (None, None)
 
 
