@@ -617,3 +617,17 @@ def test_a_peoples_congress_session_is_named_by_its_short_name(collection: Colle
     answer = collection.ask(["2024年县人代会上代表提了多少件议案"])
     assert answer.named is not None and answer.passages
     assert {p.doc_id for p in answer.passages} == {archive_id(collection, "fifth.txt")}
+
+
+def test_what_a_meeting_found_first_required_comes_from_its_paragraphs_stating_requirements(collection: Collection) -> None:
+    """A question naming no meeting, answered from one meeting's report: its paragraph stating what to do comes
+    before one that says the question's words more often in assessing (会议认为…)."""
+    _add_texts(collection, [(
+        "push.txt",
+        "县委召开秸秆综合利用工作推进会\n2023-06-02\n"
+        "6月2日，县委召开秸秆综合利用工作推进会。\n"
+        "会议认为，全县秸秆综合利用工作扎实，秸秆综合利用成效明显。\n"
+        "会议要求，要抓好秸秆综合利用工作，扩大还田面积。要培育收储运主体。要严防露天焚烧。\n",
+    )])
+    answer = collection.ask(["秸秆综合利用工作有什么要求"])
+    assert answer.passages and answer.passages[0].text.startswith("会议要求")
