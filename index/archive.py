@@ -45,6 +45,8 @@ _ANOTHER_ORDINAL = re.compile(
 )
 _SPIRIT_STUDIED = re.compile(rf"精神[^，。；？！,;?!]{{0,8}}?(?:研讨班|培训班|{MEETING_ENDING})")
 """After a meeting's name, a gathering studying its spirit (五中全会精神专题研讨班, 全会精神座谈会)."""
+_REPORT_OF = re.compile(r"(?:工作)?报告")
+"""After a body's name that may be a meeting's (人大常委会), its report: delivered at another meeting, not its own."""
 _MET = re.compile(r"(?<=[\u4e00-\u9fff])(?<!召)开会(?!议)")
 """A body that 开会 (深改委开会, 政治局开会) held its meeting, read as 深改委会议 (of the same length: the offsets
 hold) and shown as asked; not the 开会 inside 召开会议, nor one after where it was held (领导小组在雄安开会)."""
@@ -244,8 +246,8 @@ class Archive:
             spans = type_spans(meeting_said) if not part else [(len(meeting_said) - 2, len(said))]
             if not _ends_word(end, key, ends) or all(_cut_type(start + at, start + type_end, ends) for at, type_end in spans):
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
-            if _SPIRIT_STUDIED.match(key, end):
-                continue  # 五中全会精神研讨班: where the meeting's spirit is studied, not it
+            if _SPIRIT_STUDIED.match(key, end) or _REPORT_OF.match(key, end):
+                continue  # 五中全会精神研讨班, 人大常委会工作报告: where the meeting's spirit is studied, a body's report
             mention = said[name_start(said):]
             name, held_in = held_within(session_part(mention)[0])
             words = words_of_name(name)

@@ -631,3 +631,15 @@ def test_what_a_meeting_found_first_required_comes_from_its_paragraphs_stating_r
     )])
     answer = collection.ask(["秸秆综合利用工作有什么要求"])
     assert answer.passages and answer.passages[0].text.startswith("会议要求")
+
+
+def test_a_bodys_work_report_is_not_a_meeting_of_that_body(collection: Collection) -> None:
+    """人大常委会工作报告 is delivered at the congress's session, not at a 人大常委会会议."""
+    _add_texts(collection, (
+        ("standing.txt", "县人大常委会第十次会议召开\n2023-02-20\n2月20日，县十八届人大常委会第十次会议召开，审议通过了有关决定。\n"),
+        ("session.txt", "县十八届人大四次会议开幕\n2023-01-10\n县十八届人大四次会议10日开幕。\n"
+                        "县人大常委会主任李明在报告中指出，过去一年，常委会制定地方性法规3件。\n"),
+    ))
+    archive = collection.lookups().archive
+    assert archive.named_in("人大常委会第十次会议审议通过了什么") is not None
+    assert archive.named_in("人大常委会工作报告讲过去一年制定了多少件法规") is None
