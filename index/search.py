@@ -565,7 +565,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         kept = _documents_first(kept, weights)
     if asking:
         kept = _asked_first_within_documents(kept)
-    elif query.wants_decisions and not query.one_meeting and kept and kept[0].document.meeting.kind is not None:
+    elif query.wants_decisions and not (query.one_meeting or query.focus) and kept and kept[0].document.meeting.kind is not None:
         kept = _requirements_first_in(kept, kept[0].chunk.doc_id)  # a meeting's report found first
     if query.one_meeting:  # the meeting named: its other paragraphs meeting the question follow, all are about it
         kept += [item for item, kept_for_itself in zip(scored, relevant) if not kept_for_itself]  # no floor either:
@@ -636,7 +636,8 @@ def _documents_first(ranked: list[_Candidate], weights: dict[str, float]) -> lis
 def _requirements_first_in(ranked: list[_Candidate], doc_id: str) -> list[_Candidate]:
     """``ranked`` with the passages of the meeting report found first reordered as a named meeting's are: their
     scores raised with the requirements they state (what it required, not only the paragraph sharing most words).
-    (Not a work report's: provincial_dev lost an answer in the first three.)"""
+    (Not a work report's: provincial_dev lost an answer in the first three; nor for a follow-up, whose own words
+    lead: 培训方面呢.)"""
     def raised(item: _Candidate) -> float:
         return item.score * (1 + REQUIREMENT_WEIGHT * requirement_count(item.chunk, REQUIREMENTS_IN_FULL) / REQUIREMENTS_IN_FULL)
 
