@@ -21,7 +21,7 @@ from itertools import accumulate
 from datetime import timedelta
 
 from .meeting import (
-    MEETING_ENDING, MENTION, SESSION_PART, Ordinal, abbreviates, describing, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
+    MEETING_ENDING, MENTION, SESSION_PART, Ordinal, abbreviates, describing, done_at_the_meeting, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
     ordinal_of, session_part, split_type, type_spans, without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
@@ -248,6 +248,8 @@ class Archive:
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
             if _SPIRIT_STUDIED.match(key, end) or _REPORT_OF.match(key, end):
                 continue  # 五中全会精神研讨班, 人大常委会工作报告: where the meeting's spirit is studied, a body's report
+            if done_at_the_meeting(said):
+                continue
             mention = said[name_start(said):]
             name, held_in = held_within(session_part(mention)[0])
             words = words_of_name(name)

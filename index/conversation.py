@@ -22,7 +22,7 @@ from itertools import accumulate, chain
 from dataclasses import dataclass, replace
 
 from .archive import NamedMeeting
-from .meeting import HELD_IN, MENTION
+from .meeting import HELD_IN, MENTION, done_at_the_meeting
 from .normalize import compact, normalize
 from .scope import DocumentNames
 from .search import Query
@@ -81,8 +81,8 @@ def meeting_aspect(turn: str) -> str | None:
     aspect = next((name for name, pattern in MEETING_ASPECTS.items() if pattern.search(key)), None)
     if aspect is None:
         return None
-    rest = key
-    for pattern in (MENTION, *MEETING_ASPECTS.values(), HELD_IN, _MEETING_WORDS):  # 这次全体会议是谁主持的; 在北京开的 says which
+    rest = MENTION.sub(lambda found: found[0] if done_at_the_meeting(found[0]) else " ", key)  # 这次全体会议是谁主持的
+    for pattern in (*MEETING_ASPECTS.values(), HELD_IN, _MEETING_WORDS):  # 在北京开的 says which
         rest = pattern.sub(" ", rest)
     return aspect if not tokenize_question(rest) else None
 

@@ -265,6 +265,12 @@ def name_start(mention: str) -> int:
     return start
 
 
+def done_at_the_meeting(mention: str) -> bool:
+    """Whether a mention names something done at the meeting a conversation is about (那次会上集体学习), not a
+    meeting of its own."""
+    return mention[name_start(mention):].startswith("会上")
+
+
 def held_within(mention: str) -> tuple[str, str | None]:
     """A mention of a meeting without where its body held it, and that place (中央有关部门在深圳开座谈会 →
     中央有关部门座谈会, 深圳): the place is no word of the meeting's name, which its reports give without it."""

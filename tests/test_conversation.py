@@ -91,7 +91,7 @@ def test_where_with_zai_nali_asks_about_the_place(turn: str) -> None:
     assert meeting_aspect(turn) == "place"
 
 
-@pytest.mark.parametrize("turn", ["高标准农田什么时候完成", "由谁牵头", "时间节点呢", "秋粮收购在哪些乡镇开展"])
+@pytest.mark.parametrize("turn", ["高标准农田什么时候完成", "由谁牵头", "时间节点呢", "秋粮收购在哪些乡镇开展", "那次会上集体学习是请谁作的报告"])
 def test_content_questions_using_meeting_words_are_not_about_the_meeting(turn: str) -> None:
     assert meeting_aspect(turn) is None
 
