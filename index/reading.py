@@ -14,7 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .archive import Archive, NamedMeeting
-from .meeting import HOLDING_WORDS, MEETING_ENDING, kind_of
+from .meeting import HOLDING_WORDS, MEETING_ENDING, ORDINAL_WORD, kind_of
 from .conversation import Topic, is_small_talk, meeting_aspect, resolve
 from .normalize import normalize
 from .scope import DocumentNames
@@ -99,8 +99,12 @@ def read_turn(
     if query.about and (own_meeting or own_period):  # 2024年那次是谁主持的: that meeting's facts, not the last answer's
         query = replace(query, about=None, doc_ids=None)
     continued = topic if topic and query.follow_up else None
+    renumbered = _renumbered(text, continued.query.terms) if continued else set()
+    if renumbered:  # 那第八轮巡视的呢, after 第七轮: another of the series, at another time, in another report
+        kept = {term: weight for term, weight in query.terms.items() if term not in renumbered}
+        query = replace(query, terms=kept, preferred_doc_id=None, naming_terms=frozenset())
     named = own_meeting or (_same_kind(continued, own_period) if continued and continued.named else None)
-    period = own_period or (continued.period if continued and (same_meeting or not own_meeting) else None)
+    period = own_period or (continued.period if continued and (same_meeting or not own_meeting) and not renumbered else None)
     decisions = bool(_DECISIONS.search(text)) or bool(continued and continued.query.wants_decisions) \
         or (named is not None and not _HOLDING.search(rest) and not _FACT_ASKED.search(rest))
     if own_meeting:
@@ -115,6 +119,13 @@ def read_turn(
         what_else=bool(continued and continued.sources and not query.focus - _THE_MEETING and _WHAT_ELSE.search(text)),
         as_asked=synonyms.expand(resolve(text, topic, lookups.names)) if period and not named else None,
     )
+
+
+def _renumbered(text: str, topic_terms: dict[str, float]) -> set[str]:
+    """The topic's ordinal words a follow-up puts another of the same unit for (the 第七轮 of 那第八轮巡视的呢)."""
+    units = {found["unit"]: found[0] for found in ORDINAL_WORD.finditer(normalize(text))}
+    return {term for term in topic_terms
+            if (found := ORDINAL_WORD.fullmatch(term)) and found["unit"] in units and units[found["unit"]] != term}
 
 
 def _same_kind(continued: Topic, period: Period | None) -> NamedMeeting:

@@ -643,3 +643,15 @@ def test_a_bodys_work_report_is_not_a_meeting_of_that_body(collection: Collectio
     archive = collection.lookups().archive
     assert archive.named_in("人大常委会第十次会议审议通过了什么") is not None
     assert archive.named_in("人大常委会工作报告讲过去一年制定了多少件法规") is None
+
+
+def test_a_follow_up_naming_another_of_a_series_leaves_the_last_answers_time_and_report(collection: Collection) -> None:
+    """那第八轮巡察的呢, after the 第七轮's report in 2023年5月: another round, reported another time and elsewhere."""
+    _add_texts(collection, (
+        ("seventh.txt", "县委常委会会议听取第七轮巡察综合报告\n2023-05-30\n5月30日，县委常委会会议听取第七轮巡察综合报告。\n"
+                        "会议要求，被巡察的学校要抓好整改，巡察整改要见底。\n"),
+        ("eighth.txt", "县委常委会会议听取第八轮巡察综合报告\n2023-11-20\n11月20日，县委常委会会议听取第八轮巡察综合报告。\n"
+                       "会议要求，被巡察的乡镇要压实责任，巡察整改要见底。\n"),
+    ))
+    answer = collection.ask(["2023年5月底县委常委会会议听取第七轮巡察综合报告，对学校提了哪些要求", "那第八轮巡察的综合报告呢"])
+    assert answer.passages and answer.passages[0].doc_id == archive_id(collection, "eighth.txt")
