@@ -15,7 +15,7 @@ from .conversation import Topic
 from .meeting import is_office
 from .normalize import normalize
 from .reading import Reading
-from .search import Expansion, Passage, Query
+from .search import PREFERRED_COVERAGE, Expansion, Passage, Query
 from .speakers import holders_of
 from .store import DocumentRecord
 from .synonyms import with_expansions
@@ -83,6 +83,8 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
         return Answer(reading.turn, query, [], small_talk=True)
     if query.about or (named is None and period is None):
         found = passages(collection, reading.turn, query, limit)
+        if reading.earlier_period and not query.about:
+            found = _then_first(collection, reading, found, limit)
         return replace(found, scope=scope_of(None, found.query, found=bool(found.passages)))
     resolution = archive.resolve(named, period)
     if resolution is None:  # a time alone: the meetings held then
@@ -157,6 +159,18 @@ def _one_session(collection: Collection, named: NamedMeeting | None, doc_ids: tu
         return False
     ordinals = {d.meeting.ordinal for d in collection.store.documents_by_id(doc_ids).values()}
     return len(ordinals) == 1 and None not in ordinals and ordinals.pop().matches(named.ordinal)  # one term's
+
+
+def _then_first(collection: Collection, reading: Reading, found: Answer, limit: int) -> Answer:
+    """``found``, or the passages of the meetings held when the conversation said, if they meet the question at
+    least ``PREFERRED_COVERAGE`` as well: the question is most likely still about them."""
+    period = reading.earlier_period
+    held = tuple(collection.store.documents_held_between(period.start, period.end)) if period else ()
+    then = passages(collection, reading.turn, replace(reading.query, doc_ids=held), limit) if held else None
+    best = max((passage.coverage for passage in found.passages), default=0.0)
+    if then and then.passages and max(passage.coverage for passage in then.passages) >= PREFERRED_COVERAGE * best:
+        return then
+    return found
 
 
 def _topic_words(collection: Collection, query: Query) -> list[str]:

@@ -74,6 +74,9 @@ class Reading:
     """It has nothing to search (好的谢谢, 嗯, or abc in a conversation)."""
     as_asked: Query | None = None
     """Its words with the time it names, for looking everywhere when none of that time's meetings is about it."""
+    earlier_period: Period | None = None
+    """The time the conversation named, for a question of its own naming no meeting or time (结业式上他又提了啥要求
+    after 2022年1月…研讨班是哪天开班的): its meetings are looked at first."""
 
 
 def read_turn(
@@ -118,6 +121,7 @@ def read_turn(
         continued=continued,
         what_else=bool(continued and continued.sources and not query.focus - _THE_MEETING and _WHAT_ELSE.search(text)),
         as_asked=synonyms.expand(resolve(text, topic, lookups.names)) if period and not named else None,
+        earlier_period=topic.period if topic and not (continued or named or period) else None,
     )
 
 

@@ -655,3 +655,17 @@ def test_a_follow_up_naming_another_of_a_series_leaves_the_last_answers_time_and
     ))
     answer = collection.ask(["2023年5月底县委常委会会议听取第七轮巡察综合报告，对学校提了哪些要求", "那第八轮巡察的综合报告呢"])
     assert answer.passages and answer.passages[0].doc_id == archive_id(collection, "eighth.txt")
+
+
+def test_a_question_naming_no_time_looks_first_at_the_time_the_conversation_named(collection: Collection) -> None:
+    """在结业式上李明又提了啥要求, after asking when 2022年1月's study class opened: that class's closing, not
+    2021's, which says more of the question's words."""
+    _add_texts(collection, (
+        ("open22.txt", "全县干部专题研讨班开班\n2022-01-10\n全县干部专题研讨班10日开班。县委书记王华出席开班式并讲话。\n"),
+        ("close22.txt", "全县干部专题研讨班结业\n2022-01-14\n全县干部专题研讨班14日结业。\n"
+                        "李明在结业式上表示，要把学习成果转化为推动秋粮收购的实际行动。\n"),
+        ("close21.txt", "全县干部专题研讨班结业\n2021-01-15\n全县干部专题研讨班15日结业。\n"
+                        "李明在结业式上表示，要把学习成果转化为推动春耕备耕的实际行动，抓好结业式后的各项工作。\n"),
+    ))
+    answer = collection.ask(["2022年1月学习全会精神的全县干部专题研讨班是哪天开班的", "在结业式上李明又提了啥要求"])
+    assert answer.passages and answer.passages[0].doc_id == archive_id(collection, "close22.txt")
