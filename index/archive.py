@@ -201,10 +201,12 @@ class Archive:
 
     def _names_own_body(self, word: str, kind: tuple[str, ...]) -> bool:
         """Whether a word before a kind's words in a question belongs to the name of that kind's meetings: titles
-        write it before them (部分在京全国人大代表座谈会), or it is their body written out in full, holding every
+        write it before them (部分在京全国人大代表座谈会), their reports say it held them (国务院召开全国稳住经济大盘
+        电视电话会议), or it is their body written out in full, holding every
         character of it (政协全国委员会 of 全国政协, the body of 全国政协主席会议) as a full name holds its short one's."""
-        if self._documents_of((word, *kind)):
-            return True
+        documents = self._documents_of(kind)
+        if self._documents_of((word, *kind)) or any(d.place and word in letters(d.place) for d in documents):
+            return True  # titled so, or who held it (国务院 of 国务院全国稳住经济大盘电视电话会议: 国务院召开…)
         for name in self._kind_names(kind):
             for kind_word in kind:
                 name = name.replace(kind_word, "", 1)

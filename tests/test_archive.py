@@ -669,3 +669,15 @@ def test_a_question_naming_no_time_looks_first_at_the_time_the_conversation_name
     ))
     answer = collection.ask(["2022年1月学习全会精神的全县干部专题研讨班是哪天开班的", "在结业式上李明又提了啥要求"])
     assert answer.passages and answer.passages[0].doc_id == archive_id(collection, "close22.txt")
+
+
+def test_who_held_a_meeting_may_be_named_before_it(collection: Collection) -> None:
+    """国务院全国春耕生产电视电话会议: its report says 国务院召开…, though its title names only the meeting."""
+    _add_texts(collection, [(
+        "spring.txt",
+        "李明在全国春耕生产电视电话会议上强调 抓好春耕\n2023-03-05\n"
+        "国务院3月5日召开全国春耕生产电视电话会议。李明出席并讲话。\n"
+        "李明强调，要抓好春耕生产，要备足农资。\n",
+    )])
+    answer = collection.ask(["国务院全国春耕生产电视电话会议提了什么要求"])
+    assert not answer.unheld and answer.passages
