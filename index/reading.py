@@ -24,7 +24,7 @@ from .synonyms import Synonyms
 from .tokenize import tokenize
 from .when import Period, find_period, meeting_day
 
-_MEETING_CONTENT = re.compile(rf"会上|召开|要求|部署|提出|强调|指出|讲话|措施|举措|安排|任务|意见|精神|{MEETING_ENDING}")
+_MEETING_CONTENT = re.compile(rf"会上|召开|要求|部署|提出|强调|指出|讲话|讲了|座谈|措施|举措|安排|任务|意见|精神|{MEETING_ENDING}")
 """Words of a question about what meetings said or decided: only then is a year it names the meetings'
 time (2023年高标准农田有什么要求), not its subject (2025年地区生产总值是多少, 1995年谁获得冠军)."""
 _DECISIONS = re.compile(r"要求|部署|措施|举措|提出|强调|安排|决定|确定|指出|任务|怎么|说了|讲了|定调")

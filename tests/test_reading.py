@@ -94,3 +94,11 @@ def test_a_time_is_the_meetings_when_the_question_names_any_kind_of_meeting(arch
     reading = _read(archive, "2023年6月的座谈会讲了哪些重点")
     assert reading.period is not None and reading.period.label == "2023年6月"
     assert "2023" not in reading.query.terms
+
+
+@pytest.mark.parametrize("question", ["2023年春节前县长和企业家座谈，讲了啥", "2023年6月县长下乡讲了哪些事"])
+def test_a_time_is_the_meetings_when_the_question_asks_what_was_said_at_one(archive: Collection, question: str) -> None:
+    """座谈 and 讲了 ask what a meeting said as 座谈会 and 讲话 do: the year is when it was held, not a word."""
+    reading = _read(archive, question)
+    assert reading.period is not None and reading.period.label.startswith("2023年")
+    assert "2023" not in reading.query.terms
