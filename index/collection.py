@@ -613,6 +613,8 @@ class Collection:
 
         if named(normalize("\n".join([document.title, *(chunk.text for chunk in self.store.chunks_of(doc_id, 0, 1))]))):
             return True
+        if not all(self.index.count_in("body", word, doc_id) for word in words):
+            return False  # (its other passages read only where the index finds each word)
         later = (normalize(chunk.text) for chunk in self.store.chunks_of(doc_id, 2))
         return any(named(held["place"]) for text in later if named(text) for held in HELD_AT_MEETING.finditer(text))
 
