@@ -83,8 +83,9 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
         return Answer(reading.turn, query, [], small_talk=True)
     if query.about or (named is None and period is None):
         found = passages(collection, reading.turn, query, limit)
-        if reading.earlier_period and not query.about:
-            found = _then_first(collection, reading, found, limit)
+        then = _then_first(collection, reading, found, limit) if reading.earlier_period else None
+        if then:  # still about the time the conversation named, as the reply says
+            return replace(then, period=reading.earlier_period, scope=scope_of(reading.earlier_period, then.query))
         return replace(found, scope=scope_of(None, found.query, found=bool(found.passages)))
     resolution = archive.resolve(named, period)
     if resolution is None:  # a time alone: the meetings held then
@@ -161,16 +162,21 @@ def _one_session(collection: Collection, named: NamedMeeting | None, doc_ids: tu
     return len(ordinals) == 1 and None not in ordinals and ordinals.pop().matches(named.ordinal)  # one term's
 
 
-def _then_first(collection: Collection, reading: Reading, found: Answer, limit: int) -> Answer:
-    """``found``, or the passages of the meetings held when the conversation said, if they meet the question at
-    least ``PREFERRED_COVERAGE`` as well: the question is most likely still about them."""
+def _then_first(collection: Collection, reading: Reading, found: Answer, limit: int) -> Answer | None:
+    """The passages of the meetings held when the conversation said (``reading.earlier_period``), those ``found``
+    elsewhere after them, if they meet the question at least ``PREFERRED_COVERAGE`` as well as the best found: the
+    question is most likely still about that time. None when the answer found begins there already, or they don't."""
     period = reading.earlier_period
     held = tuple(collection.store.documents_held_between(period.start, period.end)) if period else ()
-    then = passages(collection, reading.turn, replace(reading.query, doc_ids=held), limit) if held else None
+    if not held or (found.passages and found.passages[0].doc_id in held):
+        return None
+    preferred = reading.query.preferred_doc_id if reading.query.preferred_doc_id in held else None
+    then = passages(collection, reading.turn, replace(reading.query, doc_ids=held, preferred_doc_id=preferred), limit)
     best = max((passage.coverage for passage in found.passages), default=0.0)
-    if then and then.passages and max(passage.coverage for passage in then.passages) >= PREFERRED_COVERAGE * best:
-        return then
-    return found
+    if not then.passages or max(passage.coverage for passage in then.passages) < PREFERRED_COVERAGE * best:
+        return None
+    shown = {(passage.doc_id, passage.position) for passage in then.passages}
+    return replace(then, passages=[*then.passages, *(p for p in found.passages if (p.doc_id, p.position) not in shown)][:limit])
 
 
 def _topic_words(collection: Collection, query: Query) -> list[str]:

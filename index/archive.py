@@ -47,6 +47,8 @@ _SPIRIT_STUDIED = re.compile(rf"精神[^，。；？！,;?!]{{0,8}}?(?:研讨班
 """After a meeting's name, a gathering studying its spirit (五中全会精神专题研讨班, 全会精神座谈会)."""
 _REPORT_OF = re.compile(r"(?:工作)?报告")
 """After a body's name that may be a meeting's (人大常委会), its report: delivered at another meeting, not its own."""
+_BODIES = ("常委会", "委员会")
+"""How the bodies end whose names are also their meetings' (人大常委会), unlike a plenum's (县纪委二次全会)."""
 _MET = re.compile(r"(?<=[\u4e00-\u9fff])(?<!召)开会(?!议)")
 """A body that 开会 (深改委开会, 政治局开会) held its meeting, read as 深改委会议 (of the same length: the offsets
 hold) and shown as asked; not the 开会 inside 召开会议, nor one after where it was held (领导小组在雄安开会)."""
@@ -204,8 +206,7 @@ class Archive:
         write it before them (部分在京全国人大代表座谈会), their reports say it held them (国务院召开全国稳住经济大盘
         电视电话会议), or it is their body written out in full, holding every
         character of it (政协全国委员会 of 全国政协, the body of 全国政协主席会议) as a full name holds its short one's."""
-        documents = self._documents_of(kind)
-        if self._documents_of((word, *kind)) or any(d.place and word in letters(d.place) for d in documents):
+        if self._documents_of((word, *kind)) or any(d.place and letters(d.place) == word for d in self._documents_of(kind)):
             return True  # titled so, or who held it (国务院 of 国务院全国稳住经济大盘电视电话会议: 国务院召开…)
         for name in self._kind_names(kind):
             for kind_word in kind:
@@ -248,7 +249,7 @@ class Archive:
             spans = type_spans(meeting_said) if not part else [(len(meeting_said) - 2, len(said))]
             if not _ends_word(end, key, ends) or all(_cut_type(start + at, start + type_end, ends) for at, type_end in spans):
                 continue  # 国会议员 and 强大会 hold 会议 and 大会 but name no meeting
-            if _SPIRIT_STUDIED.match(key, end) or _REPORT_OF.match(key, end):
+            if _SPIRIT_STUDIED.match(key, end) or said.endswith(_BODIES) and _REPORT_OF.match(key, end):
                 continue  # 五中全会精神研讨班, 人大常委会工作报告: where the meeting's spirit is studied, a body's report
             if done_at_the_meeting(said):
                 continue

@@ -613,8 +613,8 @@ class Collection:
 
         if named(normalize("\n".join([document.title, *(chunk.text for chunk in self.store.chunks_of(doc_id, 0, 1))]))):
             return True
-        if not all(self.index.count_in("body", word, doc_id) for word in words):
-            return False  # (its other passages read only where the index finds each word)
+        if not all(self.index.count_in("bigram", pair, doc_id) for word in words for pair in char_bigrams(word)):
+            return False  # (its other passages read only where the index finds each word's characters)
         later = (normalize(chunk.text) for chunk in self.store.chunks_of(doc_id, 2))
         return any(named(held["place"]) for text in later if named(text) for held in HELD_AT_MEETING.finditer(text))
 

@@ -22,7 +22,7 @@ from .search import Query
 from .store import DocumentRecord
 from .synonyms import Synonyms
 from .tokenize import tokenize
-from .when import Period, find_period, meeting_day
+from .when import Period, find_period, meeting_day, number_value
 
 _MEETING_CONTENT = re.compile(rf"会上|召开|要求|部署|提出|强调|指出|讲话|讲了|座谈|措施|举措|安排|任务|意见|精神|{MEETING_ENDING}")
 """Words of a question about what meetings said or decided: only then is a year it names the meetings'
@@ -126,10 +126,13 @@ def read_turn(
 
 
 def _renumbered(text: str, topic_terms: dict[str, float]) -> set[str]:
-    """The topic's ordinal words a follow-up puts another of the same unit for (the 第七轮 of 那第八轮巡视的呢)."""
-    units = {found["unit"]: found[0] for found in ORDINAL_WORD.finditer(normalize(text))}
-    return {term for term in topic_terms
-            if (found := ORDINAL_WORD.fullmatch(term)) and found["unit"] in units and units[found["unit"]] != term}
+    """The topic's ordinal words a follow-up puts another of the same unit for (the 第七轮 of 那第八轮巡视的呢), in
+    digits or numerals; not one it names again (第七轮和第八轮比呢)."""
+    numbers: dict[str, set[int | None]] = {}
+    for found in ORDINAL_WORD.finditer(text):
+        numbers.setdefault(found["unit"], set()).add(number_value(found["number"]))
+    return {term for term in topic_terms if (found := ORDINAL_WORD.fullmatch(term)) and found["unit"] in numbers
+            and number_value(found["number"]) not in numbers[found["unit"]]}
 
 
 def _same_kind(continued: Topic, period: Period | None) -> NamedMeeting:

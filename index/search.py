@@ -55,7 +55,8 @@ xwlb_heldout3 each gain a first-right answer, and no set loses one."""
 RELATIVE_COVERAGE = 0.6
 RELATIVE_SCORE = 0.25
 PREFERRED_COVERAGE = 0.5
-"""A preferred document comes first when its best passage covers this share of what the best passage anywhere does."""
+"""A preferred document (or time: ``answer._then_first``) comes first when its best passage covers this share of what
+the best passage anywhere does."""
 HEADING_ONLY_CHARS = 60
 """A numbered point this short, alone in its paragraph, is a heading over the passages after it."""
 _OUTLINE = re.compile(r"^\s*[【\[](?:提纲|提要|要点|目录)[】\]]")
@@ -546,7 +547,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         if asked_of and chunk.speakers and asked_of.isdisjoint(chunk.speakers):
             lowered *= OTHER_SPEAKER_WEIGHT  # 总书记要求…: not what 韩正 said of it
         if query.wants_decisions and query.one_meeting:  # what a meeting required: the paragraphs stating it
-            lowered *= 1 + REQUIREMENT_WEIGHT * requirement_count(chunk, REQUIREMENTS_IN_FULL) / REQUIREMENTS_IN_FULL
+            lowered *= _requiring(chunk)
         asked_weight = lowered * sum(asking[term] for term in matched if term in asking)
         scored.append(_Candidate(hit.score * lowered, coverage, shown, chunk, document, asked_weight))
     if not scored:
@@ -636,13 +637,16 @@ def _documents_first(ranked: list[_Candidate], weights: dict[str, float]) -> lis
 def _requirements_first_in(ranked: list[_Candidate], doc_id: str) -> list[_Candidate]:
     """``ranked`` with the passages of the meeting report found first reordered as a named meeting's are: their
     scores raised with the requirements they state (what it required, not only the paragraph sharing most words).
-    (Not a work report's: provincial_dev lost an answer in the first three; nor for a follow-up, whose own words
-    lead: 培训方面呢.)"""
-    def raised(item: _Candidate) -> float:
-        return item.score * (1 + REQUIREMENT_WEIGHT * requirement_count(item.chunk, REQUIREMENTS_IN_FULL) / REQUIREMENTS_IN_FULL)
-
-    mine = iter(sorted((item for item in ranked if item.chunk.doc_id == doc_id), key=lambda item: -raised(item)))
+    (Not a work report's: provincial_dev lost an answer in the first three; nor where a follow-up's own words lead,
+    培训方面呢, or a clause that asks orders the passages.)"""
+    mine = iter(sorted((item for item in ranked if item.chunk.doc_id == doc_id), key=lambda item: -item.score * _requiring(item.chunk)))
     return [next(mine) if item.chunk.doc_id == doc_id else item for item in ranked]
+
+
+def _requiring(chunk: ChunkRecord) -> float:
+    """How much a passage's score rises with the requirements it states: up to ``1 + REQUIREMENT_WEIGHT`` at
+    ``REQUIREMENTS_IN_FULL``."""
+    return 1 + REQUIREMENT_WEIGHT * requirement_count(chunk, REQUIREMENTS_IN_FULL) / REQUIREMENTS_IN_FULL
 
 
 def _asked_first_within_documents(ranked: list[_Candidate]) -> list[_Candidate]:

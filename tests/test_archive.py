@@ -681,3 +681,44 @@ def test_who_held_a_meeting_may_be_named_before_it(collection: Collection) -> No
     )])
     answer = collection.ask(["国务院全国春耕生产电视电话会议提了什么要求"])
     assert not answer.unheld and answer.passages
+
+
+def test_a_place_said_in_full_in_a_later_passage_is_where_the_meeting_was_held(collection: Collection) -> None:
+    """在河南南阳开的 is met by a later 在河南省南阳市主持召开…, each word inside the longer name."""
+    _add_texts(collection, [(
+        "water.txt",
+        "李明考察南水北调工程并主持召开座谈会\n2023-05-14\n"
+        "县委书记李明近日考察南水北调工程，主持召开座谈会并讲话。\n"
+        "12日，李明来到渠首，察看引水闸运行情况。\n"
+        "14日上午，李明在河南省南阳市主持召开推进南水北调后续工程座谈会。李明强调，要坚持节水优先。\n",
+    )])
+    answer = collection.ask(["2023年5月在河南南阳开的推进南水北调后续工程座谈会提了什么要求"])
+    assert not answer.unheld and answer.passages
+
+
+def test_a_source_named_in_a_dateline_is_no_body_holding_the_kind(collection: Collection) -> None:
+    """新华社北京12月12日电 makes 新华社北京 the report's source, not 北京 the one holding 中央经济工作会议."""
+    _add_texts(collection, [(
+        "cewc.txt",
+        "中央经济工作会议在北京举行\n2022-12-16\n"
+        "新华社北京12月16日电 中央经济工作会议12月15日至16日在北京举行。\n会议要求，要着力扩大国内需求。\n",
+    )])
+    answer = collection.ask(["北京经济工作会议提了什么要求"])
+    assert answer.unheld and not answer.passages
+
+
+def test_a_meetings_own_report_is_still_that_meeting(collection: Collection) -> None:
+    """县纪委二次全会工作报告 is delivered at that plenum: only a body's name before 工作报告 names another meeting."""
+    _add_texts(collection, [(
+        "plenum.txt", "县纪委二次全会召开\n2023-01-20\n1月20日，县纪委二次全会召开，审议通过了工作报告。\n会议要求，要严查群众身边的腐败。\n",
+    )])
+    assert collection.lookups().archive.named_in("县纪委二次全会工作报告提了什么要求") is not None
+
+
+def test_something_done_at_the_meeting_talked_about_is_no_meeting_of_its_own(collection: Collection) -> None:
+    _add_texts(collection, [(
+        "study.txt", "县委理论学习中心组举行集体学习\n2023-03-01\n3月1日，县委理论学习中心组举行集体学习。\n",
+    )])
+    archive = collection.lookups().archive
+    assert archive.named_in("县委理论学习中心组集体学习讲了什么") is not None
+    assert archive.named_in("那次会上集体学习是请谁作的报告") is None

@@ -96,9 +96,16 @@ def test_a_time_is_the_meetings_when_the_question_names_any_kind_of_meeting(arch
     assert "2023" not in reading.query.terms
 
 
-@pytest.mark.parametrize("question", ["2023年春节前县长和企业家座谈，讲了啥", "2023年6月县长下乡讲了哪些事"])
+@pytest.mark.parametrize("question", ["2023年春节前县长和企业家座谈，讲了啥", "2023年6月县长下乡讲了哪些事", "2023年春节前县长和企业家座谈了哪些事"])
 def test_a_time_is_the_meetings_when_the_question_asks_what_was_said_at_one(archive: Collection, question: str) -> None:
     """座谈 and 讲了 ask what a meeting said as 座谈会 and 讲话 do: the year is when it was held, not a word."""
     reading = _read(archive, question)
     assert reading.period is not None and reading.period.label.startswith("2023年")
     assert "2023" not in reading.query.terms
+
+
+def test_a_follow_up_renumbers_the_topics_ordinal_only_for_another_number() -> None:
+    from index.reading import _renumbered
+    assert _renumbered("那第八轮巡察的呢", {"第七轮": 1.0, "巡察": 1.0}) == {"第七轮"}
+    assert _renumbered("那第7轮巡察的整改呢", {"第七轮": 1.0}) == set(), "the same round in digits"
+    assert _renumbered("第七轮和第八轮比呢", {"第七轮": 1.0}) == set(), "named again"
