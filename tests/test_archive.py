@@ -645,54 +645,57 @@ def test_a_bodys_work_report_is_not_a_meeting_of_that_body(collection: Collectio
     assert archive.named_in("人大常委会工作报告讲过去一年制定了多少件法规") is None
 
 
-def test_a_follow_up_naming_another_of_a_series_leaves_the_last_answers_time_and_report(collection: Collection) -> None:
-    """那第八轮巡察的呢, after the 第七轮's report in 2023年5月: another round, reported another time and elsewhere."""
-    _add_texts(collection, (
-        ("seventh.txt", "县委常委会会议听取第七轮巡察综合报告\n2023-05-30\n5月30日，县委常委会会议听取第七轮巡察综合报告。\n"
-                        "会议要求，被巡察的学校要抓好整改，巡察整改要见底。\n"),
-        ("eighth.txt", "县委常委会会议听取第八轮巡察综合报告\n2023-11-20\n11月20日，县委常委会会议听取第八轮巡察综合报告。\n"
-                       "会议要求，被巡察的乡镇要压实责任，巡察整改要见底。\n"),
-    ))
-    answer = collection.ask(["2023年5月底县委常委会会议听取第七轮巡察综合报告，对学校提了哪些要求", "那第八轮巡察的综合报告呢"])
-    assert answer.passages and answer.passages[0].doc_id == archive_id(collection, "eighth.txt")
+SERIES_ROUNDS = (
+    ("seventh.txt", "县委常委会会议听取第七轮巡察综合报告\n2023-05-30\n5月30日，县委常委会会议听取第七轮巡察综合报告。\n"
+                    "会议要求，被巡察的学校要抓好整改，巡察整改要见底。\n"),
+    ("eighth.txt", "县委常委会会议听取第八轮巡察综合报告\n2023-11-20\n11月20日，县委常委会会议听取第八轮巡察综合报告。\n"
+                   "会议要求，被巡察的乡镇要压实责任，巡察整改要见底。\n"),
+)
+STUDY_CLASSES = (
+    ("open22.txt", "全县干部专题研讨班开班\n2022-01-10\n全县干部专题研讨班10日开班。县委书记王华出席开班式并讲话。\n"),
+    ("close22.txt", "全县干部专题研讨班结业\n2022-01-14\n全县干部专题研讨班14日结业。\n"
+                    "李明在结业式上表示，要把学习成果转化为推动秋粮收购的实际行动。\n"),
+    ("close21.txt", "全县干部专题研讨班结业\n2021-01-15\n全县干部专题研讨班15日结业。\n"
+                    "李明在结业式上表示，要把学习成果转化为推动春耕备耕的实际行动，抓好结业式后的各项工作。\n"),
+)
 
 
-def test_a_question_naming_no_time_looks_first_at_the_time_the_conversation_named(collection: Collection) -> None:
-    """在结业式上李明又提了啥要求, after asking when 2022年1月's study class opened: that class's closing, not
-    2021's, which says more of the question's words."""
-    _add_texts(collection, (
-        ("open22.txt", "全县干部专题研讨班开班\n2022-01-10\n全县干部专题研讨班10日开班。县委书记王华出席开班式并讲话。\n"),
-        ("close22.txt", "全县干部专题研讨班结业\n2022-01-14\n全县干部专题研讨班14日结业。\n"
-                        "李明在结业式上表示，要把学习成果转化为推动秋粮收购的实际行动。\n"),
-        ("close21.txt", "全县干部专题研讨班结业\n2021-01-15\n全县干部专题研讨班15日结业。\n"
-                        "李明在结业式上表示，要把学习成果转化为推动春耕备耕的实际行动，抓好结业式后的各项工作。\n"),
-    ))
-    answer = collection.ask(["2022年1月学习全会精神的全县干部专题研讨班是哪天开班的", "在结业式上李明又提了啥要求"])
-    assert answer.passages and answer.passages[0].doc_id == archive_id(collection, "close22.txt")
+@pytest.mark.parametrize(
+    ("texts", "turns", "expected"),
+    [
+        # 那第八轮巡察的呢, after the 第七轮's report in 2023年5月: another round, reported another time and elsewhere
+        (SERIES_ROUNDS, ["2023年5月底县委常委会会议听取第七轮巡察综合报告，对学校提了哪些要求", "那第八轮巡察的综合报告呢"], "eighth.txt"),
+        # a question of its own naming no time, after one naming 2022年1月: that class's closing, not 2021's, which
+        # says more of the question's words
+        (STUDY_CLASSES, ["2022年1月学习全会精神的全县干部专题研讨班是哪天开班的", "在结业式上李明又提了啥要求"], "close22.txt"),
+    ],
+)
+def test_a_turn_answers_from_the_report_its_conversation_points_to(
+    collection: Collection, texts: tuple[tuple[str, str], ...], turns: list[str], expected: str
+) -> None:
+    _add_texts(collection, texts)
+    answer = collection.ask(turns)
+    assert answer.passages and answer.passages[0].doc_id == archive_id(collection, expected)
 
 
-def test_who_held_a_meeting_may_be_named_before_it(collection: Collection) -> None:
-    """国务院全国春耕生产电视电话会议: its report says 国务院召开…, though its title names only the meeting."""
-    _add_texts(collection, [(
-        "spring.txt",
-        "李明在全国春耕生产电视电话会议上强调 抓好春耕\n2023-03-05\n"
-        "国务院3月5日召开全国春耕生产电视电话会议。李明出席并讲话。\n"
-        "李明强调，要抓好春耕生产，要备足农资。\n",
-    )])
-    answer = collection.ask(["国务院全国春耕生产电视电话会议提了什么要求"])
-    assert not answer.unheld and answer.passages
-
-
-def test_a_place_said_in_full_in_a_later_passage_is_where_the_meeting_was_held(collection: Collection) -> None:
-    """在河南南阳开的 is met by a later 在河南省南阳市主持召开…, each word inside the longer name."""
-    _add_texts(collection, [(
-        "water.txt",
-        "李明考察南水北调工程并主持召开座谈会\n2023-05-14\n"
-        "县委书记李明近日考察南水北调工程，主持召开座谈会并讲话。\n"
-        "12日，李明来到渠首，察看引水闸运行情况。\n"
-        "14日上午，李明在河南省南阳市主持召开推进南水北调后续工程座谈会。李明强调，要坚持节水优先。\n",
-    )])
-    answer = collection.ask(["2023年5月在河南南阳开的推进南水北调后续工程座谈会提了什么要求"])
+@pytest.mark.parametrize(
+    ("report", "question"),
+    [
+        # who held it, before its name: its report says 国务院召开…, though its title names only the meeting
+        ("李明在全国春耕生产电视电话会议上强调 抓好春耕\n2023-03-05\n国务院3月5日召开全国春耕生产电视电话会议。李明出席并讲话。\n"
+         "李明强调，要抓好春耕生产，要备足农资。\n", "国务院全国春耕生产电视电话会议提了什么要求"),
+        # where, said in full in a later passage: 在河南南阳开的 met by 在河南省南阳市主持召开…
+        ("李明考察南水北调工程并主持召开座谈会\n2023-05-14\n县委书记李明近日考察南水北调工程，主持召开座谈会并讲话。\n"
+         "12日，李明来到渠首，察看引水闸运行情况。\n"
+         "14日上午，李明在河南省南阳市主持召开推进南水北调后续工程座谈会。李明强调，要坚持节水优先。\n",
+         "2023年5月在河南南阳开的推进南水北调后续工程座谈会提了什么要求"),
+    ],
+)
+def test_a_meeting_named_by_who_held_it_or_where_as_its_report_says_is_held(
+    collection: Collection, report: str, question: str
+) -> None:
+    _add_texts(collection, [("report.txt", report)])
+    answer = collection.ask([question])
     assert not answer.unheld and answer.passages
 
 
