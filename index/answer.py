@@ -7,6 +7,7 @@ with the nearest ones it holds. Only then are passages ranked, within those docu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from .collection import Collection
 
 
+_ASKING_VERB = re.compile(r"([\u4e00-\u9fff]{2})了?(?:些)?(?:什么|啥|哪些|哪几)")
+"""A verb asking what a meeting did (研究了什么, 审议了啥, 通过了哪些): no topic of its own."""
 KIND_SCOPE_REPORTS = 5
 """Reports of a kind of meeting from which words are weighed by how rare they are among them (``Query.kind_scope``):
 among fewer, a word they all happen to use or none does says little (DRCD: 3 passages on 忽里台大会)."""
@@ -182,10 +185,11 @@ def _then_first(collection: Collection, reading: Reading, found: Answer, limit: 
 def _topic_words(collection: Collection, query: Query) -> list[str]:
     """The words of a question on one meeting that say what it asks of it (its name, place and chair are read off
     already: 汪洋主持的第52次政协主席会议定了些什么): not a lone character its reports never write as a word, a piece
-    of the asking phrase (定, 些; but the 粮 of 对粮提了什么要求 where they write 粮)."""
+    of the asking phrase (定, 些; but the 粮 of 对粮提了什么要求 where they write 粮), nor the verb asking (研究了什么)."""
     lone = [term for term in query.terms if len(term) == 1]
     _, written = collection.index.doc_freqs_within("body", lone, query.doc_ids) if lone else (0, {})
-    return [term for term in query.terms if len(term) > 1 or written.get(term, 0)]
+    asking = {found[1] for found in _ASKING_VERB.finditer(normalize(query.text))}
+    return [term for term in query.terms if (len(term) > 1 or written.get(term, 0)) and term not in asking]
 
 
 def _titled_by(passage: Passage, query: Query) -> bool:

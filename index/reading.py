@@ -14,7 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .archive import Archive, NamedMeeting
-from .meeting import HOLDING_WORDS, MEETING_ENDING, ORDINAL_WORD, kind_of
+from .meeting import HOLDING_WORDS, MEETING_ENDING, ORDINAL_WORD, is_office, kind_of
 from .conversation import Topic, is_small_talk, meeting_aspect, resolve
 from .normalize import normalize
 from .scope import DocumentNames
@@ -170,7 +170,7 @@ def _without_naming_words(query: Query, named: NamedMeeting) -> Query:
     湿地保护法实施座谈会, 该会), nor the place it says the meeting was held, who chaired it and the verb holding it
     (在北京主持的, 汪洋主持的): the meeting is resolved already, and its reports seldom use the bare word, or the
     others but where they announce it."""
-    chair = {named.chair, *tokenize(named.chair)} if named.chair else set()
+    chair = {named.chair, *tokenize(named.chair), *filter(is_office, query.terms)} if named.chair else set()  # 栗战书委员长
     held = {*tokenize(named.held_in or ""), *chair, *HOLDING_WORDS}
     pointers = {term for term in query.terms
                 if term in held or len(term) == 1 and any(len(word) > 1 and word.endswith(term) for word in named.kind_words)}
