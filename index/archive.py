@@ -206,18 +206,15 @@ class Archive:
         write it before them (部分在京全国人大代表座谈会), their reports say it held them (国务院召开全国稳住经济大盘
         电视电话会议), or it is their body written out in full, holding every
         character of it (政协全国委员会 of 全国政协, the body of 全国政协主席会议) as a full name holds its short one's."""
-        if self._documents_of((word, *kind)) or any(d.place and letters(d.place) == word for d in self._documents_of(kind)):
+        documents = self._documents_of(kind)
+        if self._documents_of((word, *kind)) or any(d.place and letters(d.place) == word for d in documents):
             return True  # titled so, or who held it (国务院 of 国务院全国稳住经济大盘电视电话会议: 国务院召开…)
-        for name in self._kind_names(kind):
+        for name in _kind_names(documents):
             for kind_word in kind:
                 name = name.replace(kind_word, "", 1)
             if len(name) >= 2 and set(name) <= set(word):
                 return True
         return False
-
-    def _kind_names(self, kind: tuple[str, ...]) -> set[str]:
-        """The names (in ``letters``) of the meeting kinds whose reports ``kind``'s words find."""
-        return {letters(d.meeting.kind) for d in self._documents_of(kind) if d.meeting.kind}
 
     def _kind_word_before(self, words: tuple[str, ...], kind: tuple[str, ...]) -> str | None:
         """The word just before a kind's words in a question, when meeting kinds use it (安全 in 安全生产工作会议)
@@ -229,7 +226,7 @@ class Archive:
         word = words[-1]
         if self._documents_of((word, *kind)):
             return None
-        return None if any(abbreviates(word, name) for name in self._kind_names(kind)) else word  # 环保 of 生态环境保护督察
+        return None if any(abbreviates(word, name) for name in _kind_names(self._documents_of(kind))) else word  # 环保 of 生态环境保护督察
 
     def named_in(self, question: str) -> NamedMeeting | None:
         """The meeting ``question`` names (with its ordinal, if any), by the words of its name the
@@ -358,6 +355,11 @@ class Archive:
         if not found:
             return Resolution((), _nearest(documents, None, period))
         return Resolution(tuple(d.id for d in found))
+
+
+def _kind_names(documents: Iterable[DocumentRecord]) -> set[str]:
+    """The names (in ``letters``) of the meeting kinds ``documents`` report."""
+    return {letters(d.meeting.kind) for d in documents if d.meeting.kind}
 
 
 def _ends_word(end: int, key: str, ends: set[int]) -> bool:

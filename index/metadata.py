@@ -19,6 +19,7 @@ from .meeting import HELD_AFTER_VERB
 from .normalize import normalize, normalize_with_offsets
 from .read import SourceText
 from .speakers import names_pattern
+from .when import meeting_day
 
 _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日")
@@ -48,7 +49,6 @@ _NOT_THAT_DAY = re.compile(r"前|起|后|以[前后来]|之[前后]")
 _ANNOUNCED = re.compile(r"明年|下月|下周|将|拟|定于|决定|宣布|计划|建议|预计|准备|延期|推迟")
 """What, in its sentence before the meeting's verb, makes a date a session a text announces
 (建议明年3月4日召开, 会议决定，…3月4日举行, 大会3月4日将在京举行), not one it reports."""
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 REPORTED_WITHIN_DAYS = 92
 """How long after a meeting a page given its date (a .jsonl row's) may report it: a quarter. A date its opening
 states further back (2016年…召开) is another meeting's, or history."""
@@ -208,7 +208,7 @@ def find_date(text_head: str, urls: list[str], given: str | None, stamps: Sequen
         published = date(int(full[1]), int(full[2]), int(full[3]))
         lead = text_head.partition("\n")[2].partition("\n")[0]  # after the title line, the opening's first
         stated = find_date(lead, urls, None, [given, *stamps])
-        held = date.fromisoformat(stated) if stated and _ISO_DAY.fullmatch(stated) else None
+        held = meeting_day(stated)
         reported_after = (published - held).days if held else -1
         return stated if 0 <= reported_after <= REPORTED_WITHIN_DAYS else published.isoformat()
     page = _page_date(stamps, urls)
