@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .normalize import compact, normalize
+from .when import number_value
 from .speakers import attribute, find_speaker_names, split_sentences
 
 MAX_CHUNK_CHARS = 400
@@ -30,6 +31,11 @@ _RANKS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^[一二三四五六七八九十]+[是要]"), 3),
     (re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）])"), 4),
 ]
+_POINT_MARK = re.compile(
+    r"(?:^|[，,。；;：:、\s“\"])(?:(?P<point>[一二三四五六七八九十]+)[是要](?![否])|第(?P<nth>[一二三四五六七八九十]+)[，,、：:]"
+    r"|[（(](?P<item>[一二三四五六七八九十]+)[)）])"
+)
+"""A numbered point's mark where a clause starts (一要…，二要…; 第二，…; （三）), in a paragraph's run as at its start."""
 _LABEL_END = re.compile(r"[，,：:。；;！？!?]")
 _LABEL_CHARS = 24
 _NUMBERING_CHARS = 16
@@ -64,6 +70,13 @@ def heading_rank(sentence: str) -> int | None:
         if pattern.match(text):
             return rank
     return None
+
+
+def first_point(text: str) -> int | None:
+    """The number of the first point a passage numbers (5 for 五要加强…; 2 for 二是做好…), or None: what a question
+    asking for the points (哪几点要求, 从哪几个方面) is answered with, before a paragraph sharing its words."""
+    found = _POINT_MARK.search(text)
+    return number_value(found["point"] or found["nth"] or found["item"]) if found else None
 
 
 def heading_label(sentence: str) -> str:

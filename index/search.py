@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .chunk import heading_label, heading_rank
+from .chunk import first_point, heading_label, heading_rank
 from .clean import ends_sentence
 from .digest import requirement_count
 from .meeting import ORDINAL_WORD, series_of
@@ -122,6 +122,9 @@ class Query:
     describing: frozenset[str] = frozenset()
     """Words of the question's clauses that ask nothing (2022年初…那次，无党派人士是谁代表发言的): they choose
     the documents, and the asking clause's words choose the passages within each."""
+    wants_points: bool = False
+    """The question asks for the points something made (哪几点要求, 从哪几个方面): within a document, passages that
+    number theirs (一要…二要…) come before those that only share its words."""
     about: str | None = None
     """Set when the turn asks about the meeting of the last answer (``date``, ``place``,
     ``speaker`` or ``meeting``) rather than for passages on ``terms``."""
@@ -565,9 +568,11 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     if not query.focus:  # a follow-up's passages with its own words come first, whichever document they are in
         kept = _documents_first(kept, weights)
     if asking:
-        kept = _asked_first_within_documents(kept)
+        kept = _first_within_documents(kept, lambda item: -item.asked)
     elif query.wants_decisions and not (query.one_meeting or query.focus) and kept and kept[0].document.meeting.kind is not None:
         kept = _requirements_first_in(kept, kept[0].chunk.doc_id)  # a meeting's report found first
+    if query.wants_points:  # the points of the document found first, though they share few words with the question
+        kept = _points_first(_with_points_of(kept, scored, store, set(weights)))
     if query.one_meeting:  # the meeting named: its other paragraphs meeting the question follow, all are about it
         kept += [item for item, kept_for_itself in zip(scored, relevant) if not kept_for_itself]  # no floor either:
         # with MIN_COVERAGE, xwlb_heldout, xwlb_heldout2 and xwlb_dev5 each lost one answer in the first three
@@ -643,20 +648,56 @@ def _requirements_first_in(ranked: list[_Candidate], doc_id: str) -> list[_Candi
     return [next(mine) if item.chunk.doc_id == doc_id else item for item in ranked]
 
 
+def _with_points_of(ranked: list[_Candidate], scored: list[_Candidate], store: Store, wanted: set[str]) -> list[_Candidate]:
+    """``ranked`` with the passages of its first document that number points and were not kept, after that
+    document's own, as scored or (not found at all) unscored: 栗战书强调，一要…，二要… answers 提了哪几条要求
+    without the words of the meeting it names."""
+    if not ranked:
+        return ranked
+    document = ranked[0].document
+    kept = {item.chunk.position for item in ranked if item.chunk.doc_id == document.id}
+    found = {item.chunk.position: item for item in scored if item.chunk.doc_id == document.id}
+    points = [found.get(chunk.position) or _Candidate(0.0, 0.0, _present(chunk, document, wanted), chunk, document, 0.0)
+              for chunk in store.chunks_of(document.id) if chunk.position not in kept and first_point(chunk.text)]
+    last = max(i for i, item in enumerate(ranked) if item.chunk.doc_id == document.id)
+    return ranked[:last + 1] + points + ranked[last + 1:]
+
+
+def _points_first(ranked: list[_Candidate]) -> list[_Candidate]:
+    """``ranked`` with each document's passages that number points first: a list at a time (from its 一是 on), the
+    list with the best-scored passage first, and each list's passages in the order they make their points."""
+    lists: dict[tuple[str, int], tuple[str, int]] = {}  # (document, position) -> the list's (document, start)
+    best: dict[tuple[str, int], float] = {}
+    for item in sorted(ranked, key=lambda item: (item.chunk.doc_id, item.chunk.position)):
+        number = first_point(item.chunk.text)
+        if number is None:
+            continue
+        key = (item.chunk.doc_id, item.chunk.position)
+        previous = lists.get((item.chunk.doc_id, item.chunk.position - 1))
+        start = previous if previous and number != 1 else key
+        lists[key] = start
+        best[start] = max(best.get(start, 0.0), item.score)
+
+    def order(item: _Candidate) -> tuple[float, int]:
+        start = lists.get((item.chunk.doc_id, item.chunk.position))
+        return (-best[start], item.chunk.position) if start else (math.inf, 0)
+    return _first_within_documents(ranked, order)
+
+
 def _requiring(chunk: ChunkRecord) -> float:
     """How much a passage's score rises with the requirements it states: up to ``1 + REQUIREMENT_WEIGHT`` at
     ``REQUIREMENTS_IN_FULL``."""
     return 1 + REQUIREMENT_WEIGHT * requirement_count(chunk, REQUIREMENTS_IN_FULL) / REQUIREMENTS_IN_FULL
 
 
-def _asked_first_within_documents(ranked: list[_Candidate]) -> list[_Candidate]:
-    """``ranked`` with each document's passages in the places its passages hold, reordered by the asking
-    clause's words they match: the whole question ranked the documents, the clause that asks ranks the
-    passages within one."""
+def _first_within_documents(ranked: list[_Candidate], key: Callable[[_Candidate], Any]) -> list[_Candidate]:
+    """``ranked`` with each document's passages in the places its passages hold, reordered by ``key`` (stable):
+    the whole question ranked the documents, a part of it (the clause that asks, the points it asks for) ranks
+    the passages within one."""
     by_document: dict[str, list[_Candidate]] = {}
     for item in ranked:
         by_document.setdefault(item.chunk.doc_id, []).append(item)
-    queues = {doc_id: iter(sorted(items, key=lambda item: -item.asked)) for doc_id, items in by_document.items()}
+    queues = {doc_id: iter(sorted(items, key=key)) for doc_id, items in by_document.items()}
     return [next(queues[item.chunk.doc_id]) for item in ranked]
 
 

@@ -408,10 +408,35 @@ def test_a_named_meetings_passages_are_followed_by_its_other_requirements(collec
     """The paragraph listing 一要…四要 names the law only through the meeting's name: after the passages that
     meet the question come the meeting's statements of requirements, not nothing."""
     _add_texts(collection, [LAW_SYMPOSIUM])
-    answer = collection.ask(["贯彻种子法，人大开的那次实施座谈会提了哪几条要求"])
+    answer = collection.ask(["贯彻种子法，人大开的那次实施座谈会提了要求吗"])
     texts = [passage.text for passage in answer.passages]
     assert texts and "种子法" in texts[0]
     assert any("一要加强种质资源保护" in text for text in texts[:3])
+
+
+def test_asking_for_the_points_made_is_answered_with_the_list_that_numbers_them(collection: Collection) -> None:
+    """哪几条要求 asks for a list: 一要…四要 comes first, though it names the law only through the meeting's name."""
+    _add_texts(collection, [LAW_SYMPOSIUM])
+    answer = collection.ask(["贯彻种子法，人大开的那次实施座谈会提了哪几条要求"])
+    assert answer.passages and answer.passages[0].text.startswith("李明强调，一要加强种质资源保护")
+
+
+def test_a_list_asked_for_comes_a_list_at_a_time_in_the_order_of_its_points(collection: Collection) -> None:
+    """The list sharing more of the question's words comes first, its points in their order, though the one
+    continuing it (二要…) shares more words than the one opening it; the other list (一是…, what was learnt) after,
+    and the paragraph saying the question's words most but numbering nothing (会议认为…) after both."""
+    _add_texts(collection, [(
+        "straw.txt",
+        "县委召开秸秆综合利用工作推进会\n2023-06-02\n"
+        "6月2日，县委召开秸秆综合利用工作推进会。\n"
+        "会议认为，秸秆综合利用事关大局，全县秸秆综合利用成效明显，秸秆综合利用水平不断提高。\n"
+        "会议指出，几年来积累了宝贵经验。一是坚持农民主体。二是坚持因地制宜。\n"
+        "会议强调，推进秸秆综合利用，一要抓好秸秆还田。\n"
+        "二要培育秸秆收储运主体，完善收储运网络，秸秆综合利用要见实效。三要严防秸秆露天焚烧，落实网格化监管责任，做到全域覆盖、不留死角。\n"
+        "会议对秸秆综合利用其他工作作了安排。\n",
+    )])
+    texts = [passage.text for passage in collection.ask(["县委推进会对秸秆综合利用提了哪几点要求"], limit=4).passages]
+    assert texts[2].startswith("会议指出") and texts[:2] == ["会议强调，推进秸秆综合利用，一要抓好秸秆还田。", "二要培育秸秆收储运主体，完善收储运网络，秸秆综合利用要见实效。三要严防秸秆露天焚烧，落实网格化监管责任，做到全域覆盖、不留死角。"]
 
 
 def test_an_office_the_question_names_is_met_by_the_one_who_holds_it(collection: Collection) -> None:

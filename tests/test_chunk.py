@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.chunk import HEADING_SEPARATOR, MAX_CHUNK_CHARS, chunk_paragraphs, heading_label, heading_rank
+from index.chunk import HEADING_SEPARATOR, MAX_CHUNK_CHARS, chunk_paragraphs, first_point, heading_label, heading_rank
 from index.speakers import split_sentences
 
 SENTENCES = [
@@ -110,6 +110,18 @@ def test_points_numbered_inside_a_long_paragraph_end_with_it() -> None:
     assert any(f"{HEADING_SEPARATOR}" in chunk.heading for chunk in inner), "a chunk starting at 一是/三是 is under it"
     assert all(chunk.heading.startswith("第二点意见") for chunk in inner)
     assert chunks[-1].heading == "第二点意见"
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("李明强调，一要加强种质资源保护，二要扶持良种繁育基地。", 1),
+    ("二是做好赛时运行工作。三是推进赛会服务保障。", 2),
+    ("会议强调：第三，要严防露天焚烧。", 3),
+    ("（四）强化组织保障。", 4),
+    ("要坚持统一要求，统一标准。", None),  # the 一要 of 统一要求 starts no clause
+    ("会议要求，要抓好秸秆综合利用工作。", None),
+])
+def test_the_first_point_a_passage_numbers_is_read_where_a_clause_starts(text: str, number: int | None) -> None:
+    assert first_point(text) == number
 
 
 def test_speakers_attached_to_chunks() -> None:

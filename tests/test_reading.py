@@ -35,6 +35,16 @@ def test_asking_who_or_how_many_of_a_named_meeting_is_no_question_about_its_deci
     assert _read(archive, "2023年县委农村工作会议部署了哪几项任务").query.wants_decisions
 
 
+@pytest.mark.parametrize(("question", "points"), [
+    ("2023年县委农村工作会议提了哪几点要求", True),
+    ("县委农村工作会议要求从哪几个方面抓高标准农田", True),
+    ("2023年县委农村工作会议对高标准农田有什么要求", False),
+    ("2023年县委农村工作会议有哪几位同志发言", False),
+])
+def test_asking_for_the_points_a_meeting_made_is_read(archive: Collection, question: str, points: bool) -> None:
+    assert _read(archive, question).query.wants_points is points
+
+
 def test_a_follow_up_inherits_the_meeting_and_its_time_but_not_its_chair(archive: Collection) -> None:
     reading = _read(archive, "王立新主持的县政府常务会议对秋粮收购有什么要求", "那2023年11月那次呢")
     assert reading.named is not None and reading.named.chair is None
