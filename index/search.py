@@ -471,6 +471,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     holders = [e for e in query.expansions if all(token in voiced for token in e.tokens)]  # 总书记: 习近平
     speakers = voiced | {e.stands_for for e in holders}
     asked_of = {token for e in holders for token in e.tokens}  # whose words an office asks for
+    if query.wants_decisions:
+        asked_of |= {term for term in query.terms if term in voiced and term not in query.expanded}
     asked = {t: w for t, w in query.terms.items() if t not in query.expanded}
     own, frequencies = split_unknown_terms(index, asked, keep=speakers)
     expanded = {term: query.terms[term] for term in query.expanded}
@@ -547,7 +549,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         shown = matched.union(*(e.tokens for e in equivalents))
         opening = query.wants_decisions and opens_report(chunk, document)
         lowered = ANNOUNCEMENT_WEIGHT if opening else 1.0
-        if asked_of and chunk.speakers and asked_of.isdisjoint(chunk.speakers):
+        if asked_of and asked_of.isdisjoint(chunk.speakers):
             lowered *= OTHER_SPEAKER_WEIGHT  # 总书记要求…: not what 韩正 said of it
         if query.wants_decisions and query.one_meeting:  # what a meeting required: the paragraphs stating it
             lowered *= _requiring(chunk)

@@ -458,6 +458,20 @@ def test_an_office_the_question_names_is_met_by_the_one_who_holds_it(collection:
     assert not any(e.stands_for == "县长" for e in other.query.expansions)
 
 
+def test_what_a_person_named_said_comes_from_where_he_speaks(collection: Collection) -> None:
+    """李明讲了啥 asks for his words: his paragraph comes before one saying the question's words more often in no
+    one's voice."""
+    _add_texts(collection, [(
+        "close.txt",
+        "全县干部专题研讨班结业\n2023-05-12\n全县干部专题研讨班12日结业。县委书记李明出席结业式并讲话。\n"
+        "研讨班期间，学员们围绕乡村振兴、乡村振兴人才培养深入研讨，结业式上交流了乡村振兴心得。\n"
+        "李明表示，研讨班学员要把学习成果转化为推进乡村振兴的实际行动。\n"
+        "县长王华指出，乡村振兴要抓好人才培养，乡村振兴人才要留得住。\n",
+    )])
+    texts = [passage.text[:4] for passage in collection.ask(["研讨班结业式上李明对乡村振兴讲了啥"], limit=4).passages]
+    assert texts.index("李明表示") < texts.index("研讨班期")
+
+
 def test_an_offices_own_meeting_is_a_kind_not_who_held_it(collection: Collection) -> None:
     """委员长会议 and 主任会议 are the meetings of those offices: 第十四次主任会议, which the archive does not hold,
     is said to be absent, with the ones it does (总理开座谈会 still names who held it: see above)."""

@@ -80,6 +80,19 @@ def test_pronoun_after_a_paragraph_without_speaker_has_none() -> None:
     assert result[2] == [None]
 
 
+def test_a_pronoun_speaks_for_whom_the_sentence_before_began_with() -> None:
+    """他强调 after 郭伟听取了…: not a speech verb, but 郭伟 is who 他 is."""
+    paragraphs = ["县长郭伟出席会议并讲话。", "郭伟听取了各乡镇春耕备耕情况汇报。他强调，要保障农资供应。", "会议听取了工作汇报。"]
+    result = attribute([split_sentences(p) for p in paragraphs], find_speaker_names(paragraphs))
+    assert result == [["郭伟"], [None, "郭伟"], [None]]
+
+
+@pytest.mark.parametrize("said", ["习近平希望各民主党派围绕中心工作履职尽责。", "习近平充分肯定过去一年的工作。"])
+def test_hoping_and_approving_are_spoken(said: str) -> None:
+    paragraphs = ["中共中央总书记习近平出席座谈会。", said]
+    assert attribute([split_sentences(p) for p in paragraphs], find_speaker_names(paragraphs))[1] == ["习近平"]
+
+
 def test_second_speaker_takes_over() -> None:
     paragraphs = ["局长王世平主持会议，县长郭伟出席。", "王世平指出，要抓好春耕。郭伟强调，要保障农资供应。"]
     result = attribute([split_sentences(p) for p in paragraphs], find_speaker_names(paragraphs))
