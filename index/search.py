@@ -32,7 +32,8 @@ FIELD_WEIGHTS = {"body": 1.0, "title": 0.4, "heading": 0.3, "speaker": 1.0, "pla
 SPEAKER_MENTION_WEIGHT = 0.3
 """Weight, outside the speaker field, of a question's word that names a speaker."""
 OTHER_SPEAKER_WEIGHT = 0.5
-"""Weight of a passage where only others speak, when the question asks what an office's holder said (总书记要求…)."""
+"""Weight of a passage where he does not speak (others do, or no one), when the question asks what an office's holder
+(总书记要求…) or a person it names (王沪宁讲了啥) said."""
 BIGRAM_WEIGHT = 0.4
 """Weight of a character-bigram match, relative to a word match in the body."""
 CANDIDATES = 30
@@ -471,7 +472,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
     holders = [e for e in query.expansions if all(token in voiced for token in e.tokens)]  # 总书记: 习近平
     speakers = voiced | {e.stands_for for e in holders}
     asked_of = {token for e in holders for token in e.tokens}  # whose words an office asks for
-    if query.wants_decisions:
+    if query.wants_decisions:  # and a speaker's name, asking what he said or required
         asked_of |= {term for term in query.terms if term in voiced and term not in query.expanded}
     asked = {t: w for t, w in query.terms.items() if t not in query.expanded}
     own, frequencies = split_unknown_terms(index, asked, keep=speakers)
@@ -550,7 +551,7 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         opening = query.wants_decisions and opens_report(chunk, document)
         lowered = ANNOUNCEMENT_WEIGHT if opening else 1.0
         if asked_of and asked_of.isdisjoint(chunk.speakers):
-            lowered *= OTHER_SPEAKER_WEIGHT  # 总书记要求…: not what 韩正 said of it
+            lowered *= OTHER_SPEAKER_WEIGHT  # 总书记要求…: not what 韩正 said of it, nor the report's own words
         if query.wants_decisions and query.one_meeting:  # what a meeting required: the paragraphs stating it
             lowered *= _requiring(chunk)
         asked_weight = lowered * sum(asking[term] for term in matched if term in asking)
