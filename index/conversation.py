@@ -81,10 +81,20 @@ def meeting_aspect(turn: str) -> str | None:
     aspect = next((name for name, pattern in MEETING_ASPECTS.items() if pattern.search(key)), None)
     if aspect is None:
         return None
-    rest = MENTION.sub(lambda found: found[0] if done_at_the_meeting(found[0]) else " ", key)  # 这次全体会议是谁主持的
+    rest = MENTION.sub(_unmentioned, key)  # 这次全体会议是谁主持的
     for pattern in (*MEETING_ASPECTS.values(), HELD_IN, _MEETING_WORDS):  # 在北京开的 says which
         rest = pattern.sub(" ", rest)
     return aspect if not tokenize_question(rest) else None
+
+
+def _unmentioned(found: re.Match[str]) -> str:
+    """A meeting's mention taken out of a question about its facts, but for what it asks: a clause naming a meeting
+    as what it asks about (指定谁来召集…协商选举会议) keeps its words up to the asking one, and one naming something
+    done at the meeting (会上集体学习) all of them."""
+    if done_at_the_meeting(found[0]):
+        return found[0]
+    asking = max((match.end() for pattern in MEETING_ASPECTS.values() for match in pattern.finditer(found[0])), default=0)
+    return f"{found[0][:asking]} "
 
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")

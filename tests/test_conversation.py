@@ -80,6 +80,7 @@ def _highlighted(passage: Passage) -> list[str]:
         ("哪位领导讲的话", "speaker"),
         ("这是哪个会上的报告", "meeting"),
         ("这份报告出自哪次会议", "meeting"),
+        ("谁主持的那次常务会议", "chair"),
     ],
 )
 def test_questions_about_the_meeting_name_their_aspect(turn: str, aspect: str) -> None:
@@ -91,7 +92,8 @@ def test_where_with_zai_nali_asks_about_the_place(turn: str) -> None:
     assert meeting_aspect(turn) == "place"
 
 
-@pytest.mark.parametrize("turn", ["高标准农田什么时候完成", "由谁牵头", "时间节点呢", "秋粮收购在哪些乡镇开展", "那次会上集体学习是请谁作的报告"])
+@pytest.mark.parametrize("turn", ["高标准农田什么时候完成", "由谁牵头", "时间节点呢", "秋粮收购在哪些乡镇开展", "那次会上集体学习是请谁作的报告",
+                                  "指定谁来召集出席县人大代表的选举会议"])  # what a meeting named in its clause did
 def test_content_questions_using_meeting_words_are_not_about_the_meeting(turn: str) -> None:
     assert meeting_aspect(turn) is None
 
