@@ -84,6 +84,8 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     query, named, period = reading.query, reading.named, reading.period
     if reading.small_talk:
         return Answer(reading.turn, query, [], small_talk=True)
+    if reading.aspect and named is None:  # a meeting described, not named: its fact, from the report found
+        return _fact_of_found(collection, reading, limit)
     if query.about or (named is None and period is None):
         found = passages(collection, reading.turn, query, limit)
         then = _then_first(collection, reading, found, limit) if reading.earlier_period else None
@@ -135,6 +137,17 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
                 break
         return replace(found, scope=scope_of(None, found.query, missed=period))
     return replace(found, named=named, period=period, scope=scope_of(period, query, named, found=bool(found.passages)))
+
+
+def _fact_of_found(collection: Collection, reading: Reading, limit: int) -> Answer:
+    """The ``reading.aspect`` of the meeting whose report the question's words find first (in the time it names)."""
+    period, query = reading.period, reading.query
+    held = tuple(collection.store.documents_held_between(period.start, period.end)) if period else None
+    found = passages(collection, reading.turn, replace(query, doc_ids=held) if held else query, limit)
+    if not found.passages:
+        return replace(found, period=period, scope=scope_of(period, found.query, found=False))
+    facts = passages(collection, reading.turn, replace(query, about=reading.aspect, doc_ids=(found.passages[0].doc_id,)), limit)
+    return replace(facts, period=period, scope=scope_of(period, query))
 
 
 def _office_as_holder(collection: Collection, query: Query) -> Query:

@@ -67,7 +67,8 @@ class Reading:
     period: Period | None = None
     """The time it names, or the one the conversation it continues named."""
     aspect: str | None = None
-    """What it asks of the meeting it names rather than of its passages (2022年3月那次国常会是谁主持的)."""
+    """What it asks of the meeting it names rather than of its passages (2022年3月那次国常会是谁主持的), or of the one
+    it describes, whose report its words find (中共中央就决议稿征求党外人士意见的座谈会是哪天开的)."""
     continued: Topic | None = None
     """The topic it continues, when it is a follow-up."""
     what_else: bool = False
@@ -119,7 +120,7 @@ def read_turn(
         query=replace(query, wants_decisions=decisions, wants_points=bool(_POINTS_ASKED.search(rest))),
         named=named,
         period=period,
-        aspect=meeting_aspect(rest) if named else None,
+        aspect=meeting_aspect(rest) if named or not continued else None,
         continued=continued,
         what_else=bool(continued and continued.sources and not query.focus - _THE_MEETING and _WHAT_ELSE.search(text)),
         as_asked=synonyms.expand(resolve(text, topic, lookups.names)) if period and not named else None,

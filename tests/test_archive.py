@@ -106,6 +106,19 @@ def test_who_chaired_a_named_meeting(archive: Collection) -> None:
     assert "孙海波主持" in answer.passages[0].text
 
 
+def test_a_fact_of_a_meeting_described_not_named_comes_from_the_report_its_words_find(collection: Collection) -> None:
+    """征求…意见的座谈会 is no kind's name (its report calls it 党外人士座谈会): the report the question's words find
+    is the meeting it describes, and its date is answered, not its paragraphs on the same words."""
+    _add_texts(collection, [
+        ("talk.txt", "县委召开党外人士座谈会\n2023-09-12\n县委9月10日召开党外人士座谈会，就县委全会决议稿听取意见建议。\n"
+                     "县委书记李明主持座谈会并讲话。李明指出，大家对决议稿提出的意见建议很有价值。\n"),
+        ("other.txt", "县政府召开常务会议\n2023-09-20\n县政府9月20日召开常务会议，研究秋粮收购工作。\n"),
+    ])
+    answer = collection.ask(["2023年县委就全会决议稿征求党外人士意见的座谈会，是哪天开的"], today=TODAY)
+    assert answer.meeting is not None and answer.meeting.id == archive_id(collection, "talk.txt")
+    assert answer.passages and "9月10日" in answer.passages[0].text
+
+
 @pytest.mark.parametrize("turn", ["好的谢谢", "嗯", "abc", "？？"])
 def test_a_turn_with_nothing_to_search_gets_no_passages(archive: Collection, turn: str) -> None:
     answer = archive.ask(["县政府第十次常务会议提出了什么要求", turn], today=TODAY)
