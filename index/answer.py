@@ -97,8 +97,9 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
         doc_ids: tuple[str, ...] = tuple(collection.store.documents_held_between(period.start, period.end))
     elif resolution.doc_ids:
         doc_ids = resolution.doc_ids
-    else:  # no report of it: the documents whose passages speak of it, if any
-        doc_ids = collection.mentioning(named.said)
+    else:  # no report of it: those of its kind writing what the question puts before it, or any speaking of it
+        doc_ids = collection.writing(named.differs_by, resolution.of_kind) if named.differs_by else ()
+        doc_ids = doc_ids or collection.mentioning(named.said)
         if not doc_ids:
             return Answer(reading.turn, query, [], named=named, period=period, unheld=True, absent=resolution.nearest)
     if resolution is not None and named.held_in:  # 在重庆主持召开的…: its reports name the place

@@ -115,6 +115,10 @@ class Resolution:
     doc_ids: tuple[str, ...]
     nearest: tuple[HeldMeeting, ...] = ()
     """When ``doc_ids`` is empty: the nearest meetings of the kind asked that the archive holds."""
+    of_kind: tuple[str, ...] = ()
+    """When the question puts a place or body before the kind that none of its reports' names has (``differs_by``):
+    the kind's reports of the period, which may still write it (纪念中央苏区创建90周年座谈会, whose report is named for
+    中央革命根据地 and says 中央苏区 inside)."""
 
 
 class Archive:
@@ -333,11 +337,12 @@ class Archive:
         if named is None:
             return None
         documents = self._documents_of(named.kind_words) or self._titled_alike(named.kind_words)
-        if named.differs_by:
-            return Resolution((), _nearest(documents, named.ordinal, period))
         if not any(meeting_day(d.date) for d in documents):
             period = None  # a time tells apart only meetings whose days are known
         found = [d for d in documents if _in_period(d, period)] or [d for d in documents if _in_period(d, period, REPORTED_WITHIN)]
+        if named.differs_by:  # a place or body its reports may write, not a word of other kinds (安全 of 安全生产…)
+            of_kind = tuple(d.id for d in found) if looks_like_name(named.differs_by) else ()
+            return Resolution((), _nearest(documents, named.ordinal, period), of_kind)
         if named.chair:  # a report names its chair in its lead or title
             found = [d for d in found if named.chair in (d.meeting.chair or d.title)]
             if not found:

@@ -625,6 +625,12 @@ class Collection:
         found = self.search(Query(said, terms), MENTION_CHECKS) if terms else []
         return tuple(dict.fromkeys(passage.doc_id for passage in found if said in letters(passage.text)))
 
+    def writing(self, said: str, doc_ids: Iterable[str]) -> tuple[str, ...]:
+        """Those of ``doc_ids`` whose passages write ``said`` (punctuation and script aside), not as where something
+        happened or who sent the report (在北京举行, 新华社北京): 北京经济工作会议 is not the one held in 北京."""
+        written = re.compile(f"(?<![在于赴到])(?<!新华社){re.escape(said)}")
+        return tuple(doc_id for doc_id in doc_ids if any(written.search(letters(chunk.text)) for chunk in self.store.chunks_of(doc_id)))
+
     def meeting_statements(self, doc_id: str, limit: int, answered: frozenset[str] = frozenset()) -> list[Passage]:
         """What a meeting said, for a question that names it and no topic (or asks what else it said): its
         report's passages, those stating the most requirements first (then in order); those on the ``answered``

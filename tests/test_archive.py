@@ -119,6 +119,21 @@ def test_a_fact_of_a_meeting_described_not_named_comes_from_the_report_its_words
     assert answer.passages and "9月10日" in answer.passages[0].text
 
 
+def test_a_place_before_a_kind_its_reports_write_inside_names_that_meeting(collection: Collection) -> None:
+    """纪念中央苏区创建90周年座谈会: its report is named for 中央革命根据地, and says 中央苏区 inside; a place its
+    reports never write (井冈山) is another meeting, which the archive does not hold."""
+    _add_texts(collection, [(
+        "memorial.txt",
+        "纪念中央革命根据地创建90周年座谈会在京举行\n2021-11-02\n"
+        "纪念中央革命根据地创建90周年座谈会2日在京举行。王华出席座谈会并讲话。\n"
+        "王华表示，中央苏区是全国苏区的主体，要传承好红色基因。\n",
+    )])
+    answer = collection.ask(["2021年11月纪念中央苏区创建90周年座谈会上王华讲了啥"])
+    assert not answer.unheld and answer.passages and answer.passages[0].doc_id == archive_id(collection, "memorial.txt")
+    other = collection.ask(["2021年11月纪念井冈山创建90周年座谈会上王华讲了啥"])
+    assert other.unheld and not other.passages
+
+
 @pytest.mark.parametrize("turn", ["好的谢谢", "嗯", "abc", "？？"])
 def test_a_turn_with_nothing_to_search_gets_no_passages(archive: Collection, turn: str) -> None:
     answer = archive.ask(["县政府第十次常务会议提出了什么要求", turn], today=TODAY)
