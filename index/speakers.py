@@ -26,7 +26,8 @@ _NAME_END = rf"(?:{_AFTER_NAME}|(?=\d))"
 _TITLED_NAME = re.compile(rf"(?:{TITLES})[、，,]?({PERSON_NAME}){_NAME_END}")
 _NOT_NAME = re.compile(r"[的在和对要是了为与及等各全本该这那我他她们关于会议工作同志领导干部]")
 _NOT_A_NAME_WORD = re.compile(rf"{TITLES}|主持|强调|讲话|指出|要求|出席|表示|参加|组织|带队|代表")
-_SPEECH = r"[^，。；,;]{0,30}?(?:强调|指出|要求|表示|讲话|说|提出|部署|主持|讲了|作了|做了|总结|宣布|希望|肯定)"
+_SPEECH = r"(?:(?!得到|受到)[^，。；,;]){0,30}?(?:强调|指出|要求|表示|讲话|说|提出|部署|主持|讲了|作了|做了|总结|宣布|希望|肯定)"
+"""A name's sentence he speaks (李明强调, 郭伟充分肯定…), not one where he is praised or asked (郭伟的工作得到了…肯定)."""
 _PRONOUN_START = re.compile(r"^[“\"]?(?:他|她)(?:还|并|也|又)?(?:强调|指出|要求|表示|说|提出)")
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』\"']*|[^。！？!?]+$")
 
@@ -76,22 +77,17 @@ def attribute(paragraphs: list[list[str]], names: list[str]) -> list[list[str | 
     if not names:
         return [[None] * len(sentences) for sentences in paragraphs]
     marker = re.compile(f"({names_pattern(names)}){_SPEECH}")
-    opener = re.compile(f"[“\"]?({names_pattern(names)})")
     result: list[list[str | None]] = []
     previous: str | None = None
     for sentences in paragraphs:
-        current: str | None = None
-        subject = previous  # whom a sentence starting 他强调 means: the last speaker, or the one a sentence began with
+        keys = [normalize(sentence) for sentence in sentences]
+        current = previous if keys and _PRONOUN_START.match(keys[0]) else None
         speakers: list[str | None] = []
-        for key in (normalize(sentence) for sentence in sentences):
+        for key in keys:
             found = marker.search(key)
             if found:
-                current = subject = found.group(1)
-            elif _PRONOUN_START.match(key):
-                current = subject
-            elif began := opener.match(key):  # 汪洋充分肯定…。他强调…
-                subject = began.group(1)
+                current = found.group(1)
             speakers.append(current)
         result.append(speakers)
-        previous = current or (subject if subject != previous else None)
+        previous = current
     return result

@@ -18,7 +18,7 @@ import rjieba
 from .normalize import normalize
 from .words import NO_WORDS, Words, parse_words, read_words
 
-PIPELINE_VERSION = "13"
+PIPELINE_VERSION = "14"
 """Changes with anything that changes the tokens of a text (cleaning, normalization, segmentation,
 filtering) or what is stored of its meeting: a catalogue built by another version is re-processed from its originals.
 2: OpenCC's C++ converter and jieba-rs instead of their pure-Python versions; lone letters dropped.
@@ -33,7 +33,9 @@ lines of several fields and nested markup, keeps body lines after notices.
 10: more types of meeting: 汇报会, 民主生活会, 协调会, 部署会, 通报会, 分析会, 动员会, 务虚会, 茶话会.
 11: a speaker titled before the day he spoke (总理李克强5日主持) is one whose sentences are attributed.
 12: a date given with a text (a .jsonl row's) is its page's: the meeting's is the one its opening states.
-13: 他强调 after a sentence a speaker began (汪洋充分肯定…) is his."""
+13: 希望 and 肯定 are speech (习近平希望…); 他强调 after a sentence a speaker began is his.
+14: 他强调 is the last speaker's again (not whoever began a sentence before it); a sentence where he is praised or
+asked (郭伟的工作得到了…肯定) is not his."""
 
 _MASK_CHARS = frozenset("x*_×")
 
