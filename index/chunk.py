@@ -32,10 +32,11 @@ _RANKS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）])"), 4),
 ]
 _POINT_MARK = re.compile(
-    r"(?:^|[，,。；;：:、\s“\"])(?:(?P<point>[一二三四五六七八九十]+)[是要](?![否])|第(?P<nth>[一二三四五六七八九十]+)[，,、：:]"
+    r"(?:^|[，,。；;：:\s“\"])(?:(?P<point>[一二三四五六七八九十]+)[是要](?!否)|第(?P<nth>[一二三四五六七八九十]+)[，,：:]"
     r"|[（(](?P<item>[一二三四五六七八九十]+)[)）])"
 )
-"""A numbered point's mark where a clause starts (一要…，二要…; 第二，…; （三）), in a paragraph's run as at its start."""
+"""A numbered point's mark where a clause starts (一要…，二要…; 第二，…; （三）), in a paragraph's run as at its start;
+not inside a list of items (第一、二季度)."""
 _LABEL_END = re.compile(r"[，,：:。；;！？!?]")
 _LABEL_CHARS = 24
 _NUMBERING_CHARS = 16

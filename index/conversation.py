@@ -87,13 +87,17 @@ def meeting_aspect(turn: str) -> str | None:
     return aspect if not tokenize_question(rest) else None
 
 
+_ASKING_WHO = ("chair", "speaker")
+"""The aspects asked by a word (谁, 哪位) that does not also name what a meeting was about, as 时间 and 地点 may."""
+
+
 def _unmentioned(found: re.Match[str]) -> str:
     """A meeting's mention taken out of a question about its facts, but for what it asks: a clause naming a meeting
-    as what it asks about (指定谁来召集…协商选举会议) keeps its words up to the asking one, and one naming something
-    done at the meeting (会上集体学习) all of them."""
+    as what it asks about (指定谁来召集…协商选举会议) keeps its words up to the asking one (谁, not the 时间 of
+    讨论秋粮收购时间的那次会议), and one naming something done at the meeting (会上集体学习) all of them."""
     if done_at_the_meeting(found[0]):
         return found[0]
-    asking = max((match.end() for pattern in MEETING_ASPECTS.values() for match in pattern.finditer(found[0])), default=0)
+    asking = max((match.end() for aspect in _ASKING_WHO for match in MEETING_ASPECTS[aspect].finditer(found[0])), default=0)
     return f"{found[0][:asking]} "
 
 

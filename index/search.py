@@ -574,8 +574,8 @@ def rank(index: SearchIndex, store: Store, query: Query, limit: int) -> list[Pas
         kept = _first_within_documents(kept, lambda item: -item.asked)
     elif query.wants_decisions and not (query.one_meeting or query.focus) and kept and kept[0].document.meeting.kind is not None:
         kept = _requirements_first_in(kept, kept[0].chunk.doc_id)  # a meeting's report found first
-    if query.wants_points:  # the points of the document found first, though they share few words with the question
-        kept = _points_first(_with_points_of(kept, scored, store, set(weights)))
+    if query.wants_points:  # each document's lists first; the first one's though they share few words with the question
+        kept = _points_first(_with_points_of(kept, scored, store, wanted))
     if query.one_meeting:  # the meeting named: its other paragraphs meeting the question follow, all are about it
         kept += [item for item, kept_for_itself in zip(scored, relevant) if not kept_for_itself]  # no floor either:
         # with MIN_COVERAGE, xwlb_heldout, xwlb_heldout2 and xwlb_dev5 each lost one answer in the first three
@@ -653,15 +653,19 @@ def _requirements_first_in(ranked: list[_Candidate], doc_id: str) -> list[_Candi
 
 def _with_points_of(ranked: list[_Candidate], scored: list[_Candidate], store: Store, wanted: set[str]) -> list[_Candidate]:
     """``ranked`` with the passages of its first document that number points and were not kept, after that
-    document's own, as scored or (not found at all) unscored: 栗战书强调，一要…，二要… answers 提了哪几条要求
-    without the words of the meeting it names."""
+    document's own: those scored, or when none of them numbers points, those not found at all (栗战书强调，一要…，
+    二要… answers 提了哪几条要求 without the words of the meeting it names; but a long report's other lists do not
+    come before the one the question's words found)."""
     if not ranked:
         return ranked
     document = ranked[0].document
     kept = {item.chunk.position for item in ranked if item.chunk.doc_id == document.id}
     found = {item.chunk.position: item for item in scored if item.chunk.doc_id == document.id}
-    points = [found.get(chunk.position) or _Candidate(0.0, 0.0, _present(chunk, document, wanted), chunk, document, 0.0)
-              for chunk in store.chunks_of(document.id) if chunk.position not in kept and first_point(chunk.text)]
+    if any(first_point(item.chunk.text) for item in found.values()):
+        points = [item for position, item in sorted(found.items()) if position not in kept and first_point(item.chunk.text)]
+    else:
+        points = [_Candidate(score=0.0, coverage=0.0, shown=_present(chunk, document, wanted), chunk=chunk, document=document, asked=0.0)
+                  for chunk in store.chunks_of(document.id) if first_point(chunk.text)]
     last = max(i for i, item in enumerate(ranked) if item.chunk.doc_id == document.id)
     return ranked[:last + 1] + points + ranked[last + 1:]
 

@@ -118,6 +118,7 @@ def test_points_numbered_inside_a_long_paragraph_end_with_it() -> None:
     ("会议强调：第三，要严防露天焚烧。", 3),
     ("（四）强化组织保障。", 4),
     ("要坚持统一要求，统一标准。", None),  # the 一要 of 统一要求 starts no clause
+    ("第一、二季度经济运行平稳。", None),  # items of a list, not points
     ("会议要求，要抓好秸秆综合利用工作。", None),
 ])
 def test_the_first_point_a_passage_numbers_is_read_where_a_clause_starts(text: str, number: int | None) -> None:

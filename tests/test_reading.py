@@ -40,6 +40,7 @@ def test_asking_who_or_how_many_of_a_named_meeting_is_no_question_about_its_deci
     ("县委农村工作会议要求从哪几个方面抓高标准农田", True),
     ("2023年县委农村工作会议对高标准农田有什么要求", False),
     ("2023年县委农村工作会议有哪几位同志发言", False),
+    ("2023年县委农村工作会议安排在哪几个乡镇开展秋粮收购", False),  # which ones, not the points made
 ])
 def test_asking_for_the_points_a_meeting_made_is_read(archive: Collection, question: str, points: bool) -> None:
     assert _read(archive, question).query.wants_points is points
