@@ -21,7 +21,7 @@ from itertools import accumulate
 from datetime import timedelta
 
 from .meeting import (
-    MEETING_ENDING, MENTION, SESSION_PART, Ordinal, abbreviates, describing, done_at_the_meeting, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
+    MEETING_ENDING, MENTION, ORDINAL_PARTS, SESSION_PART, Ordinal, abbreviates, describing, done_at_the_meeting, held_by, held_within, is_meeting_type, is_office, mentions, name_start,
     ordinal_of, session_part, split_type, type_spans, without_time, words_of_name,
 )
 from .normalize import normalize, normalize_with_offsets
@@ -271,7 +271,7 @@ class Archive:
             if by_body:  # 全国人大常委会开…座谈会: the body that held it, no words of the question's topic
                 described = ()
             elif len(described) < DESCRIBING_WORDS:  # too little to pick a meeting by: searched with the question
-                start, described = end - len(mention) + (max(mention.find(words[named]), 0) if named and not body else 0), ()
+                start, described = end - len(mention) + (_name_begins(mention, words[named]) if named and not body else 0), ()
             following = SESSION_PART.match(key, end)  # …四次会议闭幕会上: a part after the meeting's full name (still
             if following and not part:  # searched for: that day's report names it where it says what was passed)
                 part = following["part"]
@@ -403,6 +403,14 @@ def _is_places_body(word: str) -> bool:
     """Whether ``word`` is a named place's body (浙江省委, 深圳市政府), not one pointed at (这个县委)."""
     found = _PLACES_BODY.match(word)
     return bool(found) and not _POINTING_PLACE.match(found["place"]) and place_stem(word[: found.end("place") + 1]) is not None
+
+
+def _name_begins(mention: str, kind_word: str) -> int:
+    """Where a meeting's name begins in a question's mention of it: at its kind's first word, or at an ordinal before
+    it (后面第123次委员长会议: the 第123次 is read as the ordinal, not searched for as written)."""
+    at = max(mention.find(kind_word), 0)
+    numbered = ORDINAL_PARTS.search(mention, 0, at)
+    return numbered.start() if numbered else at
 
 
 def _body_before(words: list[str]) -> str | None:

@@ -43,7 +43,7 @@ _HELD_AS_SUBJECT = re.compile(
     rf"(?:^|(?<=[。！？\n ,]))(?P<name>{_NAME_BODY}{{2,40}}?{MEETING_ENDING}{_ORDINAL_TAIL})"
     rf"(?=[^，。]{{0,24}}?(?:召开|举行|举办|开幕|闭幕|在京|在北京))"
 )
-_ORDINAL_PARTS = re.compile(
+ORDINAL_PARTS = re.compile(
     rf"(?:第?(?P<term>{_NUMBER})届)|第(?P<number>{_NUMBER})次|(?P<session>{_NUMBER})次(?=(?:全体)?会议)"
 )
 _PLENUM = re.compile(r"([一二三四五六七八九十]+)中全会")
@@ -151,7 +151,7 @@ def _plenum_spelled_out(name: str) -> str:
 def ordinal_of(name: str) -> Ordinal | None:
     """The ordinal a meeting's name states (十三届…第三十七次会议, 第八次…大会, 十九届六中全会)."""
     term = number = None
-    for match in _ORDINAL_PARTS.finditer(_plenum_spelled_out(name)):
+    for match in ORDINAL_PARTS.finditer(_plenum_spelled_out(name)):
         if match["term"]:
             term = number_value(match["term"])
         elif number is None:
@@ -297,7 +297,7 @@ def without_time(name: str) -> str:
 
 def kind_of(name: str) -> str:
     """A meeting's name without its ordinal, time and determiners: the name its whole series shares."""
-    return without_time(_ORDINAL_PARTS.sub("", _plenum_spelled_out(name)))
+    return without_time(ORDINAL_PARTS.sub("", _plenum_spelled_out(name)))
 
 
 def split_type(name: str) -> tuple[str, str]:

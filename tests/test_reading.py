@@ -46,6 +46,13 @@ def test_asking_for_the_points_a_meeting_made_is_read(archive: Collection, quest
     assert _read(archive, question).query.wants_points is points
 
 
+def test_an_ordinal_before_a_meetings_kind_is_read_not_searched(archive: Collection) -> None:
+    """后面第10次县政府常务会议: the 第10次 is the ordinal (reports write 第十次), not words to find as written."""
+    reading = _read(archive, "后面第10次县政府常务会议提出了什么要求")
+    assert reading.named is not None and reading.named.ordinal is not None and reading.named.ordinal.number == 10
+    assert not {"第", "10", "次"} & set(reading.query.terms)
+
+
 def test_a_follow_up_inherits_the_meeting_and_its_time_but_not_its_chair(archive: Collection) -> None:
     reading = _read(archive, "王立新主持的县政府常务会议对秋粮收购有什么要求", "那2023年11月那次呢")
     assert reading.named is not None and reading.named.chair is None
