@@ -34,6 +34,9 @@ KIND_SCOPE_REPORTS = 5
 among fewer, a word they all happen to use or none does says little (DRCD: 3 passages on 忽里台大会)."""
 OFFICE_PASSAGES = 10
 """Passages on a question naming an office (委员长要求…) in which to read who holds it (委员长栗战书)."""
+_FOUND_FACTS = frozenset({"date", "place", "chair"})
+"""What a question may ask of a meeting it describes without naming (…座谈会是哪天开的); not which meeting said
+something (高标准农田建设是在哪次会议上提出的), which the passages found answer with their sources."""
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,10 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     query, named, period = reading.query, reading.named, reading.period
     if reading.small_talk:
         return Answer(reading.turn, query, [], small_talk=True)
-    if reading.aspect and named is None:  # a meeting described, not named: its fact, from the report found
-        return _fact_of_found(collection, reading, limit)
+    if reading.aspect in _FOUND_FACTS and named is None:  # a meeting described, not named: its fact, from the report found
+        facts = _fact_of_found(collection, reading, limit)
+        if facts is not None:
+            return facts
     if query.about or (named is None and period is None):
         found = passages(collection, reading.turn, query, limit)
         then = _then_first(collection, reading, found, limit) if reading.earlier_period else None
@@ -98,7 +103,7 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     elif resolution.doc_ids:
         doc_ids = resolution.doc_ids
     else:  # no report of it: those of its kind writing what the question puts before it, or any speaking of it
-        doc_ids = collection.writing(named.differs_by, resolution.of_kind) if named.differs_by else ()
+        doc_ids = collection.opening_with(named.differs_by, resolution.of_kind) if named.differs_by else ()
         doc_ids = doc_ids or collection.mentioning(named.said)
         if not doc_ids:
             return Answer(reading.turn, query, [], named=named, period=period, unheld=True, absent=resolution.nearest)
@@ -140,11 +145,14 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
     return replace(found, named=named, period=period, scope=scope_of(period, query, named, found=bool(found.passages)))
 
 
-def _fact_of_found(collection: Collection, reading: Reading, limit: int) -> Answer:
-    """The ``reading.aspect`` of the meeting whose report the question's words find first (in the time it names)."""
+def _fact_of_found(collection: Collection, reading: Reading, limit: int) -> Answer | None:
+    """The ``reading.aspect`` of the meeting whose report the question's words find first (in the time it names);
+    None when no meeting was held then (the reply says so, and looks everywhere)."""
     period, query = reading.period, reading.query
     held = tuple(collection.store.documents_held_between(period.start, period.end)) if period else None
-    found = passages(collection, reading.turn, replace(query, doc_ids=held) if held else query, limit)
+    if held == ():
+        return None
+    found = passages(collection, reading.turn, replace(query, doc_ids=held), limit)
     if not found.passages:
         return replace(found, period=period, scope=scope_of(period, found.query, found=False))
     facts = passages(collection, reading.turn, replace(query, about=reading.aspect, doc_ids=(found.passages[0].doc_id,)), limit)

@@ -117,8 +117,8 @@ class Resolution:
     """When ``doc_ids`` is empty: the nearest meetings of the kind asked that the archive holds."""
     of_kind: tuple[str, ...] = ()
     """When the question puts a place or body before the kind that none of its reports' names has (``differs_by``):
-    the kind's reports of the period, which may still write it (纪念中央苏区创建90周年座谈会, whose report is named for
-    中央革命根据地 and says 中央苏区 inside)."""
+    the kind's reports of the period (all of them when it names none), whose openings may still write it (全国工商联
+    第十三次代表大会, reported as 中国工商业联合会第十三次全国代表大会闭幕。全国工商联…)."""
 
 
 class Archive:

@@ -625,11 +625,14 @@ class Collection:
         found = self.search(Query(said, terms), MENTION_CHECKS) if terms else []
         return tuple(dict.fromkeys(passage.doc_id for passage in found if said in letters(passage.text)))
 
-    def writing(self, said: str, doc_ids: Iterable[str]) -> tuple[str, ...]:
-        """Those of ``doc_ids`` whose passages write ``said`` (punctuation and script aside), not as where something
-        happened or who sent the report (在北京举行, 新华社北京): 北京经济工作会议 is not the one held in 北京."""
-        written = re.compile(f"(?<![在于赴到])(?<!新华社){re.escape(said)}")
-        return tuple(doc_id for doc_id in doc_ids if any(written.search(letters(chunk.text)) for chunk in self.store.chunks_of(doc_id)))
+    def opening_with(self, said: str, doc_ids: Iterable[str]) -> tuple[str, ...]:
+        """Those of ``doc_ids`` whose title or opening paragraph, where a report names its meeting and who held it,
+        writes ``said`` (script aside), not as where it was held or who sent the report (在北京举行, 新华社北京:
+        北京经济工作会议 is not the one held in 北京), nor as one of a list (浙江省委、广东省委作交流发言)."""
+        written = re.compile(f"(?<![在于赴到、])(?<!新华社)(?<!新华社 ){re.escape(said)}(?!、)")
+        documents = self.store.documents_by_id(doc_ids)
+        return tuple(doc_id for doc_id, document in documents.items()
+                     if any(written.search(normalize(text)) for text in (document.title, *(c.text for c in self.store.chunks_of(doc_id, 0, 0)))))
 
     def meeting_statements(self, doc_id: str, limit: int, answered: frozenset[str] = frozenset()) -> list[Passage]:
         """What a meeting said, for a question that names it and no topic (or asks what else it said): its

@@ -31,7 +31,7 @@ _DECISIONS = re.compile(r"要求|部署|措施|举措|提出|强调|安排|决�
 """Words of a question about what a meeting required, decided or deployed."""
 _FACT_ASKED = re.compile(r"谁|几[位个名项次家所部条]|多少|哪位|哪几位")
 """Asking who or how many: a fact of the meeting, not what it decided (its announcing paragraph may state it)."""
-_POINTS_ASKED = re.compile(r"哪几[点条项]|几[点条项](?:要求|意见|希望|建议)|(?:哪几个|哪些)(?:方面|角度)")
+_POINTS_ASKED = re.compile(r"哪几[点条项]|哪几个?(?:方面|角度|要求|任务)|几[点条项](?:要求|意见|希望|建议)|哪些方面")
 """Asking for the points something made (提了哪几点要求, 从哪几个方面): a list, which reports number; not which ones
 of a kind (在哪几个乡镇)."""
 

@@ -26,8 +26,8 @@ _NAME_END = rf"(?:{_AFTER_NAME}|(?=\d))"
 _TITLED_NAME = re.compile(rf"(?:{TITLES})[、，,]?({PERSON_NAME}){_NAME_END}")
 _NOT_NAME = re.compile(r"[的在和对要是了为与及等各全本该这那我他她们关于会议工作同志领导干部]")
 _NOT_A_NAME_WORD = re.compile(rf"{TITLES}|主持|强调|讲话|指出|要求|出席|表示|参加|组织|带队|代表")
-_SPEECH = r"(?:(?!得到|受到)[^，。；,;]){0,30}?(?:强调|指出|要求|表示|讲话|说|提出|部署|主持|讲了|作了|做了|总结|宣布|希望|肯定)"
-"""A name's sentence he speaks (李明强调, 郭伟充分肯定…), not one where he is praised or asked (郭伟的工作得到了…肯定)."""
+_SPEECH = r"(?:[^，。；,;]{0,30}?(?:强调|指出|要求|表示|讲话|说|提出|部署|主持|讲了|作了|做了|总结|宣布|希望)|(?:(?!得到|受到)[^，。；,;]){0,30}?肯定)"
+"""A name's sentence he speaks (李明强调…, 郭伟充分肯定…); not one where he is praised (郭伟的工作得到了…充分肯定)."""
 _PRONOUN_START = re.compile(r"^[“\"]?(?:他|她)(?:还|并|也|又)?(?:强调|指出|要求|表示|说|提出)")
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』\"']*|[^。！？!?]+$")
 

@@ -18,7 +18,7 @@ import rjieba
 from .normalize import normalize
 from .words import NO_WORDS, Words, parse_words, read_words
 
-PIPELINE_VERSION = "14"
+PIPELINE_VERSION = "15"
 """Changes with anything that changes the tokens of a text (cleaning, normalization, segmentation,
 filtering) or what is stored of its meeting: a catalogue built by another version is re-processed from its originals.
 2: OpenCC's C++ converter and jieba-rs instead of their pure-Python versions; lone letters dropped.
@@ -34,8 +34,9 @@ lines of several fields and nested markup, keeps body lines after notices.
 11: a speaker titled before the day he spoke (总理李克强5日主持) is one whose sentences are attributed.
 12: a date given with a text (a .jsonl row's) is its page's: the meeting's is the one its opening states.
 13: 希望 and 肯定 are speech (习近平希望…); 他强调 after a sentence a speaker began is his.
-14: 他强调 is the last speaker's again (not whoever began a sentence before it); a sentence where he is praised or
-asked (郭伟的工作得到了…肯定) is not his."""
+14: 13's reading of 他强调 after a sentence a name began is undone (it took 习近平 from 习近平新时代…); a sentence
+where a name is praised (郭伟的工作得到了…肯定) is not his.
+15: only 肯定 is kept from a sentence where the name 得到/受到 something (郭伟得到消息后强调 is his again)."""
 
 _MASK_CHARS = frozenset("x*_×")
 

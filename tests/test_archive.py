@@ -119,19 +119,31 @@ def test_a_fact_of_a_meeting_described_not_named_comes_from_the_report_its_words
     assert answer.passages and "9月10日" in answer.passages[0].text
 
 
-def test_a_place_before_a_kind_its_reports_write_inside_names_that_meeting(collection: Collection) -> None:
-    """纪念中央苏区创建90周年座谈会: its report is named for 中央革命根据地, and says 中央苏区 inside; a place its
-    reports never write (井冈山) is another meeting, which the archive does not hold."""
-    _add_texts(collection, [(
-        "memorial.txt",
-        "纪念中央革命根据地创建90周年座谈会在京举行\n2021-11-02\n"
-        "纪念中央革命根据地创建90周年座谈会2日在京举行。王华出席座谈会并讲话。\n"
-        "王华表示，中央苏区是全国苏区的主体，要传承好红色基因。\n",
-    )])
+def test_a_fact_of_a_described_meeting_is_not_sought_where_no_meeting_was_held(archive: Collection) -> None:
+    """No meeting of 2022 is held: the reply says so and looks everywhere, not a 2023 meeting's chair as 2022's;
+    and which meeting said something is answered with the passages that say it, with their sources."""
+    answer = archive.ask(["2022年研究秋粮收购的会议是谁主持的"], today=TODAY)
+    assert "没有2022年" in (answer.scope or "")
+    which = archive.ask(["高标准农田建设是在哪次会议上提出的"], today=TODAY)
+    assert which.passages and all("高标准农田" in passage.text for passage in which.passages)
+
+
+def test_a_place_before_a_kind_its_reports_open_with_names_that_meeting(collection: Collection) -> None:
+    """纪念中央苏区创建90周年座谈会: its report is named for 中央革命根据地, and its opening says 中央苏区; a place its
+    openings never write (井冈山), or write only as one of a list of others (浙江省委、广东省委作交流发言), is another
+    body's meeting, which the archive does not hold."""
+    _add_texts(collection, [
+        ("memorial.txt", "纪念中央革命根据地创建90周年座谈会在京举行\n2021-11-02\n"
+                         "纪念中央革命根据地创建90周年座谈会2日在京举行，回顾中央苏区的光辉历史。王华出席座谈会并讲话。\n"
+                         "王华表示，要传承好红色基因。\n"),
+        ("cewc.txt", "中央经济工作会议举行\n2021-12-10\n中央经济工作会议8日至10日举行，浙江省委、广东省委作交流发言。\n"
+                     "会议要求，要稳字当头。\n"),
+    ])
     answer = collection.ask(["2021年11月纪念中央苏区创建90周年座谈会上王华讲了啥"])
     assert not answer.unheld and answer.passages and answer.passages[0].doc_id == archive_id(collection, "memorial.txt")
-    other = collection.ask(["2021年11月纪念井冈山创建90周年座谈会上王华讲了啥"])
-    assert other.unheld and not other.passages
+    for question in ("2021年11月纪念井冈山创建90周年座谈会上王华讲了啥", "浙江省委经济工作会议提了什么要求"):
+        other = collection.ask([question])
+        assert other.unheld and not other.passages, question
 
 
 @pytest.mark.parametrize("turn", ["好的谢谢", "嗯", "abc", "？？"])

@@ -38,6 +38,7 @@ def test_asking_who_or_how_many_of_a_named_meeting_is_no_question_about_its_deci
 @pytest.mark.parametrize(("question", "points"), [
     ("2023年县委农村工作会议提了哪几点要求", True),
     ("县委农村工作会议要求从哪几个方面抓高标准农田", True),
+    ("县委农村工作会议要求从哪几方面抓高标准农田", True),
     ("2023年县委农村工作会议对高标准农田有什么要求", False),
     ("2023年县委农村工作会议有哪几位同志发言", False),
     ("2023年县委农村工作会议安排在哪几个乡镇开展秋粮收购", False),  # which ones, not the points made
