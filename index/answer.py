@@ -99,7 +99,7 @@ def answer(collection: Collection, archive: Archive, reading: Reading, limit: in
         return replace(found, scope=scope_of(None, found.query, found=bool(found.passages)))
     resolution = archive.resolve(named, period)
     if resolution is None:  # a time alone: the meetings held then
-        doc_ids: tuple[str, ...] = tuple(collection.store.documents_held_between(period.start, period.end))
+        doc_ids = _held_in(collection, period)
     elif resolution.doc_ids:
         doc_ids = resolution.doc_ids
     else:  # no report of it: those of its kind writing what the question puts before it, or any speaking of it
@@ -149,7 +149,7 @@ def _fact_of_found(collection: Collection, reading: Reading, limit: int) -> Answ
     """The ``reading.aspect`` of the meeting whose report the question's words find first (in the time it names);
     None when no meeting was held then (the reply says so, and looks everywhere)."""
     period, query = reading.period, reading.query
-    held = tuple(collection.store.documents_held_between(period.start, period.end)) if period else None
+    held = _held_in(collection, period) if period else None
     if held == ():
         return None
     found = passages(collection, reading.turn, replace(query, doc_ids=held), limit)
@@ -157,6 +157,11 @@ def _fact_of_found(collection: Collection, reading: Reading, limit: int) -> Answ
         return replace(found, period=period, scope=scope_of(period, found.query, found=False))
     facts = passages(collection, reading.turn, replace(query, about=reading.aspect, doc_ids=(found.passages[0].doc_id,)), limit)
     return replace(facts, period=period, scope=scope_of(period, query))
+
+
+def _held_in(collection: Collection, period: Period) -> tuple[str, ...]:
+    """The reports of the meetings held in ``period``."""
+    return tuple(collection.store.documents_held_between(period.start, period.end))
 
 
 def _office_as_holder(collection: Collection, query: Query) -> Query:
@@ -192,7 +197,7 @@ def _then_first(collection: Collection, reading: Reading, found: Answer, limit: 
     elsewhere after them, if they meet the question at least ``PREFERRED_COVERAGE`` as well as the best found: the
     question is most likely still about that time. None when the answer found begins there already, or they don't."""
     period = reading.earlier_period
-    held = tuple(collection.store.documents_held_between(period.start, period.end)) if period else ()
+    held = _held_in(collection, period) if period else ()
     if not held or (found.passages and found.passages[0].doc_id in held):
         return None
     preferred = reading.query.preferred_doc_id if reading.query.preferred_doc_id in held else None

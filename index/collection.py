@@ -631,8 +631,13 @@ class Collection:
         北京经济工作会议 is not the one held in 北京), nor as one of a list (浙江省委、广东省委作交流发言)."""
         written = re.compile(f"(?<![在于赴到、])(?<!新华社)(?<!新华社 ){re.escape(said)}(?!、)")
         documents = self.store.documents_by_id(doc_ids)
-        return tuple(doc_id for doc_id, document in documents.items()
-                     if any(written.search(normalize(text)) for text in (document.title, *(c.text for c in self.store.chunks_of(doc_id, 0, 0)))))
+        openings = self.store.chunks((doc_id, 0) for doc_id in documents)
+
+        def opens_with(document: DocumentRecord) -> bool:
+            opening = openings.get((document.id, 0))
+            return any(written.search(normalize(text)) for text in (document.title, opening.text if opening else ""))
+
+        return tuple(doc_id for doc_id, document in documents.items() if opens_with(document))
 
     def meeting_statements(self, doc_id: str, limit: int, answered: frozenset[str] = frozenset()) -> list[Passage]:
         """What a meeting said, for a question that names it and no topic (or asks what else it said): its

@@ -77,9 +77,9 @@ _HELD_AT = r"在(?P<place>[\u4e00-\u9fff]{1,8}?)(?:主持)?(?:召开|举行|举�
 HELD_IN = re.compile(rf"{_HELD_AT}的")
 """Where a question says a meeting was held (在重庆主持召开的, 是哪两天在北京开的)."""
 _HELD_IN_NAME = re.compile(rf"{_HELD_AT}了?")
+"""Where a body held the meeting it is named with (中央有关部门在深圳开座谈会)."""
 HELD_AT_MEETING = re.compile(rf"在(?P<place>[^，。；、]{{1,12}}?)(?:主持)?(?:召开|举行|举办)[^，。；]*?{MEETING_ENDING}")
 """Where a report says a meeting was held, in the clause holding it (在人民大会堂主持召开…汇报会)."""
-"""Where a body held the meeting it is named with (中央有关部门在深圳开座谈会)."""
 _MEETING_TYPE = re.compile(rf"(?:专题|全体|常务|工作|视频|电视电话)?(?:{_SUFFIX})")
 _ENDS_AS_MEETING = re.compile(rf"{MEETING_ENDING}{_ORDINAL_TAIL}$")
 _TYPES = _SUFFIX.split("|")

@@ -647,8 +647,7 @@ def _requirements_first_in(ranked: list[_Candidate], doc_id: str) -> list[_Candi
     scores raised with the requirements they state (what it required, not only the paragraph sharing most words).
     (Not a work report's: provincial_dev lost an answer in the first three; nor where a follow-up's own words lead,
     培训方面呢, or a clause that asks orders the passages.)"""
-    mine = iter(sorted((item for item in ranked if item.chunk.doc_id == doc_id), key=lambda item: -item.score * _requiring(item.chunk)))
-    return [next(mine) if item.chunk.doc_id == doc_id else item for item in ranked]
+    return _first_within_documents(ranked, lambda item: -item.score * _requiring(item.chunk) if item.chunk.doc_id == doc_id else 0.0)
 
 
 def _with_points_of(ranked: list[_Candidate], scored: list[_Candidate], store: Store, wanted: set[str]) -> list[_Candidate]:
